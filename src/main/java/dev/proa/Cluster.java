@@ -1,0 +1,92 @@
+package dev.proa;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Where proa's Pod is and how to reach the API server: fabric8's standard auto-configuration (in-cluster service
+ * account, KUBECONFIG, its environment variables and system properties), and the Pod's name and namespace, each with
+ * where it came from, so a wrong one can be traced.
+ */
+final class Cluster {
+
+    /** proa cannot find out which Pod it is in, or how to reach the API server. */
+    static final class Unreachable extends Exception {
+        Unreachable(String message) {
+            super(message);
+        }
+    }
+
+    /** A value and where it came from: a flag, an environment variable, the host name, the client configuration. */
+    record Sourced(String value, String source) {
+        @Override
+        public String toString() {
+            return value + " (from " + source + ")";
+        }
+    }
+
+    final Config config;
+    final Sourced podName;
+    final Sourced namespace;
+
+    private Cluster(Config config, Sourced podName, Sourced namespace) {
+        this.config = config;
+        this.podName = podName;
+        this.namespace = namespace;
+    }
+
+    static Cluster locate(Options options, Map<String, String> env) throws Unreachable {
+        Config config = new ConfigBuilder().build();
+        if (!configured(config, env)) {
+            throw new Unreachable("proa is not running in a Kubernetes Pod and has no kubeconfig: there is no service"
+                    + " account token, no KUBERNETES_SERVICE_HOST, no KUBECONFIG or ~/.kube/config, so it cannot watch"
+                    + " a Pod");
+        }
+        Sourced name = podName(options, env);
+        Sourced namespace = options.namespace != null
+                ? new Sourced(options.namespace, options.sourceOf("--namespace"))
+                : config.getNamespace() != null ? new Sourced(config.getNamespace(), "the client configuration") : null;
+        if (namespace == null) {
+            throw new Unreachable("proa does not know its Pod's namespace: set POD_NAMESPACE from the downward API"
+                    + " (fieldRef metadata.namespace) or pass --namespace");
+        }
+        return new Cluster(config, name, namespace);
+    }
+
+    KubernetesClient client() {
+        return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    private static boolean configured(Config config, Map<String, String> env) {
+        return config.getCurrentContext() != null // a kubeconfig was read
+                || env.containsKey("KUBERNETES_SERVICE_HOST")
+                || env.containsKey("KUBERNETES_MASTER")
+                || System.getProperty("kubernetes.master") != null;
+    }
+
+    private static Sourced podName(Options options, Map<String, String> env) throws Unreachable {
+        if (options.podName != null) return new Sourced(options.podName, options.sourceOf("--pod-name"));
+        String host = env.get("HOSTNAME");
+        if (host != null && !host.isBlank()) return new Sourced(firstLabel(host), "$HOSTNAME");
+        try {
+            String kernel = Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.UTF_8).strip();
+            if (!kernel.isEmpty()) return new Sourced(firstLabel(kernel), "the host name");
+        } catch (IOException e) {
+            // fall through
+        }
+        throw new Unreachable("proa does not know its Pod's name: set POD_NAME from the downward API"
+                + " (fieldRef metadata.name) or pass --pod-name");
+    }
+
+    private static String firstLabel(String host) {
+        int dot = host.indexOf('.');
+        return dot < 0 ? host.strip() : host.substring(0, dot).strip();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.proa;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+
+/**
+ * The middle phase: run COMMAND with proa's stdin, stdout, stderr, environment and working directory, pass signals to
+ * it, and report how it ended as an exit status.
+ */
+final class Command {
+    private final Logger log;
+    private final List<String> argv;
+    private final Reaper reaper;
+    private final Signals signals;
+
+    Command(Logger log, List<String> argv, Reaper reaper, Signals signals) {
+        this.log = log;
+        this.argv = argv;
+        this.reaper = reaper;
+        this.signals = signals;
+    }
+
+    /** Runs COMMAND to its end; returns its exit status (128+N if signal N killed it), or 125-127 if it never ran. */
+    int run() throws InterruptedException {
+        Process process;
+        long started = System.nanoTime();
+        try {
+            process = reaper.start(new ProcessBuilder(argv).inheritIO());
+        } catch (IOException e) {
+            int status = ExitStatus.ofLaunchFailure(e);
+            log.error("Could not start COMMAND {}: {}; exit {}", quoted(), reason(e), status);
+            return status;
+        }
+        signals.forwardTo(process);
+        log.info("Started COMMAND {} (pid {})", quoted(), process.pid());
+        int status = process.waitFor();
+        String took = Durations.human(Duration.ofNanos(System.nanoTime() - started));
+        if (status > 128 && status < 160) {
+            log.info("COMMAND exited with status {} after {} (killed by signal {}, or it chose that status)",
+                    status, took, status - 128);
+        } else {
+            log.info("COMMAND exited with status {} after {}", status, took);
+        }
+        return status;
+    }
+
+    private String quoted() {
+        return argv.stream().map(Command::shellQuote).collect(Collectors.joining(" "));
+    }
+
+    /** How a shell would need it typed, so an operator can paste it. */
+    static String shellQuote(String word) {
+        if (!word.isEmpty() && word.matches("[A-Za-z0-9_@%+=:,./-]+")) return word;
+        return "'" + word.replace("'", "'\\''") + "'";
+    }
+
+    private static String reason(IOException e) {
+        String message = String.valueOf(e.getMessage());
+        int errno = message.indexOf("error=");
+        return errno >= 0 ? message.substring(errno) : message;
+    }
+}

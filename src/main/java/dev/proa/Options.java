@@ -1,0 +1,233 @@
+package dev.proa;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import okhttp3.HttpUrl;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The configuration: proa's command line, with every option also read from an environment variable. picocli parses
+ * it, converts and checks each value, and prints the usage.
+ */
+@Command(
+        name = "proa",
+        mixinStandardHelpOptions = true,
+        versionProvider = Options.Version.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        headerHeading = "",
+        header = "Run COMMAND once the Pod's sidecars are ready; stop them when it exits.",
+        synopsisHeading = "%nUsage: ",
+        customSynopsis = "proa [OPTIONS] [--] COMMAND [ARG...]",
+        descriptionHeading = "%n",
+        description = {
+            "Waits until every sidecar of its own Pod reports ready, runs COMMAND, then asks the sidecars to stop"
+                    + " and waits until they have. Exits with COMMAND's status (128+N if signal N killed it),"
+                    + " 2 on a usage error, 125 if COMMAND could not be started (startup failed),"
+                    + " 126 if COMMAND is not executable, 127 if it is not found.",
+            "Everything from COMMAND on belongs to COMMAND. Every option can also be given by the environment"
+                    + " variable named in its description; a list there is comma-separated, and so is a list value"
+                    + " on the command line.",
+        },
+        optionListHeading = "%nOptions:%n")
+final class Options {
+
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-g", "--shutdown-http-get"}, paramLabel = "URL", split = ",", converter = UrlConverter.class,
+            description = "After COMMAND exits, send an HTTP GET to URL to stop a sidecar. Repeatable. Env: PROA_SHUTDOWN_HTTP_GET.")
+    List<HttpUrl> shutdownHttpGet = new ArrayList<>();
+
+    @Option(names = {"-p", "--shutdown-http-post"}, paramLabel = "URL", split = ",", converter = UrlConverter.class,
+            description = "After COMMAND exits, send an HTTP POST to URL, e.g. http://127.0.0.1:15020/quitquitquit"
+                    + " for istio-proxy. Repeatable. Env: PROA_SHUTDOWN_HTTP_POST.")
+    List<HttpUrl> shutdownHttpPost = new ArrayList<>();
+
+    @Option(names = {"-k", "--kill"}, paramLabel = "NAME", split = ",",
+            description = "After COMMAND exits, send SIGTERM to every process whose executable is named NAME."
+                    + " Needs shareProcessNamespace: true. Repeatable. Env: PROA_KILL.")
+    List<String> kill = new ArrayList<>();
+
+    @Option(names = {"-K", "--kill-all"},
+            description = "After COMMAND exits, send SIGTERM to every other process proa can see."
+                    + " Needs shareProcessNamespace: true. Env: PROA_KILL_ALL.")
+    boolean killAll;
+
+    @Option(names = "--pod-name", paramLabel = "NAME",
+            description = "proa's own Pod. Default: $HOSTNAME up to its first '.', else the host name likewise. Env: POD_NAME.")
+    String podName;
+
+    @Option(names = "--namespace", paramLabel = "NS",
+            description = "The Pod's namespace. Default: the client's configured namespace (the service account's,"
+                    + " or the kubeconfig's). Env: POD_NAMESPACE.")
+    String namespace;
+
+    @Option(names = "--container", paramLabel = "NAME",
+            description = "proa's own container, which is not a sidecar. Default: the Pod's first container. Env: PROA_CONTAINER.")
+    String container;
+
+    @Option(names = "--wait-for", paramLabel = "NAME", split = ",",
+            description = "Wait only for these sidecars. Repeatable. Env: PROA_WAIT_FOR.")
+    List<String> waitFor = new ArrayList<>();
+
+    @Option(names = "--ignore", paramLabel = "NAME", split = ",",
+            description = "Never wait for these containers. Repeatable. Env: PROA_IGNORE.")
+    List<String> ignore = new ArrayList<>();
+
+    @Option(names = "--startup-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Give up waiting for the sidecars after DURATION (250ms, 30s, 5m, 1h or seconds)."
+                    + " Default: wait forever. Env: PROA_STARTUP_TIMEOUT.")
+    Duration startupTimeout;
+
+    @Option(names = "--on-startup-timeout", paramLabel = "fail|continue", arity = "1", converter = StartupTimeoutConverter.class,
+            description = "On startup timeout, fail (exit 125 without running COMMAND) or continue (run COMMAND anyway)."
+                    + " Default: fail. Env: PROA_ON_STARTUP_TIMEOUT.")
+    boolean continueOnStartupTimeout;
+
+    @Option(names = "--shutdown-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "The longest the shutdown may take. Default: the Pod's terminationGracePeriodSeconds,"
+                    + " else 30s. Env: PROA_SHUTDOWN_TIMEOUT.")
+    Duration shutdownTimeout;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", converter = LogLevelConverter.class,
+            description = "error, warn, info, debug or trace. Default: info. Env: PROA_LOG_LEVEL.")
+    String logLevel = "info";
+
+    @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The command to run, and its arguments.")
+    List<String> command = new ArrayList<>();
+
+    /** The environment variable each option falls back to. */
+    static final Map<String, String> ENVIRONMENT = Map.ofEntries(
+            Map.entry("--shutdown-http-get", "PROA_SHUTDOWN_HTTP_GET"),
+            Map.entry("--shutdown-http-post", "PROA_SHUTDOWN_HTTP_POST"),
+            Map.entry("--kill", "PROA_KILL"),
+            Map.entry("--kill-all", "PROA_KILL_ALL"),
+            Map.entry("--pod-name", "POD_NAME"),
+            Map.entry("--namespace", "POD_NAMESPACE"),
+            Map.entry("--container", "PROA_CONTAINER"),
+            Map.entry("--wait-for", "PROA_WAIT_FOR"),
+            Map.entry("--ignore", "PROA_IGNORE"),
+            Map.entry("--startup-timeout", "PROA_STARTUP_TIMEOUT"),
+            Map.entry("--on-startup-timeout", "PROA_ON_STARTUP_TIMEOUT"),
+            Map.entry("--shutdown-timeout", "PROA_SHUTDOWN_TIMEOUT"),
+            Map.entry("--log-level", "PROA_LOG_LEVEL"));
+
+    /** A parser for proa's command line that falls back to {@code env} for every option not given. */
+    static CommandLine commandLine(Options options, Map<String, String> env) {
+        CommandLine cli = new CommandLine(options);
+        cli.setStopAtPositional(true); // COMMAND's own options are never proa's
+        cli.setDefaultValueProvider(arg -> fromEnvironment(arg, env));
+        cli.setParameterExceptionHandler(Options::usageError);
+        return cli;
+    }
+
+    /** A bad command line: the message naming the bad value, the synopsis, where to read more; exit 2. */
+    private static int usageError(ParameterException e, String[] args) {
+        CommandLine cli = e.getCommandLine();
+        java.io.PrintWriter err = cli.getErr();
+        err.println("proa: " + e.getMessage());
+        err.println("Usage: " + cli.getCommandSpec().usageMessage().customSynopsis()[0]);
+        err.println("Run 'proa --help' for every option.");
+        err.flush();
+        return ExitStatus.USAGE;
+    }
+
+    private static String fromEnvironment(ArgSpec arg, Map<String, String> env) {
+        if (!(arg instanceof OptionSpec option)) return null;
+        String variable = ENVIRONMENT.get(option.longestName());
+        String value = variable == null ? null : env.get(variable);
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    /** Checks what picocli cannot check one option at a time. */
+    void validate() {
+        if (command.getFirst().isBlank()) {
+            throw new ParameterException(spec.commandLine(), "COMMAND is empty: give the program to run after the options");
+        }
+        Set<String> both = new HashSet<>(waitFor);
+        both.retainAll(ignore);
+        if (!both.isEmpty()) {
+            throw new ParameterException(spec.commandLine(),
+                    "--wait-for and --ignore both name " + String.join(", ", both) + ": a sidecar cannot be both");
+        }
+        for (String name : kill) {
+            if (name.isBlank()) throw new ParameterException(spec.commandLine(), "--kill needs a process name, got ''");
+        }
+    }
+
+    /** Where an option's value came from, for messages: the flag itself, or its environment variable. */
+    String sourceOf(String option) {
+        return spec.commandLine().getParseResult().hasMatchedOption(option) ? option : ENVIRONMENT.get(option);
+    }
+
+    Optional<Duration> startupTimeout() {
+        return Optional.ofNullable(startupTimeout);
+    }
+
+    static final class UrlConverter implements CommandLine.ITypeConverter<HttpUrl> {
+        @Override
+        public HttpUrl convert(String value) {
+            HttpUrl url = HttpUrl.parse(value.trim());
+            if (url == null) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not an http:// or https:// URL");
+            }
+            return url;
+        }
+    }
+
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return Durations.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    static final class StartupTimeoutConverter implements CommandLine.ITypeConverter<Boolean> {
+        @Override
+        public Boolean convert(String value) {
+            return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "fail" -> false;
+                case "continue" -> true;
+                default -> throw new CommandLine.TypeConversionException("'" + value + "' is neither fail nor continue");
+            };
+        }
+    }
+
+    static final class LogLevelConverter implements CommandLine.ITypeConverter<String> {
+        private static final List<String> LEVELS = List.of("error", "warn", "info", "debug", "trace");
+
+        @Override
+        public String convert(String value) {
+            String level = value.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!LEVELS.contains(level)) {
+                throw new CommandLine.TypeConversionException(
+                        "'" + value + "' is not a log level; use one of " + String.join(", ", LEVELS));
+            }
+            return level;
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Options.class.getPackage().getImplementationVersion();
+            return new String[] {"proa " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package dev.proa;
+
+import dev.proa.Readiness.Pending;
+import dev.proa.Readiness.Verdict;
+import dev.proa.Sidecars.Sidecar;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+
+/**
+ * The first phase: wait until every sidecar is ready, one fails for good, the startup timeout passes, or a signal
+ * arrives. Each new version of the Pod is judged the moment it arrives; nothing polls.
+ */
+final class StartupWait {
+    static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(30);
+
+    /** How the wait ended. */
+    sealed interface Outcome {}
+
+    /** Run COMMAND (the sidecars are ready, or the timeout passed with {@code --on-startup-timeout=continue}). */
+    record Proceed() implements Outcome {}
+
+    /** Do not run COMMAND; exit with {@code status}. */
+    record Abort(int status) implements Outcome {}
+
+    private final Logger log;
+    private final PodWatch pod;
+    private final Sidecars.Choice choice;
+    private final Optional<Duration> timeout;
+    private final boolean continueOnTimeout;
+    private final Signals signals;
+    private final long started = System.nanoTime();
+    private final Set<String> ready = new LinkedHashSet<>();
+    private final Map<String, String> stuck = new HashMap<>();
+    private boolean announced;
+
+    StartupWait(Logger log, PodWatch pod, Options options, Signals signals) {
+        this.log = log;
+        this.pod = pod;
+        this.choice = Sidecars.Choice.of(options);
+        this.timeout = options.startupTimeout();
+        this.continueOnTimeout = options.continueOnStartupTimeout;
+        this.signals = signals;
+    }
+
+    Outcome await() throws InterruptedException {
+        PodWatch.Snapshot seen = pod.current();
+        long nextProgress = started + PROGRESS_INTERVAL.toNanos();
+        while (true) {
+            if (signals.stoppedBy() != 0) return new Abort(ExitStatus.ofSignal(signals.stoppedBy()));
+            Outcome outcome = judge(seen);
+            if (outcome != null) return outcome;
+            long now = System.nanoTime();
+            if (timeout.isPresent() && now - started >= timeout.get().toNanos()) return timedOut(seen);
+            if (now >= nextProgress) {
+                logProgress(seen);
+                nextProgress = now + PROGRESS_INTERVAL.toNanos();
+            }
+            long until = nextProgress;
+            if (timeout.isPresent()) until = Math.min(until, started + timeout.get().toNanos());
+            seen = pod.awaitChange(seen, Duration.ofNanos(Math.max(until - now, 1)));
+        }
+    }
+
+    /** What this version of the Pod means: an outcome, or null to keep waiting. */
+    private Outcome judge(PodWatch.Snapshot seen) {
+        if (seen.gone()) {
+            if (seen.pod() == null) {
+                log.error("Pod {}/{} does not exist: check --pod-name and --namespace (or POD_NAME and POD_NAMESPACE,"
+                        + " set from the downward API). Not running COMMAND; exit {}", pod.namespace(), pod.name(),
+                        ExitStatus.STARTUP_FAILED);
+            } else {
+                log.error("Pod {} was deleted while proa waited for its sidecars. Not running COMMAND; exit {}",
+                        Pods.describe(seen.pod()), ExitStatus.STARTUP_FAILED);
+            }
+            return new Abort(ExitStatus.STARTUP_FAILED);
+        }
+        if (seen.pod() == null) return null;
+        Verdict verdict = Readiness.judge(seen.pod(), choice);
+        switch (verdict) {
+            case Readiness.Ready r -> {
+                noteReady(r.sidecars(), List.of());
+                log.info("All sidecars of Pod {} are ready after {}{}: running COMMAND", Pods.describe(seen.pod()),
+                        elapsed(), r.sidecars().isEmpty() ? " (it has none)" : " (" + Sidecars.names(r.sidecars()) + ")");
+                return new Proceed();
+            }
+            case Readiness.Failed f -> {
+                log.error("Startup failed: {}. Not running COMMAND; stopping the sidecars, then exiting {}",
+                        f.why(), ExitStatus.STARTUP_FAILED);
+                return new Abort(ExitStatus.STARTUP_FAILED);
+            }
+            case Readiness.Waiting w -> {
+                noteReady(w.sidecars(), w.pending());
+                noteStuck(w.pending());
+                return null;
+            }
+        }
+    }
+
+    private void noteReady(List<Sidecar> sidecars, List<Pending> pending) {
+        if (!announced) {
+            announced = true;
+            log.info("Waiting for the sidecars of Pod {}/{} to be ready: {}{}", pod.namespace(), pod.name(),
+                    Sidecars.names(sidecars), timeout.map(t -> " (startup timeout " + Durations.format(t) + ")").orElse(""));
+        }
+        Set<String> notReady = pending.stream().map(Pending::container).collect(Collectors.toSet());
+        for (Sidecar sidecar : sidecars) {
+            if (!notReady.contains(sidecar.name()) && ready.add(sidecar.name()) && !pending.isEmpty()) {
+                log.info("Sidecar {} is ready after {}; still waiting for {}", sidecar.name(), elapsed(), String.join(", ", notReady));
+            }
+            if (notReady.contains(sidecar.name()) && ready.remove(sidecar.name())) {
+                log.warn("Sidecar {} is no longer ready; waiting for it again", sidecar.name());
+            }
+        }
+    }
+
+    /** A stuck sidecar is logged when first seen and whenever its reason changes: not on every event. */
+    private void noteStuck(List<Pending> pending) {
+        for (Pending p : pending) {
+            String before = stuck.get(p.container());
+            if (p.isStuck() && !p.state().equals(before)) {
+                log.warn("Sidecar {} cannot start: {}. It will not become ready until this is fixed", p.container(), p.state());
+            }
+            if (p.isStuck()) stuck.put(p.container(), p.state());
+            else stuck.remove(p.container());
+        }
+    }
+
+    private void logProgress(PodWatch.Snapshot seen) {
+        log.info("Still waiting after {} for {}", elapsed(), describeWaiting(seen));
+    }
+
+    private Outcome timedOut(PodWatch.Snapshot seen) {
+        String waiting = describeWaiting(seen);
+        if (continueOnTimeout) {
+            log.warn("Startup timeout of {} passed; running COMMAND anyway (--on-startup-timeout=continue). Not ready: {}",
+                    Durations.format(timeout.orElseThrow()), waiting);
+            return new Proceed();
+        }
+        log.error("Startup timeout of {} passed. Not ready: {}. Not running COMMAND; stopping the sidecars, then exiting {}",
+                Durations.format(timeout.orElseThrow()), waiting, ExitStatus.STARTUP_FAILED);
+        return new Abort(ExitStatus.STARTUP_FAILED);
+    }
+
+    private String describeWaiting(PodWatch.Snapshot seen) {
+        if (seen.pod() == null) {
+            String why = seen.error() == null ? "no answer yet" : "last error: " + ApiErrors.describe(seen.error());
+            return "Pod " + pod.namespace() + "/" + pod.name() + " to be read from the API server (" + why + ")";
+        }
+        if (!(Readiness.judge(seen.pod(), choice) instanceof Readiness.Waiting w)) return "(nothing)";
+        return w.pending().stream().map(p -> p.container() + " (" + p.state() + ")").collect(Collectors.joining(", "));
+    }
+
+    private String elapsed() {
+        return Durations.human(Duration.ofNanos(System.nanoTime() - started));
+    }
+}
