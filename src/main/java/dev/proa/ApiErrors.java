@@ -27,6 +27,10 @@ final class ApiErrors {
 
     /** Called for each failed list or watch, just before fabric8 schedules the retry. */
     void report(Throwable error) {
+        if (httpCode(error) == 410) {
+            log.debug("The watch on the Pod expired (410 Gone); listing it again");
+            return;
+        }
         String description = describe(error);
         if (!Objects.equals(description, last)) {
             last = description;

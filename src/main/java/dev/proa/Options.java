@@ -94,7 +94,7 @@ final class Options {
     @Option(names = "--on-startup-timeout", paramLabel = "fail|continue", arity = "1", converter = StartupTimeoutConverter.class,
             description = "On startup timeout, fail (exit 125 without running COMMAND) or continue (run COMMAND anyway)."
                     + " Default: fail. Env: PROA_ON_STARTUP_TIMEOUT.")
-    boolean continueOnStartupTimeout;
+    String onStartupTimeout = "fail";
 
     @Option(names = "--shutdown-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "The longest the shutdown may take. Default: the Pod's terminationGracePeriodSeconds,"
@@ -172,6 +172,10 @@ final class Options {
         return spec.commandLine().getParseResult().hasMatchedOption(option) ? option : ENVIRONMENT.get(option);
     }
 
+    boolean continueOnStartupTimeout() {
+        return onStartupTimeout.equals("continue");
+    }
+
     Optional<Duration> startupTimeout() {
         return Optional.ofNullable(startupTimeout);
     }
@@ -198,14 +202,14 @@ final class Options {
         }
     }
 
-    static final class StartupTimeoutConverter implements CommandLine.ITypeConverter<Boolean> {
+    static final class StartupTimeoutConverter implements CommandLine.ITypeConverter<String> {
         @Override
-        public Boolean convert(String value) {
-            return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
-                case "fail" -> false;
-                case "continue" -> true;
-                default -> throw new CommandLine.TypeConversionException("'" + value + "' is neither fail nor continue");
-            };
+        public String convert(String value) {
+            String choice = value.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!choice.equals("fail") && !choice.equals("continue")) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is neither fail nor continue");
+            }
+            return choice;
         }
     }
 

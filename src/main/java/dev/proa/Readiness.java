@@ -72,7 +72,7 @@ final class Readiness {
             String reason = waiting.getReason() == null ? "waiting" : waiting.getReason();
             String text = waiting.getMessage() == null || waiting.getMessage().isBlank()
                     ? reason : reason + ": " + waiting.getMessage();
-            return new Pending(sidecar.name(), "waiting (" + text + ")", STUCK_REASONS.contains(reason) ? reason : null);
+            return new Pending(sidecar.name(), "waiting: " + text, STUCK_REASONS.contains(reason) ? reason : null);
         }
         if (state.getTerminated() != null) {
             return new Pending(sidecar.name(), describeEnd(state.getTerminated()) + ", will be restarted", null);
@@ -98,8 +98,7 @@ final class Readiness {
         if (sidecar.isNative()) return "Always";
         String own = pod.getSpec().getContainers().stream()
                 .filter(c -> c.getName().equals(sidecar.name()))
-                .map(Container::getRestartPolicy)
-                .findFirst().orElse(null);
+                .findFirst().map(Container::getRestartPolicy).orElse(null);
         if (own != null) return own;
         return pod.getSpec().getRestartPolicy() == null ? "Always" : pod.getSpec().getRestartPolicy();
     }

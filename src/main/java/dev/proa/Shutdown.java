@@ -63,7 +63,8 @@ final class Shutdown {
             if (running.isEmpty()) sidecarsStopped.set(true);
             if (running.isEmpty() && unfinished.get() == 0) {
                 log.info("Shutdown complete after {}{}", Durations.human(Duration.ofNanos(System.nanoTime() - start)),
-                        watched.map(s -> s.isEmpty() ? "" : ": every sidecar has stopped").orElse(""));
+                        watched.map(s -> s.stream().anyMatch(x -> !x.isNative()) ? ": every sidecar has stopped" : "")
+                                .orElse(""));
                 return;
             }
             long left = deadline - System.nanoTime();

@@ -98,6 +98,10 @@ final class ShutdownRequests {
                             + " timeout passes", endpoint, e.getMessage());
                     refusedBefore = true;
                 }
+            } catch (java.io.InterruptedIOException e) {
+                log.warn("Shutdown request {} got no answer within {}: abandoned", endpoint,
+                        Durations.human(Duration.ofNanos(timeout)));
+                return;
             } catch (IOException e) {
                 log.warn("Shutdown request {} failed: {}. Not retrying", endpoint,
                         e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());

@@ -45,7 +45,7 @@ final class StartupWait {
         this.pod = pod;
         this.choice = Sidecars.Choice.of(options);
         this.timeout = options.startupTimeout();
-        this.continueOnTimeout = options.continueOnStartupTimeout;
+        this.continueOnTimeout = options.continueOnStartupTimeout();
         this.signals = signals;
     }
 

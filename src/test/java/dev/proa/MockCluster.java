@@ -1,0 +1,246 @@
+package dev.proa;
+
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * fabric8's CRUD mock API server (real HTTP, real watches) with the faults a real one has, which the mock does not make
+ * by itself: dropped watches, 410 Gone on a watch, and error answers. Statuses are written with editStatus, as the
+ * kubelet would.
+ */
+final class MockCluster implements AutoCloseable {
+    static final String NAMESPACE = "jobs";
+
+    final KubernetesMockServer server;
+    final KubernetesClient client;
+    private final MockWebServer web = new MockWebServer();
+    private final FaultyDispatcher dispatcher;
+
+    MockCluster(boolean https) {
+        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+        dispatcher = new FaultyDispatcher(new KubernetesMixedDispatcher(responses));
+        server = new KubernetesMockServer(new Context(), web, responses, dispatcher, https);
+        server.init();
+        client = server.createClient();
+    }
+
+    Pod create(Pod pod) {
+        return client.pods().inNamespace(NAMESPACE).resource(pod).create();
+    }
+
+    /** Rewrites the status of one container (or init container) of the Pod, as the kubelet does. */
+    void setStatus(String pod, String container, UnaryOperator<ContainerStatus> change) {
+        client.pods().inNamespace(NAMESPACE).withName(pod).editStatus(p -> {
+            for (List<ContainerStatus> statuses : List.of(p.getStatus().getContainerStatuses(),
+                    p.getStatus().getInitContainerStatuses())) {
+                statuses.replaceAll(s -> s.getName().equals(container) ? change.apply(s) : s);
+            }
+            return p;
+        });
+    }
+
+    void delete(String pod) {
+        client.pods().inNamespace(NAMESPACE).withName(pod).delete();
+    }
+
+    /**
+     * Closes every open watch, as an API server restart or a load balancer timeout does. From this call on, nothing more
+     * reaches the client through those watches, even what the mock had queued to send.
+     */
+    void dropWatches() {
+        for (Muted socket : dispatcher.openWatches) {
+            socket.muted = true;
+            socket.close(1000, "dropped by the test");
+        }
+        dispatcher.openWatches.clear();
+    }
+
+    /** The next {@code count} watch requests are answered 410 Gone, as when the resource version is too old. */
+    void answerWatchesWithGone(int count) {
+        dispatcher.goneWatches.set(count);
+    }
+
+    /** Answers every request with {@code fault} while it returns non-null; null lets it through. */
+    void intercept(Function<RecordedRequest, MockResponse> fault) {
+        dispatcher.fault = fault;
+    }
+
+    int watchRequests() {
+        return dispatcher.watchRequests.get();
+    }
+
+    int requests() {
+        return dispatcher.requests.get();
+    }
+
+    /** How many times a list of Pods (not a watch) was asked for. */
+    int listRequests() {
+        return dispatcher.listRequests.get();
+    }
+
+    /** The environment of a process in this cluster's Pod: in-cluster style, over HTTPS, with a CA and a token file. */
+    Map<String, String> inClusterEnvironment(Path dir) throws IOException {
+        Path token = Files.writeString(dir.resolve("token"), "test-token");
+        Map<String, String> env = new HashMap<>();
+        env.put("KUBERNETES_SERVICE_HOST", "localhost");
+        env.put("KUBERNETES_SERVICE_PORT", Integer.toString(web.getPort()));
+        env.put("KUBERNETES_CERTS_CA_FILE", web.getSelfSignedCertificate().certificatePath());
+        env.put("KUBERNETES_AUTH_SERVICEACCOUNT_TOKEN", token.toString());
+        env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
+        env.put("POD_NAMESPACE", NAMESPACE);
+        return env;
+    }
+
+    static MockResponse status(int code, String reason, String message) {
+        return new MockResponse().setResponseCode(code).setBody("""
+                {"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"%s","reason":"%s","code":%d}"""
+                .formatted(message.replace("\"", "\\\""), reason, code));
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.destroy();
+    }
+
+    /** A watch's socket that the test can silence before closing it. */
+    private static final class Muted implements WebSocket {
+        private final WebSocket socket;
+        volatile boolean muted;
+
+        Muted(WebSocket socket) {
+            this.socket = socket;
+        }
+
+        @Override
+        public RecordedRequest request() {
+            return socket.request();
+        }
+
+        @Override
+        public boolean send(String text) {
+            return !muted && socket.send(text);
+        }
+
+        @Override
+        public boolean send(byte[] bytes) {
+            return !muted && socket.send(bytes);
+        }
+
+        @Override
+        public boolean close(int code, String reason) {
+            return socket.close(code, reason);
+        }
+    }
+
+    private static final class FaultyDispatcher extends Dispatcher {
+        final KubernetesMixedDispatcher delegate;
+        final Set<Muted> openWatches = ConcurrentHashMap.newKeySet();
+        final AtomicInteger listRequests = new AtomicInteger();
+        final AtomicInteger goneWatches = new AtomicInteger();
+        final AtomicInteger watchRequests = new AtomicInteger();
+        final AtomicInteger requests = new AtomicInteger();
+        volatile Function<RecordedRequest, MockResponse> fault = r -> null;
+
+        FaultyDispatcher(KubernetesMixedDispatcher delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public MockResponse dispatch(RecordedRequest request) {
+            requests.incrementAndGet();
+            MockResponse faulty = fault.apply(request);
+            if (faulty != null) return faulty;
+            boolean watch = request.getPath().contains("watch=true");
+            if (!watch && request.getMethod().equals("GET") && request.getPath().contains("/pods?")) {
+                listRequests.incrementAndGet();
+            }
+            if (watch) {
+                watchRequests.incrementAndGet();
+                if (goneWatches.getAndUpdate(n -> Math.max(n - 1, 0)) > 0) {
+                    return status(410, "Expired", "too old resource version");
+                }
+            }
+            MockResponse response = delegate.dispatch(request);
+            WebSocketListener listener = response.getWebSocketListener();
+            if (watch && listener != null) response.withWebSocketUpgrade(new Tracked(listener));
+            return response;
+        }
+
+        @Override
+        public void shutdown() {
+            delegate.shutdown();
+        }
+
+        /** Passes every event through, and remembers the socket so the test can drop it. */
+        private final class Tracked extends WebSocketListener {
+            private final WebSocketListener inner;
+
+            Tracked(WebSocketListener inner) {
+                this.inner = inner;
+            }
+
+            @Override
+            public void onBeforeAccept(WebSocket socket, Response response) {
+                inner.onBeforeAccept(socket, response);
+            }
+
+            private Muted muted;
+
+            @Override
+            public void onOpen(WebSocket socket, Response response) {
+                muted = new Muted(socket);
+                openWatches.add(muted);
+                inner.onOpen(muted, response);
+            }
+
+            @Override
+            public void onMessage(WebSocket socket, String text) {
+                inner.onMessage(socket, text);
+            }
+
+            @Override
+            public void onClosing(WebSocket socket, int code, String reason) {
+                openWatches.remove(muted);
+                inner.onClosing(socket, code, reason);
+            }
+
+            @Override
+            public void onClosed(WebSocket socket, int code, String reason) {
+                openWatches.remove(muted);
+                inner.onClosed(socket, code, reason);
+            }
+
+            @Override
+            public void onFailure(WebSocket socket, Throwable t, Response response) {
+                openWatches.remove(muted);
+                inner.onFailure(socket, t, response);
+            }
+        }
+    }
+}

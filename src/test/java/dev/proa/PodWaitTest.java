@@ -1,0 +1,184 @@
+package dev.proa;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The startup phase against the CRUD mock API server: real HTTP, real watches, and the faults a real server has. */
+class PodWaitTest {
+    private static final Logger LOG = LoggerFactory.getLogger("proa");
+    private static final Duration GENEROUS = Duration.ofSeconds(20);
+
+    private MockCluster cluster;
+    private KubernetesClient proaClient;
+    private PodWatch watch;
+
+    @BeforeEach
+    void start() {
+        cluster = new MockCluster(false);
+        proaClient = cluster.server.createClient();
+    }
+
+    @AfterEach
+    void stop() {
+        if (watch != null) watch.close();
+        proaClient.close();
+        cluster.close();
+    }
+
+    @Test
+    void proceedsAtOnceWhenTheSidecarsAreAlreadyReady() throws Exception {
+        cluster.create(TestPods.pod("job-1", List.of("proxy"), List.of()));
+        cluster.setStatus("job-1", "proxy", s -> TestPods.running("proxy", true));
+
+        assertInstanceOf(StartupWait.Proceed.class, startWaiting("job-1").get(GENEROUS.toSeconds(), TimeUnit.SECONDS));
+    }
+
+    @Test
+    void proceedsOnlyOnceTheLastSidecarIsReadyAndWatchesOnlyItsOwnPod() throws Exception {
+        List<String> paths = Collections.synchronizedList(new ArrayList<>());
+        cluster.intercept(r -> {
+            paths.add(r.getPath());
+            return null;
+        });
+        cluster.create(TestPods.pod("job-2", List.of("proxy", "db"), List.of("mesh")));
+        CompletableFuture<StartupWait.Outcome> outcome = startWaiting("job-2");
+        awaitTrue(() -> cluster.watchRequests() >= 1);
+
+        cluster.setStatus("job-2", "proxy", s -> TestPods.running("proxy", true));
+        cluster.setStatus("job-2", "mesh", s -> TestPods.running("mesh", true));
+        Thread.sleep(500);
+        assertFalse(outcome.isDone(), "db is not ready yet");
+
+        cluster.setStatus("job-2", "db", s -> TestPods.running("db", true));
+        assertInstanceOf(StartupWait.Proceed.class, outcome.get(GENEROUS.toSeconds(), TimeUnit.SECONDS));
+        List<String> podRequests = paths.stream().filter(p -> p.startsWith("/api/v1/namespaces/jobs/pods?")).toList();
+        assertFalse(podRequests.isEmpty());
+        assertTrue(podRequests.stream().allMatch(p -> p.contains("fieldSelector=metadata.name%3Djob-2")), podRequests::toString);
+    }
+
+    @Test
+    void failsWhenASidecarEndedForGood() throws Exception {
+        cluster.create(TestPods.pod("job-3", List.of("proxy"), List.of()));
+        CompletableFuture<StartupWait.Outcome> outcome = startWaiting("job-3");
+        awaitTrue(() -> cluster.watchRequests() >= 1);
+
+        cluster.setStatus("job-3", "proxy", s -> TestPods.terminated("proxy", 1));
+
+        assertAbort(125, outcome);
+    }
+
+    @Test
+    void failsWhenThePodIsDeletedWhileWaiting() throws Exception {
+        cluster.create(TestPods.pod("job-4", List.of("proxy"), List.of()));
+        CompletableFuture<StartupWait.Outcome> outcome = startWaiting("job-4");
+        awaitTrue(() -> cluster.watchRequests() >= 1);
+
+        cluster.delete("job-4");
+
+        assertAbort(125, outcome);
+    }
+
+    @Test
+    void failsWhenThePodDoesNotExist() throws Exception {
+        assertAbort(125, startWaiting("no-such-pod"));
+    }
+
+    @Test
+    void survivesADroppedWatch() throws Exception {
+        cluster.create(TestPods.pod("job-5", List.of("proxy"), List.of()));
+        CompletableFuture<StartupWait.Outcome> outcome = startWaiting("job-5");
+        awaitTrue(() -> cluster.watchRequests() >= 1);
+
+        cluster.dropWatches();
+        awaitTrue(() -> cluster.watchRequests() >= 2); // fabric8 watches again
+        cluster.setStatus("job-5", "proxy", s -> TestPods.running("proxy", true));
+
+        assertInstanceOf(StartupWait.Proceed.class, outcome.get(GENEROUS.toSeconds(), TimeUnit.SECONDS));
+    }
+
+    @Test
+    void relistsAfter410GoneAndSeesWhatChangedMeanwhile() throws Exception {
+        cluster.create(TestPods.pod("job-6", List.of("proxy"), List.of()));
+        cluster.answerWatchesWithGone(3);
+        CompletableFuture<StartupWait.Outcome> outcome = startWaiting("job-6");
+        awaitTrue(() -> cluster.watchRequests() >= 1);
+
+        // No watch stays open while the API server answers 410 Gone, so only a re-list can see this.
+        cluster.setStatus("job-6", "proxy", s -> TestPods.running("proxy", true));
+
+        assertInstanceOf(StartupWait.Proceed.class, outcome.get(GENEROUS.toSeconds(), TimeUnit.SECONDS));
+        assertTrue(cluster.listRequests() >= 2, "listed again after the 410");
+    }
+
+    @Test
+    void startupTimeoutFailsOrContinuesAsConfigured() throws Exception {
+        cluster.create(TestPods.pod("job-7", List.of("proxy"), List.of()));
+
+        assertAbort(125, startWaiting("job-7", "--startup-timeout=300ms"));
+        watch.close();
+        assertInstanceOf(StartupWait.Proceed.class, startWaiting("job-7", "--startup-timeout=300ms",
+                "--on-startup-timeout=continue").get(GENEROUS.toSeconds(), TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aSignalBeforeCommandEndsTheWaitWith128PlusN() throws Exception {
+        cluster.create(TestPods.pod("job-8", List.of("proxy"), List.of()));
+        Signals signals = new Signals(LOG, () -> watch.wake());
+        CompletableFuture<StartupWait.Outcome> outcome = startWaiting("job-8", signals);
+        awaitTrue(() -> cluster.watchRequests() >= 1);
+
+        signals.received(15, "TERM");
+
+        assertAbort(143, outcome);
+    }
+
+    private CompletableFuture<StartupWait.Outcome> startWaiting(String pod, String... args) {
+        return startWaiting(pod, new Signals(LOG, () -> {}), args);
+    }
+
+    private CompletableFuture<StartupWait.Outcome> startWaiting(String pod, Signals signals, String... args) {
+        Options options = new Options();
+        List<String> argv = new ArrayList<>(List.of(args));
+        argv.add("true");
+        Options.commandLine(options, Map.of()).parseArgs(argv.toArray(String[]::new));
+        watch = new PodWatch(proaClient, MockCluster.NAMESPACE, pod, new ApiErrors(LOG, MockCluster.NAMESPACE)::report);
+        StartupWait wait = new StartupWait(LOG, watch, options, signals);
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return wait.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private static void assertAbort(int status, CompletableFuture<StartupWait.Outcome> outcome) throws Exception {
+        StartupWait.Outcome result = outcome.get(GENEROUS.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(new StartupWait.Abort(status), result);
+    }
+
+    static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + GENEROUS.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("condition not met within " + GENEROUS);
+            Thread.sleep(20);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package dev.proa;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The shutdown phase: real HTTP endpoints on mockwebserver3, the Pod on the CRUD mock API server. */
+class ShutdownTest {
+    private static final Logger LOG = LoggerFactory.getLogger("proa");
+
+    private MockCluster cluster;
+    private KubernetesClient proaClient;
+    private PodWatch watch;
+    private final List<MockWebServer> endpoints = new ArrayList<>();
+
+    @BeforeEach
+    void start() {
+        cluster = new MockCluster(false);
+        proaClient = cluster.server.createClient();
+    }
+
+    @AfterEach
+    void stop() {
+        endpoints.forEach(MockWebServer::close);
+        if (watch != null) watch.close();
+        proaClient.close();
+        cluster.close();
+    }
+
+    @Test
+    void sendsEveryRequestAtOnceThenWaitsUntilTheSidecarsHaveStopped() throws Exception {
+        runningPod("job-1", List.of("proxy", "db"), List.of());
+        MockWebServer slow = endpoint(new MockResponse.Builder().code(200).headersDelay(2, TimeUnit.SECONDS).build());
+        MockWebServer fast = endpoint(new MockResponse.Builder().code(200).build());
+
+        long started = System.nanoTime();
+        CompletableFuture<Void> shutdown = shutDown("job-1",
+                "-g", slow.url("/quitquitquit").toString(), "-p", fast.url("/shutdown").toString());
+
+        RecordedRequest post = fast.takeRequest(10, TimeUnit.SECONDS);
+        RecordedRequest get = slow.takeRequest(10, TimeUnit.SECONDS);
+        assertNotNull(post);
+        assertNotNull(get);
+        assertEquals("POST", post.getMethod());
+        assertEquals("/shutdown", post.getTarget());
+        assertEquals("GET", get.getMethod());
+        assertEquals("/quitquitquit", get.getTarget());
+        assertTrue(System.nanoTime() - started < Duration.ofMillis(1900).toNanos(),
+                "the POST did not wait for the slow GET's answer");
+
+        Thread.sleep(2500); // both answered by now; the sidecars still run
+        assertFalse(shutdown.isDone(), "proa waits until the sidecars have stopped");
+        cluster.setStatus("job-1", "proxy", s -> TestPods.terminated("proxy", 0));
+        cluster.setStatus("job-1", "db", s -> TestPods.terminated("db", 0));
+        shutdown.get(20, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void neverOutlastsTheShutdownTimeout() throws Exception {
+        runningPod("job-2", List.of("proxy"), List.of());
+        MockWebServer hanging = endpoint(new MockResponse.Builder().code(200).headersDelay(60, TimeUnit.SECONDS).build());
+
+        long started = System.nanoTime();
+        shutDown("job-2", "--shutdown-timeout=1s", "-p", hanging.url("/quitquitquit").toString())
+                .get(20, TimeUnit.SECONDS);
+
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertTrue(took.compareTo(Duration.ofMillis(900)) >= 0, "waited for the sidecar: " + took);
+        assertTrue(took.compareTo(Duration.ofSeconds(8)) < 0, "bounded by the 1s timeout: " + took);
+    }
+
+    @Test
+    void retriesARefusedConnectionUntilTheSidecarListens() throws Exception {
+        runningPod("job-3", List.of("proxy"), List.of());
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        CompletableFuture<Void> shutdown = shutDown("job-3", "-p", "http://127.0.0.1:" + port + "/quitquitquit");
+
+        Thread.sleep(700); // refused meanwhile
+        MockWebServer late = new MockWebServer();
+        endpoints.add(late);
+        late.enqueue(new MockResponse.Builder().code(200).build());
+        late.start(InetAddress.getLoopbackAddress(), port);
+
+        RecordedRequest request = late.takeRequest(10, TimeUnit.SECONDS);
+        assertNotNull(request, "the refused request was sent again once the sidecar listened");
+        assertEquals("POST", request.getMethod());
+        cluster.setStatus("job-3", "proxy", s -> TestPods.terminated("proxy", 0));
+        shutdown.get(20, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void doesNotWaitForNativeSidecarsWhichTheKubeletStopsAfterProa() throws Exception {
+        runningPod("job-4", List.of(), List.of("mesh"));
+        MockWebServer mesh = endpoint(new MockResponse.Builder().code(200).build());
+
+        long started = System.nanoTime();
+        shutDown("job-4", "-p", mesh.url("/quitquitquit").toString()).get(20, TimeUnit.SECONDS);
+
+        assertNotNull(mesh.takeRequest(1, TimeUnit.SECONDS));
+        assertTrue(System.nanoTime() - started < Duration.ofSeconds(10).toNanos(), "not the 30s grace period");
+    }
+
+    @Test
+    void doesNotWaitWhenNothingWasAskedToStop() throws Exception {
+        runningPod("job-5", List.of("proxy"), List.of());
+
+        long started = System.nanoTime();
+        shutDown("job-5").get(20, TimeUnit.SECONDS);
+
+        assertTrue(System.nanoTime() - started < Duration.ofSeconds(10).toNanos());
+    }
+
+    @Test
+    void stopsWaitingWhenThePodIsDeleted() throws Exception {
+        runningPod("job-6", List.of("proxy"), List.of());
+        MockWebServer proxy = endpoint(new MockResponse.Builder().code(200).build());
+
+        CompletableFuture<Void> shutdown = shutDown("job-6", "-p", proxy.url("/quitquitquit").toString());
+        assertNotNull(proxy.takeRequest(10, TimeUnit.SECONDS));
+        cluster.delete("job-6");
+
+        shutdown.get(20, TimeUnit.SECONDS);
+    }
+
+    private void runningPod(String name, List<String> sidecars, List<String> nativeSidecars) throws Exception {
+        cluster.create(TestPods.pod(name, sidecars, nativeSidecars));
+        for (String s : sidecars) cluster.setStatus(name, s, x -> TestPods.running(s, true));
+        for (String s : nativeSidecars) cluster.setStatus(name, s, x -> TestPods.running(s, true));
+        watch = new PodWatch(proaClient, MockCluster.NAMESPACE, name, e -> {});
+        PodWaitTest.awaitTrue(() -> {
+            PodWatch.Snapshot seen = watch.current();
+            return seen.pod() != null && Readiness.judge(seen.pod(), Sidecars.Choice.ALL) instanceof Readiness.Ready;
+        });
+    }
+
+    private MockWebServer endpoint(MockResponse response) throws Exception {
+        MockWebServer server = new MockWebServer();
+        server.enqueue(response);
+        server.start();
+        endpoints.add(server);
+        return server;
+    }
+
+    private CompletableFuture<Void> shutDown(String pod, String... args) {
+        Options options = new Options();
+        List<String> argv = new ArrayList<>(List.of(args));
+        argv.add("true");
+        Options.commandLine(options, Map.of()).parseArgs(argv.toArray(String[]::new));
+        Shutdown shutdown = new Shutdown(LOG, options, new Signals(LOG, () -> {}));
+        return CompletableFuture.runAsync(() -> {
+            try {
+                shutdown.run(watch);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+}

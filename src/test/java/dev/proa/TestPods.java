@@ -1,0 +1,52 @@
+package dev.proa;
+
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Pods for the integration tests: a main container, sidecars and native sidecars, with the kubelet's statuses. */
+final class TestPods {
+    private TestPods() {}
+
+    /** A Pod in {@link MockCluster#NAMESPACE} whose first container is "main", then {@code sidecars}, none ready. */
+    static Pod pod(String name, List<String> sidecars, List<String> nativeSidecars) {
+        List<ContainerStatus> statuses = new ArrayList<>();
+        statuses.add(running("main", true));
+        sidecars.forEach(s -> statuses.add(waiting(s, "ContainerCreating")));
+        PodBuilder pod = new PodBuilder()
+                .withNewMetadata().withName(name).withNamespace(MockCluster.NAMESPACE).endMetadata()
+                .withNewSpec()
+                .withRestartPolicy("Never")
+                .withTerminationGracePeriodSeconds(30L)
+                .addToContainers(new ContainerBuilder().withName("main").withImage("app").build())
+                .endSpec()
+                .withNewStatus().withPhase("Pending").endStatus();
+        for (String s : sidecars) pod.editSpec().addToContainers(new ContainerBuilder().withName(s).withImage(s).build()).endSpec();
+        List<ContainerStatus> initStatuses = new ArrayList<>();
+        for (String s : nativeSidecars) {
+            pod.editSpec().addToInitContainers(new ContainerBuilder().withName(s).withImage(s).withRestartPolicy("Always").build()).endSpec();
+            initStatuses.add(running(s, false));
+        }
+        return pod.editStatus().withContainerStatuses(statuses).withInitContainerStatuses(initStatuses).endStatus().build();
+    }
+
+    static ContainerStatus running(String name, boolean ready) {
+        return new ContainerStatusBuilder().withName(name).withReady(ready).withRestartCount(0)
+                .withNewState().withNewRunning().withStartedAt("2026-11-21T00:00:00Z").endRunning().endState().build();
+    }
+
+    static ContainerStatus waiting(String name, String reason) {
+        return new ContainerStatusBuilder().withName(name).withReady(false).withRestartCount(0)
+                .withNewState().withNewWaiting().withReason(reason).endWaiting().endState().build();
+    }
+
+    static ContainerStatus terminated(String name, int exitCode) {
+        return new ContainerStatusBuilder().withName(name).withReady(false).withRestartCount(0)
+                .withNewState().withNewTerminated().withExitCode(exitCode).withReason(exitCode == 0 ? "Completed" : "Error")
+                .endTerminated().endState().build();
+    }
+}
