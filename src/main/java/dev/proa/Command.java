@@ -59,7 +59,7 @@ final class Command {
 
     private static String reason(IOException e) {
         String message = String.valueOf(e.getMessage());
-        int errno = message.indexOf("error=");
-        return errno >= 0 ? message.substring(errno) : message;
+        int colon = message.indexOf("\": "); // after 'Cannot run program "x"'
+        return colon >= 0 ? message.substring(colon + 3) : message;
     }
 }

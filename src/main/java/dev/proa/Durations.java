@@ -31,7 +31,8 @@ final class Durations {
     static String human(Duration d) {
         long ms = d.toMillis();
         if (ms < 1000) return ms + "ms";
-        if (ms < 60_000) return String.format(java.util.Locale.ROOT, "%.1fs", ms / 1000.0);
+        long tenths = Math.round(ms / 100.0);
+        if (tenths < 600) return tenths / 10 + "." + tenths % 10 + "s";
         long s = ms / 1000;
         if (s < 3600) return String.format(java.util.Locale.ROOT, "%dm%02ds", s / 60, s % 60);
         return String.format(java.util.Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60);

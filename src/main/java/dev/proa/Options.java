@@ -153,6 +153,9 @@ final class Options {
 
     /** Checks what picocli cannot check one option at a time. */
     void validate() {
+        kill = names("--kill", kill);
+        waitFor = names("--wait-for", waitFor);
+        ignore = names("--ignore", ignore);
         if (command.getFirst().isBlank()) {
             throw new ParameterException(spec.commandLine(), "COMMAND is empty: give the program to run after the options");
         }
@@ -162,9 +165,15 @@ final class Options {
             throw new ParameterException(spec.commandLine(),
                     "--wait-for and --ignore both name " + String.join(", ", both) + ": a sidecar cannot be both");
         }
-        for (String name : kill) {
-            if (name.isBlank()) throw new ParameterException(spec.commandLine(), "--kill needs a process name, got ''");
+    }
+
+    /** A list of names as given, "a, b" or "a,b": each trimmed, each once, none empty. */
+    private List<String> names(String option, List<String> given) {
+        List<String> names = given.stream().map(String::strip).distinct().toList();
+        if (names.contains("")) {
+            throw new ParameterException(spec.commandLine(), option + " got an empty name in '" + String.join(",", given) + "'");
         }
+        return names;
     }
 
     /** Where an option's value came from, for messages: the flag itself, or its environment variable. */

@@ -14,6 +14,7 @@ public final class Proa {
     private final Options options;
     private final Map<String, String> env;
     private final AtomicReference<PodWatch> watch = new AtomicReference<>();
+    private String origin = "";
     private final Signals signals;
     private final Reaper reaper;
 
@@ -68,6 +69,7 @@ public final class Proa {
             Cluster cluster = Cluster.locate(options, env);
             log.info("Watching Pod {} in namespace {} through {}", cluster.podName, cluster.namespace,
                     cluster.config.getMasterUrl());
+            origin = "the name from " + cluster.podName.source() + ", the namespace from " + cluster.namespace.source();
             KubernetesClient client = cluster.client();
             ApiErrors errors = new ApiErrors(log, cluster.namespace.value());
             watch.set(new PodWatch(client, cluster.namespace.value(), cluster.podName.value(), errors::report));
@@ -83,9 +85,12 @@ public final class Proa {
 
     private int waitThenRun(KubernetesClient client) {
         try {
-            StartupWait.Outcome outcome = new StartupWait(log, watch.get(), options, signals).await();
+            StartupWait.Outcome outcome = new StartupWait(log, watch.get(), options, signals,
+                    StartupWait.PROGRESS_INTERVAL, origin).await();
             if (outcome instanceof StartupWait.Abort abort) return abort.status();
-            return new Command(log, options.command, reaper, signals).run();
+            try (SidecarHealth health = new SidecarHealth(log, watch.get(), options)) {
+                return new Command(log, options.command, reaper, signals).run();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ExitStatus.STARTUP_FAILED;

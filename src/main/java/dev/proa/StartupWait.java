@@ -35,13 +35,25 @@ final class StartupWait {
     private final Optional<Duration> timeout;
     private final boolean continueOnTimeout;
     private final Signals signals;
+    private final Duration progressInterval;
+    private final String origin;
     private final long started = System.nanoTime();
     private final Set<String> ready = new LinkedHashSet<>();
     private final Map<String, String> stuck = new HashMap<>();
     private boolean announced;
 
     StartupWait(Logger log, PodWatch pod, Options options, Signals signals) {
+        this(log, pod, options, signals, PROGRESS_INTERVAL, "");
+    }
+
+    /**
+     * {@code origin} says where the Pod's name and namespace came from, for the message when there is no such Pod;
+     * {@code progressInterval} is how often to say what is still awaited.
+     */
+    StartupWait(Logger log, PodWatch pod, Options options, Signals signals, Duration progressInterval, String origin) {
         this.log = log;
+        this.progressInterval = progressInterval;
+        this.origin = origin;
         this.pod = pod;
         this.choice = Sidecars.Choice.of(options);
         this.timeout = options.startupTimeout();
@@ -51,7 +63,7 @@ final class StartupWait {
 
     Outcome await() throws InterruptedException {
         PodWatch.Snapshot seen = pod.current();
-        long nextProgress = started + PROGRESS_INTERVAL.toNanos();
+        long nextProgress = started + progressInterval.toNanos();
         while (true) {
             if (signals.stoppedBy() != 0) return new Abort(ExitStatus.ofSignal(signals.stoppedBy()));
             Outcome outcome = judge(seen);
@@ -60,7 +72,7 @@ final class StartupWait {
             if (timeout.isPresent() && now - started >= timeout.get().toNanos()) return timedOut(seen);
             if (now >= nextProgress) {
                 logProgress(seen);
-                nextProgress = now + PROGRESS_INTERVAL.toNanos();
+                nextProgress = now + progressInterval.toNanos();
             }
             long until = nextProgress;
             if (timeout.isPresent()) until = Math.min(until, started + timeout.get().toNanos());
@@ -72,9 +84,9 @@ final class StartupWait {
     private Outcome judge(PodWatch.Snapshot seen) {
         if (seen.gone()) {
             if (seen.pod() == null) {
-                log.error("Pod {}/{} does not exist: check --pod-name and --namespace (or POD_NAME and POD_NAMESPACE,"
+                log.error("Pod {}/{} does not exist{}: check --pod-name and --namespace (or POD_NAME and POD_NAMESPACE,"
                         + " set from the downward API). Not running COMMAND; exit {}", pod.namespace(), pod.name(),
-                        ExitStatus.STARTUP_FAILED);
+                        origin.isEmpty() ? "" : " (" + origin + ")", ExitStatus.STARTUP_FAILED);
             } else {
                 log.error("Pod {} was deleted while proa waited for its sidecars. Not running COMMAND; exit {}",
                         Pods.describe(seen.pod()), ExitStatus.STARTUP_FAILED);

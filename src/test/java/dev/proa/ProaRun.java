@@ -27,7 +27,13 @@ final class ProaRun {
 
     /** Starts proa with exactly {@code env} (plus PATH), in {@code dir}, its output captured to files there. */
     static ProaRun start(Path dir, Map<String, String> env, List<String> args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(JAVA, "-jar", JAR.toAbsolutePath().toString()));
+        return start(dir, env, List.of(), args);
+    }
+
+    /** The same, with proa run by {@code wrapper} (for example, unshare into a new PID namespace). */
+    static ProaRun start(Path dir, Map<String, String> env, List<String> wrapper, List<String> args) throws IOException {
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of(JAVA, "-jar", JAR.toAbsolutePath().toString()));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
         builder.environment().clear();

@@ -1,0 +1,100 @@
+package dev.proa;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.NullSource;
+
+class DurationsTest {
+
+    @ParameterizedTest(name = "\"{0}\" is {1} ms")
+    @CsvSource(ignoreLeadingAndTrailingWhitespace = false, value = {
+        "250ms,     250",
+        "0ms,       0",
+        "30s,       30000",
+        "5m,        300000",
+        "1h,        3600000",
+        "45,        45000",
+        "0,         0",
+        "999999999ms, 999999999",
+        "' 30s',    30000",
+        "'30s ',    30000",
+        "'\t5m\n',  300000",
+    })
+    void parsesEachForm(String text, String millis) {
+        assertEquals(Duration.ofMillis(Long.parseLong(millis.trim())), Durations.parse(text));
+    }
+
+    @ParameterizedTest(name = "\"{0}\" is rejected")
+    @CsvSource(ignoreLeadingAndTrailingWhitespace = false, value = {
+        "5x", "''", "'   '", "-1s", "+1s", "1.5s", "s", "ms", "1 h", "1H", "1d", "5m30s", "1e3", "1234567890", "PT5S",
+    })
+    void rejectsAndNamesTheValue(String text) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Durations.parse(text));
+        assertTrue(e.getMessage().contains("'" + text + "'"), () -> "message should quote the value: " + e.getMessage());
+        assertTrue(e.getMessage().contains("250ms, 30s, 5m, 1h"), () -> "message should show the forms: " + e.getMessage());
+    }
+
+    @ParameterizedTest
+    @NullSource
+    void rejectsNull(String text) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Durations.parse(text));
+        assertTrue(e.getMessage().contains("'null'"), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0} ms formats as {1}")
+    @CsvSource({
+        "0,        0s",
+        "1,        1ms",
+        "250,      250ms",
+        "1500,     1500ms",
+        "1000,     1s",
+        "30000,    30s",
+        "90000,    90s",
+        "60000,    1m",
+        "300000,   5m",
+        "5400000,  90m",
+        "3600000,  1h",
+        "7200000,  2h",
+    })
+    void formatsAsTheShortestExactForm(long millis, String expected) {
+        assertEquals(expected, Durations.format(Duration.ofMillis(millis)));
+    }
+
+    @ParameterizedTest(name = "format({0}) parses back")
+    @CsvSource({"250ms", "30s", "90s", "5m", "90m", "1h", "36h"})
+    void formatIsTheInverseOfParse(String text) {
+        Duration d = Durations.parse(text);
+        assertEquals(d, Durations.parse(Durations.format(d)));
+    }
+
+    @ParameterizedTest(name = "{0} ms reads as {1}")
+    @CsvSource({
+        "0,         0ms",
+        "250,       250ms",
+        "999,       999ms",
+        "1000,      1.0s",
+        "12300,     12.3s",
+        "12345,     12.3s",
+        "59900,     59.9s",
+        "60000,     1m00s",
+        "245000,    4m05s",
+        "3599000,   59m59s",
+        "3600000,   1h00m",
+        "7800000,   2h10m",
+        "90061000,  25h01m",
+    })
+    void human(long millis, String expected) {
+        assertEquals(expected, Durations.human(Duration.ofMillis(millis)));
+    }
+
+    @Test
+    void humanIgnoresSubMillisecondParts() {
+        assertEquals("1ms", Durations.human(Duration.ofNanos(1_999_999)));
+    }
+}

@@ -1,0 +1,436 @@
+package dev.proa;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import okhttp3.HttpUrl;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+class OptionsTest {
+
+    private static final String POST = "http://127.0.0.1:15020/quitquitquit";
+    private static final String GET = "http://127.0.0.1:9901/drain";
+
+    // ---- Each option by its long and short name ----
+
+    static Stream<Arguments> eachOption() {
+        return Stream.of(
+                option("-g " + GET, OptionsTest::getUrls, List.of(GET)),
+                option("--shutdown-http-get " + GET, OptionsTest::getUrls, List.of(GET)),
+                option("--shutdown-http-get=" + GET, OptionsTest::getUrls, List.of(GET)),
+                option("-p " + POST, OptionsTest::postUrls, List.of(POST)),
+                option("--shutdown-http-post " + POST, OptionsTest::postUrls, List.of(POST)),
+                option("--shutdown-http-post=" + POST, OptionsTest::postUrls, List.of(POST)),
+                option("-p https://sidecar.local:8443/stop", OptionsTest::postUrls, List.of("https://sidecar.local:8443/stop")),
+                option("-k envoy", o -> o.kill, List.of("envoy")),
+                option("--kill envoy", o -> o.kill, List.of("envoy")),
+                option("-K", o -> o.killAll, true),
+                option("--kill-all", o -> o.killAll, true),
+                option("--pod-name web-0", o -> o.podName, "web-0"),
+                option("--namespace shop", o -> o.namespace, "shop"),
+                option("--container web", o -> o.container, "web"),
+                option("--wait-for envoy", o -> o.waitFor, List.of("envoy")),
+                option("--ignore vault", o -> o.ignore, List.of("vault")),
+                option("--startup-timeout 90s", o -> o.startupTimeout, Duration.ofSeconds(90)),
+                option("--startup-timeout=250ms", o -> o.startupTimeout, Duration.ofMillis(250)),
+                option("--startup-timeout 2", o -> o.startupTimeout, Duration.ofSeconds(2)),
+                option("--on-startup-timeout continue", o -> o.continueOnStartupTimeout(), true),
+                option("--on-startup-timeout fail", o -> o.continueOnStartupTimeout(), false),
+                option("--shutdown-timeout 2m", o -> o.shutdownTimeout, Duration.ofMinutes(2)),
+                option("--shutdown-timeout=1h", o -> o.shutdownTimeout, Duration.ofHours(1)),
+                option("--log-level debug", o -> o.logLevel, "debug"),
+                option("--log-level=TRACE", o -> o.logLevel, "trace"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("eachOption")
+    void eachOption(String args, Function<Options, Object> field, Object expected) {
+        Options options = parse(Map.of(), (args + " sh").split(" "));
+        assertEquals(expected, field.apply(options));
+        assertEquals(List.of("sh"), options.command);
+    }
+
+    @Test
+    void defaults() {
+        Options options = parse(Map.of(), "sh");
+        assertEquals(List.of(), options.shutdownHttpGet);
+        assertEquals(List.of(), options.shutdownHttpPost);
+        assertEquals(List.of(), options.kill);
+        assertFalse(options.killAll);
+        assertNull(options.podName);
+        assertNull(options.namespace);
+        assertNull(options.container);
+        assertEquals(List.of(), options.waitFor);
+        assertEquals(List.of(), options.ignore);
+        assertEquals(Optional.empty(), options.startupTimeout());
+        assertFalse(options.continueOnStartupTimeout());
+        assertNull(options.shutdownTimeout);
+        assertEquals("info", options.logLevel);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"-h, true, false", "--help, true, false", "-V, false, true", "--version, false, true"})
+    void helpAndVersion(String flag, boolean help, boolean version) {
+        CommandLine cli = Options.commandLine(new Options(), Map.of());
+        cli.parseArgs(flag);
+        assertEquals(help, cli.isUsageHelpRequested());
+        assertEquals(version, cli.isVersionHelpRequested());
+    }
+
+    // ---- Lists: repeated and comma-split ----
+
+    static Stream<Arguments> lists() {
+        return Stream.of(
+                option("-p http://a/x -p http://b/y", OptionsTest::postUrls, List.of("http://a/x", "http://b/y")),
+                option("-p http://a/x,http://b/y", OptionsTest::postUrls, List.of("http://a/x", "http://b/y")),
+                option("-p http://a/x,http://b/y --shutdown-http-post http://c/z", OptionsTest::postUrls,
+                        List.of("http://a/x", "http://b/y", "http://c/z")),
+                option("-g http://a/x --shutdown-http-get=http://b/y,http://c/z", OptionsTest::getUrls,
+                        List.of("http://a/x", "http://b/y", "http://c/z")),
+                option("-k envoy -k vault,agent --kill=fluentd", o -> o.kill, List.of("envoy", "vault", "agent", "fluentd")),
+                option("--wait-for a --wait-for b,c", o -> o.waitFor, List.of("a", "b", "c")),
+                option("--ignore a,b --ignore=c", o -> o.ignore, List.of("a", "b", "c")),
+                option("--wait-for a, --ignore b", o -> o.waitFor, List.of("a")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("lists")
+    void listsAccumulate(String args, Function<Options, Object> field, Object expected) {
+        assertEquals(expected, field.apply(parse(Map.of(), (args + " sh").split(" "))));
+    }
+
+    @Test
+    void aSingleValuedOptionGivenTwiceIsAnError() {
+        CommandLine cli = Options.commandLine(new Options(), Map.of());
+        CommandLine.OverwrittenOptionException e = assertThrows(
+                CommandLine.OverwrittenOptionException.class,
+                () -> cli.parseArgs("--container", "a", "--container", "b", "sh"));
+        assertTrue(e.getMessage().contains("--container"), e.getMessage());
+    }
+
+    // ---- The environment ----
+
+    /** One row per variable of {@link Options#ENVIRONMENT}: the option, a value for its variable, and the outcome. */
+    static Stream<Arguments> environment() {
+        return Stream.of(
+                env("--shutdown-http-get", GET, OptionsTest::getUrls, List.of(GET)),
+                env("--shutdown-http-post", POST + ",http://127.0.0.1:8500/stop", OptionsTest::postUrls,
+                        List.of(POST, "http://127.0.0.1:8500/stop")),
+                env("--kill", "envoy,vault", o -> o.kill, List.of("envoy", "vault")),
+                env("--kill-all", "true", o -> o.killAll, true),
+                env("--pod-name", "web-0", o -> o.podName, "web-0"),
+                env("--namespace", "shop", o -> o.namespace, "shop"),
+                env("--container", "web", o -> o.container, "web"),
+                env("--wait-for", "envoy,istio-proxy", o -> o.waitFor, List.of("envoy", "istio-proxy")),
+                env("--ignore", "vault", o -> o.ignore, List.of("vault")),
+                env("--startup-timeout", "5m", o -> o.startupTimeout, Duration.ofMinutes(5)),
+                env("--on-startup-timeout", "continue", o -> o.continueOnStartupTimeout(), true),
+                env("--shutdown-timeout", "45", o -> o.shutdownTimeout, Duration.ofSeconds(45)),
+                env("--log-level", "warn", o -> o.logLevel, "warn"));
+    }
+
+    @ParameterizedTest(name = "{1}={2}")
+    @MethodSource("environment")
+    void environmentIsHonoured(String option, String variable, String value, Function<Options, Object> field,
+            Object expected) {
+        Options options = parse(Map.of(variable, value), "sh");
+        assertEquals(expected, field.apply(options));
+        assertEquals(variable, options.sourceOf(option));
+    }
+
+    @ParameterizedTest(name = "{1}=\"  {2}  \" is trimmed")
+    @MethodSource("environment")
+    void environmentValueIsTrimmed(String option, String variable, String value, Function<Options, Object> field,
+            Object expected) {
+        assertEquals(expected, field.apply(parse(Map.of(variable, "  " + value + "\n"), "sh")));
+    }
+
+    @ParameterizedTest(name = "{1} blank is unset")
+    @MethodSource("environment")
+    void blankEnvironmentValueIsUnset(String option, String variable, String value, Function<Options, Object> field,
+            Object expected) {
+        assertEquals(field.apply(parse(Map.of(), "sh")), field.apply(parse(Map.of(variable, "  "), "sh")));
+    }
+
+    @Test
+    void theEnvironmentTableCoversEveryVariable() {
+        Set<String> tested = environment().map(a -> (String) a.get()[0]).collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(new TreeSet<>(Options.ENVIRONMENT.keySet()), tested);
+    }
+
+    @Test
+    void everyOptionButHelpAndVersionHasAVariable() {
+        CommandLine cli = Options.commandLine(new Options(), Map.of());
+        Set<String> options = cli.getCommandSpec().options().stream()
+                .filter(o -> !o.usageHelp() && !o.versionHelp())
+                .map(OptionSpec::longestName)
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(new TreeSet<>(Options.ENVIRONMENT.keySet()), options);
+    }
+
+    @Test
+    void unrelatedVariablesAreIgnored() {
+        Options options = parse(Map.of("KILL", "x", "CONTAINER", "y", "PROA_CONTAINER_X", "z"), "sh");
+        assertEquals(List.of(), options.kill);
+        assertNull(options.container);
+    }
+
+    @ParameterizedTest(name = "{0}=\"{1}\"")
+    @CsvSource(delimiter = '|', value = {
+        "PROA_WAIT_FOR | envoy, istio-proxy",
+        "PROA_IGNORE   | envoy , istio-proxy",
+        "PROA_KILL     | envoy,  istio-proxy",
+    })
+    void spacesAfterCommasInAListAreNotPartOfTheNames(String variable, String value) {
+        Options options = parse(Map.of(variable, value), "sh");
+        List<String> list = switch (variable) {
+            case "PROA_WAIT_FOR" -> options.waitFor;
+            case "PROA_IGNORE" -> options.ignore;
+            default -> options.kill;
+        };
+        assertEquals(List.of("envoy", "istio-proxy"), list);
+    }
+
+    /** The command line wins over the environment, also for lists (which it replaces, not extends). */
+    static Stream<Arguments> commandLineOverEnvironment() {
+        return Stream.of(
+                override("PROA_SHUTDOWN_HTTP_GET", "http://env/x", "-g http://cli/y", OptionsTest::getUrls, List.of("http://cli/y")),
+                override("PROA_SHUTDOWN_HTTP_POST", "http://env/x,http://env/z", "-p http://cli/y", OptionsTest::postUrls,
+                        List.of("http://cli/y")),
+                override("PROA_KILL", "envoy,vault", "-k agent", o -> o.kill, List.of("agent")),
+                override("PROA_KILL_ALL", "false", "-K", o -> o.killAll, true),
+                override("POD_NAME", "env-pod", "--pod-name cli-pod", o -> o.podName, "cli-pod"),
+                override("POD_NAMESPACE", "env-ns", "--namespace cli-ns", o -> o.namespace, "cli-ns"),
+                override("PROA_CONTAINER", "env-c", "--container cli-c", o -> o.container, "cli-c"),
+                override("PROA_WAIT_FOR", "a,b", "--wait-for c", o -> o.waitFor, List.of("c")),
+                override("PROA_IGNORE", "a,b", "--ignore c", o -> o.ignore, List.of("c")),
+                override("PROA_STARTUP_TIMEOUT", "1m", "--startup-timeout 5s", o -> o.startupTimeout, Duration.ofSeconds(5)),
+                override("PROA_ON_STARTUP_TIMEOUT", "continue", "--on-startup-timeout fail",
+                        o -> o.continueOnStartupTimeout(), false),
+                override("PROA_SHUTDOWN_TIMEOUT", "1m", "--shutdown-timeout 10s", o -> o.shutdownTimeout, Duration.ofSeconds(10)),
+                override("PROA_LOG_LEVEL", "debug", "--log-level error", o -> o.logLevel, "error"));
+    }
+
+    @ParameterizedTest(name = "{0}={1} then {2}")
+    @MethodSource("commandLineOverEnvironment")
+    void commandLineOverridesEnvironment(String variable, String value, String args, Function<Options, Object> field,
+            Object expected) {
+        Options options = parse(Map.of(variable, value), (args + " sh").split(" "));
+        assertEquals(expected, field.apply(options));
+        String option = Options.ENVIRONMENT.entrySet().stream()
+                .filter(e -> e.getValue().equals(variable)).findFirst().orElseThrow().getKey();
+        assertEquals(option, options.sourceOf(option));
+    }
+
+    // ---- Durations and --on-startup-timeout ----
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+        "--startup-timeout,  250ms, 250",
+        "--startup-timeout,  30,    30000",
+        "--startup-timeout,  1h,    3600000",
+        "--shutdown-timeout, 5m,    300000",
+        "--shutdown-timeout, 0s,    0",
+    })
+    void durationsByFlagAndByEnvironment(String option, String value, long millis) {
+        Function<Options, Duration> field = option.equals("--startup-timeout") ? o -> o.startupTimeout : o -> o.shutdownTimeout;
+        assertEquals(Duration.ofMillis(millis), field.apply(parse(Map.of(), option, value, "sh")));
+        assertEquals(Duration.ofMillis(millis), field.apply(parse(Map.of(), option + "=" + value, "sh")));
+        assertEquals(Duration.ofMillis(millis), field.apply(parse(Map.of(Options.ENVIRONMENT.get(option), value), "sh")));
+    }
+
+    @ParameterizedTest(name = "--on-startup-timeout={0}")
+    @CsvSource({"continue, true", "fail, false", "FAIL, false", "Continue, true", "' continue ', true"})
+    void onStartupTimeout(String value, boolean continues) {
+        assertEquals(continues, parse(Map.of(), "--on-startup-timeout=" + value, "sh").continueOnStartupTimeout());
+        assertEquals(continues, parse(Map.of(), "--on-startup-timeout", value, "sh").continueOnStartupTimeout());
+        Options fromEnvironment = parse(Map.of("PROA_ON_STARTUP_TIMEOUT", value), "sh");
+        assertEquals(continues, fromEnvironment.continueOnStartupTimeout());
+        assertEquals("PROA_ON_STARTUP_TIMEOUT", fromEnvironment.sourceOf("--on-startup-timeout"));
+        String other = continues ? "fail" : "continue";
+        assertEquals(continues,
+                parse(Map.of("PROA_ON_STARTUP_TIMEOUT", other), "--on-startup-timeout", value, "sh").continueOnStartupTimeout());
+    }
+
+    // ---- Where COMMAND begins ----
+
+    static Stream<Arguments> commandBoundary() {
+        return Stream.of(
+                arguments(List.of("sh", "-c", "exit 4", "-p", "x"), List.of("sh", "-c", "exit 4", "-p", "x")),
+                arguments(List.of("-p", POST, "sh", "-c", "exit 4", "-p", "x"), List.of("sh", "-c", "exit 4", "-p", "x")),
+                arguments(List.of("--", "-weird", "arg"), List.of("-weird", "arg")),
+                arguments(List.of("-k", "envoy", "--", "sh", "--", "-x"), List.of("sh", "--", "-x")),
+                arguments(List.of("java", "-V"), List.of("java", "-V")),
+                arguments(List.of("java", "-h"), List.of("java", "-h")),
+                arguments(List.of("java", "--help", "--version"), List.of("java", "--help", "--version")),
+                arguments(List.of("app", "--kill-all", "--container", "x"), List.of("app", "--kill-all", "--container", "x")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("commandBoundary")
+    void everythingFromCommandOnBelongsToCommand(List<String> args, List<String> command) {
+        CommandLine cli = Options.commandLine(new Options(), Map.of());
+        cli.parseArgs(args.toArray(String[]::new));
+        Options options = cli.getCommand();
+        options.validate();
+
+        assertEquals(command, options.command);
+        assertFalse(cli.isUsageHelpRequested());
+        assertFalse(cli.isVersionHelpRequested());
+        assertFalse(options.killAll);
+        assertNull(options.container);
+        assertEquals(args.contains(POST) ? List.of(POST) : List.of(), postUrls(options));
+    }
+
+    // ---- Usage errors through the whole entry point ----
+
+    static Stream<Arguments> usageErrors() {
+        return Stream.of(
+                usage("--no-such-option sh", Map.of(), "--no-such-option"),
+                usage("-x sh", Map.of(), "-x"),
+                usage("--startup-timeout 5x sh", Map.of(), "'5x'"),
+                usage("--shutdown-timeout=1.5s sh", Map.of(), "'1.5s'"),
+                usage("sh", Map.of("PROA_STARTUP_TIMEOUT", "soon"), "'soon'"),
+                usage("--on-startup-timeout=maybe sh", Map.of(), "'maybe'"),
+                usage("sh", Map.of("PROA_ON_STARTUP_TIMEOUT", "retry"), "'retry'"),
+                usage("--on-startup-timeout", Map.of(), "--on-startup-timeout"),
+                usage("-p ftp://x sh", Map.of(), "'ftp://x'"),
+                usage("-p notaurl sh", Map.of(), "'notaurl'"),
+                usage("-g http://ok/x,notaurl sh", Map.of(), "'notaurl'"),
+                usage("sh", Map.of("PROA_SHUTDOWN_HTTP_POST", "localhost:15020"), "'localhost:15020'"),
+                usage("--log-level=loud sh", Map.of(), "'loud'"),
+                usage("sh", Map.of("PROA_LOG_LEVEL", "verbose"), "'verbose'"),
+                usage("sh", Map.of("PROA_KILL_ALL", "yes"), "'yes'"),
+                usage("--wait-for envoy --ignore envoy sh", Map.of(), "envoy"),
+                usage("--wait-for a,envoy --ignore=envoy sh", Map.of(), "both name envoy"),
+                usage("--ignore envoy sh", Map.of("PROA_WAIT_FOR", "envoy"), "both name envoy"),
+                usage("-k envoy,,vault sh", Map.of(), "--kill got an empty name in 'envoy,,vault'"),
+                usage("-p " + POST, Map.of(), "COMMAND"),
+                usage("", Map.of(), "COMMAND"));
+    }
+
+    @ParameterizedTest(name = "proa {0} (env {1})")
+    @MethodSource("usageErrors")
+    void usageErrorExits2AndNamesTheBadValue(String args, Map<String, String> env, String named) {
+        Run run = run(args.isEmpty() ? new String[0] : args.split(" "), env);
+        assertEquals(ExitStatus.USAGE, run.status, run::toString);
+        assertTrue(run.err.startsWith("proa: "), run::toString);
+        assertTrue(run.err.contains(named), () -> "stderr should name " + named + ": " + run.err);
+        assertTrue(run.err.contains("Usage: proa [OPTIONS] [--] COMMAND [ARG...]"), run::toString);
+        assertEquals("", run.out, run::toString);
+    }
+
+    static Stream<Arguments> emptyCommands() {
+        return Stream.of(
+                arguments((Object) new String[] {""}),
+                arguments((Object) new String[] {"   "}),
+                arguments((Object) new String[] {"-k", "envoy", ""}),
+                arguments((Object) new String[] {"--", "", "arg"}));
+    }
+
+    @ParameterizedTest(name = "proa {0}")
+    @MethodSource("emptyCommands")
+    void emptyCommandIsAUsageError(String[] args) {
+        Run run = run(args, Map.of());
+        assertEquals(ExitStatus.USAGE, run.status, run::toString);
+        assertTrue(run.err.contains("COMMAND is empty"), run::toString);
+    }
+
+    @ParameterizedTest(name = "proa {0}")
+    @CsvSource({"--help", "-h", "-h sh", "-k envoy --help"})
+    void helpExits0(String args) {
+        Run run = run(args.split(" "), Map.of());
+        assertEquals(0, run.status, run::toString);
+        assertTrue(run.out.contains("Usage: proa [OPTIONS] [--] COMMAND [ARG...]"), run::toString);
+        for (String option : Options.ENVIRONMENT.keySet()) assertTrue(run.out.contains(option), option);
+        for (String variable : Options.ENVIRONMENT.values()) assertTrue(run.out.contains(variable), variable);
+        assertEquals("", run.err, run::toString);
+    }
+
+    @ParameterizedTest(name = "proa {0}")
+    @CsvSource({"-V", "--version"})
+    void versionExits0(String flag) {
+        Run run = run(new String[] {flag}, Map.of());
+        assertEquals(0, run.status, run::toString);
+        assertEquals("proa (development build)", run.out.strip());
+        assertEquals("", run.err, run::toString);
+    }
+
+    // ---- Helpers ----
+
+    private static List<String> getUrls(Options options) {
+        return options.shutdownHttpGet.stream().map(HttpUrl::toString).toList();
+    }
+
+    private static List<String> postUrls(Options options) {
+        return options.shutdownHttpPost.stream().map(HttpUrl::toString).toList();
+    }
+
+    private static Options parse(Map<String, String> env, String... args) {
+        Options options = new Options();
+        Options.commandLine(options, env).parseArgs(args);
+        options.validate();
+        return options;
+    }
+
+    private static Arguments option(String args, Function<Options, Object> field, Object expected) {
+        return arguments(args, field, expected);
+    }
+
+    private static Arguments env(String option, String value, Function<Options, Object> field, Object expected) {
+        return arguments(option, Options.ENVIRONMENT.get(option), value, field, expected);
+    }
+
+    private static Arguments override(String variable, String value, String args, Function<Options, Object> field,
+            Object expected) {
+        return arguments(variable, value, args, field, expected);
+    }
+
+    private static Arguments usage(String args, Map<String, String> env, String named) {
+        return arguments(args, env, named);
+    }
+
+    record Run(int status, String out, String err) {}
+
+    /** Runs the entry point with System.out and System.err captured. Only for arguments that stop before the lifecycle. */
+    private static synchronized Run run(String[] args, Map<String, String> env) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+            int status = Proa.run(args, new HashMap<>(env));
+            System.out.flush();
+            System.err.flush();
+            return new Run(status, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+}

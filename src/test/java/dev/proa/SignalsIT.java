@@ -1,0 +1,137 @@
+package dev.proa;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real signals sent to a real proa process, in each phase of its lifecycle. */
+class SignalsIT {
+    private static final int SIGHUP = 1;
+    private static final int SIGTERM = 15;
+    private static final int SIGUSR1 = 10;
+    private static final int SIGUSR2 = 12;
+
+    @TempDir Path dir;
+    private MockCluster cluster;
+
+    @BeforeEach
+    void start() {
+        cluster = new MockCluster(true);
+    }
+
+    @AfterEach
+    void stop() {
+        cluster.close();
+    }
+
+    @Test
+    void forwardsEachSignalToTheRunningCommandAndExitsWithItsStatus() throws Exception {
+        cluster.create(TestPods.pod("job", List.of(), List.of()));
+        String script = """
+                for s in HUP USR1 USR2; do trap "echo $s >> got" $s; done
+                trap 'echo TERM >> got; exit 3' TERM
+                touch ready
+                while :; do sleep 0.05; done""";
+        ProaRun proa = ProaRun.start(dir, env(), List.of("--", "sh", "-c", script));
+        awaitFile(dir.resolve("ready"), proa);
+
+        for (int signal : new int[] {SIGHUP, SIGUSR1, SIGUSR2}) {
+            int lines = lines(dir.resolve("got"));
+            Libc.kill(proa.process.pid(), signal);
+            PodWaitTest.awaitTrue(() -> lines(dir.resolve("got")) > lines);
+        }
+        Libc.kill(proa.process.pid(), SIGTERM);
+
+        assertEquals(3, proa.exitStatus(), proa.log());
+        assertEquals(List.of("HUP", "USR1", "USR2", "TERM"), Files.readAllLines(dir.resolve("got")));
+        assertTrue(proa.log().contains("Forwarded SIGUSR1 to COMMAND"), proa.log());
+    }
+
+    @Test
+    void aCommandKilledBySignalNGives128PlusN() throws Exception {
+        cluster.create(TestPods.pod("job", List.of(), List.of()));
+        ProaRun proa = ProaRun.start(dir, env(), List.of("sh", "-c", "kill -KILL $$"));
+
+        assertEquals(137, proa.exitStatus(), proa.log());
+    }
+
+    @Test
+    void aSignalBeforeTheCommandStartsSkipsItStopsTheSidecarsAndExits128PlusN() throws Exception {
+        cluster.create(TestPods.pod("job", List.of("proxy"), List.of()));
+        FakeKubelet.Sidecar proxy = ProaRun.sidecar(dir, "proxy", 3_600_000); // never ready
+        try (FakeKubelet kubelet = new FakeKubelet(cluster, "job", Map.of("proxy", proxy))) {
+            ProaRun proa = ProaRun.start(dir, env(), List.of(
+                    "-p", "http://127.0.0.1:" + proxy.port() + "/quitquitquit", "--", "touch", "ran"));
+            PodWaitTest.awaitTrue(() -> proa.log().contains("Waiting for the sidecars"));
+
+            Libc.kill(proa.process.pid(), SIGTERM);
+
+            assertEquals(143, proa.exitStatus(), proa.log());
+            assertFalse(Files.exists(dir.resolve("ran")), "COMMAND must never start");
+            assertTrue(proxy.process().waitFor(10, TimeUnit.SECONDS), "the sidecar was stopped");
+            assertEquals("POST /quitquitquit", Files.readString(dir.resolve("proxy.quit")));
+        } finally {
+            proxy.process().destroyForcibly();
+        }
+    }
+
+    @Test
+    void aSecondSigtermDuringTheShutdownStopsTheWaiting() throws Exception {
+        cluster.create(TestPods.pod("job", List.of("proxy"), List.of()));
+        cluster.setStatus("job", "proxy", s -> TestPods.running("proxy", true));
+        try (MockWebServer stubborn = new MockWebServer()) { // answers, but its sidecar never stops
+            stubborn.enqueue(new MockResponse.Builder().code(200).build());
+            stubborn.start();
+            ProaRun proa = ProaRun.start(dir, env(), List.of("--shutdown-timeout=5m",
+                    "-p", stubborn.url("/quitquitquit").toString(), "--", "sh", "-c", "exit 4"));
+            assertNotNull(stubborn.takeRequest(60, TimeUnit.SECONDS));
+
+            Libc.kill(proa.process.pid(), SIGTERM);
+            PodWaitTest.awaitTrue(() -> proa.log().contains("Received SIGTERM during the shutdown"));
+            assertFalse(proa.process.waitFor(1, TimeUnit.SECONDS), "the first SIGTERM does not cut the shutdown short");
+            long sent = System.nanoTime();
+            Libc.kill(proa.process.pid(), SIGTERM);
+
+            assertEquals(4, proa.exitStatus(), proa.log());
+            assertTrue(Duration.ofNanos(System.nanoTime() - sent).toSeconds() < 30, "not the 5m shutdown timeout");
+            assertTrue(proa.log().contains("no longer waiting for the sidecars"), proa.log());
+        }
+    }
+
+    private Map<String, String> env() throws Exception {
+        Map<String, String> env = new HashMap<>(cluster.inClusterEnvironment(dir));
+        env.put("POD_NAME", "job");
+        return env;
+    }
+
+    private static void awaitFile(Path file, ProaRun proa) throws InterruptedException {
+        try {
+            PodWaitTest.awaitTrue(() -> Files.exists(file));
+        } catch (AssertionError e) {
+            throw new AssertionError("no " + file + "; proa's log:\n" + proa.log(), e);
+        }
+    }
+
+    private static int lines(Path file) {
+        try {
+            return Files.exists(file) ? Files.readAllLines(file).size() : 0;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
