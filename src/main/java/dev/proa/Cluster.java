@@ -42,8 +42,18 @@ final class Cluster {
         this.namespace = namespace;
     }
 
+    /**
+     * fabric8 retries a failed request up to 10 times by default (about 19 s) before the informer hears of it; proa
+     * keeps it short, so the informer's own retry, which logs what went wrong, takes over soon.
+     */
+    private static final int REQUEST_RETRIES = 2;
+
     static Cluster locate(Options options, Map<String, String> env) throws Unreachable {
         Config config = new ConfigBuilder().build();
+        if (env.get("KUBERNETES_REQUEST_RETRY_BACKOFFLIMIT") == null
+                && System.getProperty(Config.KUBERNETES_REQUEST_RETRY_BACKOFFLIMIT_SYSTEM_PROPERTY) == null) {
+            config.setRequestRetryBackoffLimit(REQUEST_RETRIES);
+        }
         if (!configured(config, env)) {
             throw new Unreachable("proa is not running in a Kubernetes Pod and has no kubeconfig: there is no service"
                     + " account token, no KUBERNETES_SERVICE_HOST, no KUBECONFIG or ~/.kube/config, so it cannot watch"

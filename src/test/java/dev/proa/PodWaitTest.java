@@ -149,15 +149,50 @@ class PodWaitTest {
         assertAbort(143, outcome);
     }
 
+    @Test
+    void saysAtASteadyIntervalWhoIsStillAwaitedAndWarnsOfAStuckSidecarOnlyWhenItsReasonChanges() throws Exception {
+        cluster.create(TestPods.pod("job-9", List.of("proxy", "db"), List.of()));
+        RecordingLogger log = new RecordingLogger();
+        Options options = options();
+        watch = new PodWatch(proaClient, MockCluster.NAMESPACE, "job-9", e -> {});
+        StartupWait wait = new StartupWait(log, watch, options, new Signals(LOG, () -> {}), Duration.ofMillis(400), "");
+        CompletableFuture<StartupWait.Outcome> outcome = CompletableFuture.supplyAsync(() -> {
+            try {
+                return wait.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        awaitTrue(() -> cluster.watchRequests() >= 1);
+        for (int i = 0; i < 3; i++) {
+            cluster.setStatus("job-9", "proxy", s -> TestPods.waiting("proxy", "ImagePullBackOff", "Back-off pulling image"));
+        }
+        cluster.setStatus("job-9", "proxy", s -> TestPods.waiting("proxy", "ErrImagePull", "not found"));
+        awaitTrue(() -> log.count("Still waiting after") >= 3);
+        cluster.setStatus("job-9", "proxy", s -> TestPods.running("proxy", true));
+        cluster.setStatus("job-9", "db", s -> TestPods.running("db", true));
+
+        assertInstanceOf(StartupWait.Proceed.class, outcome.get(GENEROUS.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(1, log.count("WARN Sidecar proxy cannot start: waiting: ImagePullBackOff: Back-off pulling image"), log.lines::toString);
+        assertEquals(1, log.count("WARN Sidecar proxy cannot start: waiting: ErrImagePull: not found"), log.lines::toString);
+        assertTrue(log.lines.stream().anyMatch(l -> l.startsWith("INFO Still waiting after")
+                && l.contains("proxy (waiting: ErrImagePull: not found), db (waiting: ContainerCreating)")), log.lines::toString);
+    }
+
+    private static Options options(String... args) {
+        Options options = new Options();
+        List<String> argv = new ArrayList<>(List.of(args));
+        argv.add("true");
+        Options.commandLine(options, Map.of()).parseArgs(argv.toArray(String[]::new));
+        return options;
+    }
+
     private CompletableFuture<StartupWait.Outcome> startWaiting(String pod, String... args) {
         return startWaiting(pod, new Signals(LOG, () -> {}), args);
     }
 
     private CompletableFuture<StartupWait.Outcome> startWaiting(String pod, Signals signals, String... args) {
-        Options options = new Options();
-        List<String> argv = new ArrayList<>(List.of(args));
-        argv.add("true");
-        Options.commandLine(options, Map.of()).parseArgs(argv.toArray(String[]::new));
+        Options options = options(args);
         watch = new PodWatch(proaClient, MockCluster.NAMESPACE, pod, new ApiErrors(LOG, MockCluster.NAMESPACE)::report);
         StartupWait wait = new StartupWait(LOG, watch, options, signals);
         return CompletableFuture.supplyAsync(() -> {

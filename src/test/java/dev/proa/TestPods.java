@@ -40,8 +40,12 @@ final class TestPods {
     }
 
     static ContainerStatus waiting(String name, String reason) {
+        return waiting(name, reason, null);
+    }
+
+    static ContainerStatus waiting(String name, String reason, String message) {
         return new ContainerStatusBuilder().withName(name).withReady(false).withRestartCount(0)
-                .withNewState().withNewWaiting().withReason(reason).endWaiting().endState().build();
+                .withNewState().withNewWaiting().withReason(reason).withMessage(message).endWaiting().endState().build();
     }
 
     static ContainerStatus terminated(String name, int exitCode) {

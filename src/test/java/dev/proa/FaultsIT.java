@@ -1,0 +1,193 @@
+package dev.proa;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import mockwebserver3.MockWebServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Each fault, provoked for real against the proa process: what it exits with, what it logs, whether COMMAND ran, and
+ * that it ends in time.
+ */
+class FaultsIT {
+    private static final String FORBIDDEN = "pods \\\"job\\\" is forbidden: User \\\"system:serviceaccount:jobs:runner\\\""
+            + " cannot list resource \\\"pods\\\" in API group \\\"\\\" in the namespace \\\"jobs\\\"";
+
+    @TempDir Path dir;
+    private MockCluster cluster;
+
+    @BeforeEach
+    void start() {
+        cluster = new MockCluster(true);
+    }
+
+    @AfterEach
+    void stop() {
+        cluster.close();
+    }
+
+    @Test
+    void accessDeniedIsExplainedWithTheRbacThatFixesItAndARoleBindingAppliedLaterWorks() throws Exception {
+        cluster.create(TestPods.pod("job", List.of(), List.of()));
+        AtomicBoolean denied = new AtomicBoolean(true);
+        cluster.intercept(r -> denied.get() && r.getPath().startsWith("/api/v1/namespaces/jobs/pods")
+                ? MockCluster.status(403, "Forbidden", FORBIDDEN.replace("\\\"", "\"")) : null);
+        ProaRun proa = ProaRun.start(dir, env("job"), List.of("touch", "ran"));
+        PodWaitTest.awaitTrue(() -> proa.log().contains("denied proa access"));
+        Thread.sleep(2000); // more denied retries
+
+        denied.set(false); // the RoleBinding is applied
+
+        assertEquals(0, proa.exitStatus(), proa.log());
+        assertTrue(Files.exists(dir.resolve("ran")));
+        String log = proa.log();
+        assertEquals(1, count(log, "denied proa access"), "said once, not once per retry:\n" + log);
+        assertTrue(log.contains("# denied: list pods in namespace jobs"), log);
+        assertTrue(log.contains("kind: RoleBinding"), log);
+        assertTrue(log.contains("verbs: [\"get\", \"list\", \"watch\"]"), log);
+        assertTrue(log.contains("    name: runner\n    namespace: jobs"), log);
+    }
+
+    @Test
+    void accessDeniedUntilTheStartupTimeoutFailsWith125AndSaysWhy() throws Exception {
+        cluster.create(TestPods.pod("job", List.of(), List.of()));
+        cluster.intercept(r -> r.getPath().startsWith("/api/v1/namespaces/jobs/pods")
+                ? MockCluster.status(403, "Forbidden", FORBIDDEN.replace("\\\"", "\"")) : null);
+        long started = System.nanoTime();
+        ProaRun proa = ProaRun.start(dir, env("job"), List.of("--startup-timeout=3s", "touch", "ran"));
+
+        assertEquals(125, proa.exitStatus(), proa.log());
+        assertTrue(Duration.ofNanos(System.nanoTime() - started).toSeconds() < 60);
+        assertFalse(Files.exists(dir.resolve("ran")));
+        assertTrue(proa.log().contains("Startup timeout of 3s passed. Not ready: Pod jobs/job to be read from the API"
+                + " server (last error: HTTP 403: pods \"job\" is forbidden"), proa.log());
+    }
+
+    @Test
+    void serverErrorsAreRetriedAndLoggedOncePerDistinctError() throws Exception {
+        cluster.create(TestPods.pod("job", List.of(), List.of()));
+        AtomicInteger failures = new AtomicInteger(5); // more than fabric8's own retries
+        cluster.intercept(r -> r.getPath().startsWith("/api/v1/namespaces/jobs/pods") && failures.getAndDecrement() > 0
+                ? MockCluster.status(500, "InternalError", "etcdserver: leader changed") : null);
+        ProaRun proa = ProaRun.start(dir, env("job"), List.of("touch", "ran"));
+
+        assertEquals(0, proa.exitStatus(), proa.log());
+        assertTrue(Files.exists(dir.resolve("ran")));
+        assertEquals(1, count(proa.log(), "Watching the Pod failed: HTTP 500: etcdserver: leader changed"), proa.log());
+    }
+
+    @Test
+    void notInAClusterIsOneClearSentenceAnd125() throws Exception {
+        ProaRun proa = ProaRun.start(dir, Map.of("KUBECONFIG", dir.resolve("none").toString()), List.of("touch", "ran"));
+
+        assertEquals(125, proa.exitStatus(), proa.log());
+        assertFalse(Files.exists(dir.resolve("ran")));
+        assertTrue(proa.log().contains("proa is not running in a Kubernetes Pod and has no kubeconfig"), proa.log());
+    }
+
+    @Test
+    void aPodThatDoesNotExistIsNamedWithWhereItsNameCameFrom() throws Exception {
+        ProaRun proa = ProaRun.start(dir, env("nope"), List.of("touch", "ran"));
+
+        assertEquals(125, proa.exitStatus(), proa.log());
+        assertFalse(Files.exists(dir.resolve("ran")));
+        assertTrue(proa.log().contains("Pod jobs/nope does not exist (the name from POD_NAME, the namespace from"
+                + " POD_NAMESPACE)"), proa.log());
+    }
+
+    @Test
+    void aStuckSidecarIsWarnedAboutOnceAndNamedWithItsReasonWhenTheStartupTimesOut() throws Exception {
+        cluster.create(TestPods.pod("job", List.of("proxy"), List.of()));
+        ProaRun proa = ProaRun.start(dir, env("job"), List.of("--startup-timeout=4s", "touch", "ran"));
+        PodWaitTest.awaitTrue(() -> proa.log().contains("Waiting for the sidecars"));
+        for (int i = 0; i < 3; i++) { // the kubelet writes the same state again and again
+            int restarts = i;
+            cluster.setStatus("job", "proxy", s -> TestPods.waiting("proxy", "ImagePullBackOff", "Back-off pulling image proxy:gone")
+                    .toBuilder().withRestartCount(restarts).build());
+        }
+
+        assertEquals(125, proa.exitStatus(), proa.log());
+        assertFalse(Files.exists(dir.resolve("ran")));
+        assertEquals(1, count(proa.log(), "Sidecar proxy cannot start: waiting: ImagePullBackOff: Back-off pulling image"
+                + " proxy:gone"), proa.log());
+        assertTrue(proa.log().contains("Startup timeout of 4s passed. Not ready: proxy (waiting: ImagePullBackOff"), proa.log());
+    }
+
+    @Test
+    void onStartupTimeoutContinueRunsCommandAnywayAndSaysWhoWasNotReady() throws Exception {
+        cluster.create(TestPods.pod("job", List.of("proxy"), List.of()));
+        ProaRun proa = ProaRun.start(dir, env("job"), List.of("--startup-timeout=2s", "--on-startup-timeout=continue",
+                "sh", "-c", "exit 5"));
+
+        assertEquals(5, proa.exitStatus(), proa.log());
+        assertTrue(proa.log().contains("running COMMAND anyway (--on-startup-timeout=continue). Not ready: proxy"), proa.log());
+    }
+
+    @Test
+    void aSidecarThatDiesWhileCommandRunsIsReported() throws Exception {
+        cluster.create(TestPods.pod("job", List.of("proxy"), List.of()));
+        cluster.setStatus("job", "proxy", s -> TestPods.running("proxy", true));
+        ProaRun proa = ProaRun.start(dir, env("job"), List.of("sleep", "4"));
+        PodWaitTest.awaitTrue(() -> proa.log().contains("Started COMMAND"));
+
+        cluster.setStatus("job", "proxy", s -> TestPods.terminated("proxy", 137).toBuilder()
+                .editState().editTerminated().withReason("OOMKilled").endTerminated().endState().build());
+
+        assertEquals(0, proa.exitStatus(), proa.log());
+        assertTrue(proa.log().contains("Sidecar proxy exited with code 137 (OOMKilled) while COMMAND runs"), proa.log());
+    }
+
+    @Test
+    void badInputStartsNothingAndSendsNothing() throws Exception {
+        try (MockWebServer sidecar = new MockWebServer()) {
+            sidecar.start();
+            ProaRun proa = ProaRun.start(dir, env("job"), List.of("-p", sidecar.url("/quitquitquit").toString(),
+                    "--startup-timeout=soon", "touch", "ran"));
+
+            assertEquals(2, proa.exitStatus(), proa.log());
+            assertTrue(proa.log().contains("'soon'"), proa.log());
+            assertEquals(0, sidecar.getRequestCount(), "no shutdown request");
+            assertEquals(0, cluster.requests(), "no API request");
+            assertFalse(Files.exists(dir.resolve("ran")));
+        }
+    }
+
+    @Test
+    void aShutdownEndpointThatAnswersAnErrorIsLoggedWithItsStatus() throws Exception {
+        cluster.create(TestPods.pod("job", List.of(), List.of()));
+        try (MockWebServer sidecar = new MockWebServer()) {
+            sidecar.enqueue(new mockwebserver3.MockResponse.Builder().code(503).build());
+            sidecar.start();
+            ProaRun proa = ProaRun.start(dir, env("job"), List.of("-p", sidecar.url("/quitquitquit").toString(), "true"));
+
+            assertEquals(0, proa.exitStatus(), proa.log());
+            assertEquals(1, sidecar.getRequestCount());
+            assertTrue(proa.log().contains("Shutdown request POST " + sidecar.url("/quitquitquit") + " answered 503"), proa.log());
+        }
+    }
+
+    private Map<String, String> env(String pod) throws Exception {
+        Map<String, String> env = new HashMap<>(cluster.inClusterEnvironment(dir));
+        env.put("POD_NAME", pod);
+        return env;
+    }
+
+    static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) n++;
+        return n;
+    }
+}
