@@ -125,7 +125,12 @@ final class MockCluster implements AutoCloseable {
     @Override
     public void close() {
         client.close();
-        server.destroy();
+        try {
+            server.destroy();
+        } catch (IllegalStateException e) {
+            // Vert.x gave up waiting for a client's connection to drain (a watch closing at that moment): the test is
+            // over, and the server's port is released all the same.
+        }
     }
 
     /** A watch's socket that the test can silence before closing it. */
