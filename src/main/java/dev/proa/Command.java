@@ -28,7 +28,9 @@ final class Command {
         Process process;
         long started = System.nanoTime();
         try {
-            process = reaper.start(new ProcessBuilder(argv).inheritIO());
+            ProcessBuilder builder = new ProcessBuilder(argv).inheritIO();
+            restoreJavaOptions(builder.environment());
+            process = reaper.start(builder);
         } catch (IOException e) {
             int status = ExitStatus.ofLaunchFailure(e);
             log.error("Could not start COMMAND {}: {}; exit {}", quoted(), reason(e), status);
@@ -46,6 +48,18 @@ final class Command {
         }
         return status;
     }
+
+    /**
+     * The launcher keeps the JVM option variables meant for the user's own Java program (JAVA_TOOL_OPTIONS and its
+     * kin) from proa's JVM, as PROA_KEEP_name; COMMAND gets them back under their own names.
+     */
+    static void restoreJavaOptions(java.util.Map<String, String> environment) {
+        for (String kept : List.copyOf(environment.keySet())) {
+            if (kept.startsWith(KEPT)) environment.put(kept.substring(KEPT.length()), environment.remove(kept));
+        }
+    }
+
+    private static final String KEPT = "PROA_KEEP_";
 
     private String quoted() {
         return argv.stream().map(Command::shellQuote).collect(Collectors.joining(" "));

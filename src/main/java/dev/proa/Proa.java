@@ -56,11 +56,10 @@ public final class Proa {
         signals.install();
         reaper.begin();
         Shutdown shutdown = new Shutdown(log, options, signals);
-        try (KubernetesClient client = connect()) {
-            int status = client == null ? ExitStatus.STARTUP_FAILED : waitThenRun(client);
-            stop(shutdown);
-            return status;
-        }
+        KubernetesClient client = connect();
+        int status = client == null ? ExitStatus.STARTUP_FAILED : waitThenRun();
+        stop(shutdown);
+        return status; // the watch and the client end with the process: closing them would only delay the exit
     }
 
     /** The client for the Pod's API server, or null (having said why) when there is none to reach. */
@@ -83,7 +82,7 @@ public final class Proa {
         return null;
     }
 
-    private int waitThenRun(KubernetesClient client) {
+    private int waitThenRun() {
         try {
             StartupWait.Outcome outcome = new StartupWait(log, watch.get(), options, signals,
                     StartupWait.PROGRESS_INTERVAL, origin).await();
@@ -105,9 +104,6 @@ public final class Proa {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             log.error("The shutdown failed: {}", e.toString(), e);
-        } finally {
-            PodWatch pod = watch.get();
-            if (pod != null) pod.close();
         }
     }
 }

@@ -11,8 +11,13 @@ import org.slf4j.Logger;
  * The JDK reaps the children it starts itself and must keep doing so, or {@link Process#exitValue()} reports a wrong
  * status. So this only peeks at an exited child ({@code WNOWAIT}), and reaps it only if the JDK does not own it.
  * {@link #start} registers a child under the same lock, so no child of the JDK's is ever mistaken for an orphan.
+ * <p>
+ * It polls ({@code WNOHANG}, every {@link #POLL}) rather than blocking in waitid: the JVM cannot be told of SIGCHLD,
+ * and a thread blocked in a native call holds up the JVM's exit by 300 ms. An orphan stays a zombie that long at most.
  */
 final class Reaper {
+    static final java.time.Duration POLL = java.time.Duration.ofMillis(100);
+
     private final Logger log;
     private final Object lock = new Object();
     private final Map<Long, Process> owned = new HashMap<>();
@@ -59,7 +64,7 @@ final class Reaper {
     private void reapOne() throws InterruptedException {
         long pid;
         try {
-            pid = Libc.waitAny(Libc.WEXITED | Libc.WNOWAIT);
+            pid = Libc.waitAny(Libc.WEXITED | Libc.WNOWAIT | Libc.WNOHANG);
         } catch (Libc.Failure e) {
             if (e.errno == Libc.ECHILD) {
                 // No children at all, so no descendants to orphan either, until proa starts one.
@@ -67,11 +72,15 @@ final class Reaper {
                 synchronized (lock) {
                     owned.values().removeIf(p -> !p.isAlive());
                     if (owned.isEmpty()) lock.wait();
-                    else lock.wait(100);
+                    else lock.wait(POLL.toMillis());
                 }
             } else if (e.errno != Libc.EINTR) {
                 throw new IllegalStateException(e);
             }
+            return;
+        }
+        if (pid == 0) { // children, none of them exited
+            Thread.sleep(POLL);
             return;
         }
         Process mine;

@@ -1,0 +1,282 @@
+package dev.proa;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+
+/**
+ * proa's benchmark: the real proa (the dist layout when built, else the jar) as OS processes against the mock API
+ * server over HTTPS, in-cluster style. Prints the median of each figure over RUNS runs, beside its floor measured in
+ * the same run. Usage: {@code Benchmark RUNS} (see the README's Performance section for the command).
+ */
+public final class Benchmark {
+    private static final Path DIST = Path.of("target/dist/proa");
+    private static final Path WORK = Path.of("target/benchmark").toAbsolutePath();
+
+    private final int runs;
+    private final List<String> proa;
+    private final String javaCommand;
+    private final MockCluster cluster = new MockCluster(true);
+    private final Map<String, String> env;
+    private int pods;
+
+    private Benchmark(int runs) throws IOException {
+        this.runs = runs;
+        Files.createDirectories(WORK);
+        boolean dist = Files.isExecutable(DIST.resolve("bin/proa"));
+        this.javaCommand = dist ? DIST.resolve("runtime/bin/java").toAbsolutePath().toString() : ProaRun.JAVA;
+        this.proa = dist ? List.of(DIST.resolve("bin/proa").toAbsolutePath().toString())
+                : List.of(ProaRun.JAVA, "-jar", ProaRun.JAR.toAbsolutePath().toString());
+        this.env = new HashMap<>(cluster.inClusterEnvironment(WORK));
+        env.put("PATH", System.getenv("PATH"));
+        System.out.printf("proa benchmark: %s, %d runs, %d cores, %s%n", dist ? "dist layout (" + DIST + ")" : "jar on "
+                + javaCommand, runs, Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"));
+    }
+
+    public static void main(String[] args) throws Exception {
+        java.util.logging.LogManager.getLogManager().reset(); // silences the mock server's line per request
+        Benchmark benchmark = new Benchmark(args.length > 0 ? Integer.parseInt(args[0]) : 7);
+        try {
+            benchmark.run();
+        } finally {
+            benchmark.cluster.close();
+        }
+    }
+
+    private void run() throws Exception {
+        List<Row> rows = new ArrayList<>();
+        rows.add(row("start → exec (ms)", "≤ 250, ≤ 10× hello", this::startToExec, this::helloStart));
+        rows.add(row("  COMMAND run directly (ms)", "", this::directStart, null));
+        rows.add(row("reaction: last ready → exec (ms)", "≤ 20", this::reaction, null));
+        rows.add(row("idle memory, VmRSS (MiB)", "≤ 64", this::idleMemory, this::helloMemory));
+        List<double[]> shutdown = new ArrayList<>();
+        for (int i = 0; i < runs; i++) shutdown.add(shutdown());
+        rows.add(new Row("COMMAND exit → 1st shutdown request (ms)", "≤ 10", median(shutdown, 0), Double.NaN));
+        rows.add(new Row("sidecar terminated → proa exit (ms)", "≤ 100", median(shutdown, 1), Double.NaN));
+        rows.add(new Row("CPU, user+sys, whole run (s)", "≤ 0.5", median(shutdown, 2), Double.NaN));
+        rows.add(new Row("size: jar (MiB)", "", mib(Files.size(ProaRun.JAR)), Double.NaN));
+        if (Files.isDirectory(DIST)) rows.add(new Row("size: dist layout (MiB)", "≤ 80", mib(treeSize(DIST)), Double.NaN));
+
+        System.out.printf("%n%-42s %10s %10s   %s%n", "figure (median of " + runs + ")", "proa", "floor", "target");
+        for (Row r : rows) {
+            System.out.printf(Locale.ROOT, "%-42s %10.1f %10s   %s%n", r.name, r.value,
+                    Double.isNaN(r.floor) ? "" : String.format(Locale.ROOT, "%.1f", r.floor), r.target);
+        }
+    }
+
+    private record Row(String name, String target, double value, double floor) {}
+
+    private interface Measure {
+        double once() throws Exception;
+    }
+
+    private Row row(String name, String target, Measure measure, Measure floor) throws Exception {
+        measure.once(); // warm the mock API server and the page cache; not counted
+        List<Double> values = new ArrayList<>();
+        List<Double> floors = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            values.add(measure.once());
+            if (floor != null) floors.add(floor.once());
+        }
+        return new Row(name, target, median(values), floor == null ? Double.NaN : median(floors));
+    }
+
+    /** Launch → COMMAND's first instruction, the Pod ready from the start. */
+    private double startToExec() throws Exception {
+        String pod = readyPod();
+        Path mark = WORK.resolve("exec");
+        Files.deleteIfExists(mark);
+        Instant launched = Instant.now();
+        Process p = start(pod, List.of("sh", "-c", "date +%s%N > " + mark));
+        finish(p);
+        return millisBetween(launched, readNanos(mark));
+    }
+
+    private double helloStart() throws Exception {
+        Path mark = WORK.resolve("hello");
+        Instant launched = Instant.now();
+        finish(new ProcessBuilder(javaCommand, "-cp", "target/test-classes", "dev.proa.bench.Hello", mark.toString()).start());
+        return millisBetween(launched, readNanos(mark));
+    }
+
+    private double directStart() throws Exception {
+        Path mark = WORK.resolve("direct");
+        Instant launched = Instant.now();
+        finish(new ProcessBuilder("sh", "-c", "date +%s%N > " + mark).start());
+        return millisBetween(launched, readNanos(mark));
+    }
+
+    /** The write of the last sidecar's ready: true → COMMAND's first instruction. */
+    private double reaction() throws Exception {
+        String pod = newPod();
+        Path mark = WORK.resolve("reaction");
+        Files.deleteIfExists(mark);
+        Process p = start(pod, List.of("sh", "-c", "date +%s%N > " + mark));
+        awaitLog(p, "Waiting for the sidecars");
+        Thread.sleep(300);
+        Instant written = Instant.now();
+        cluster.setStatus(pod, "proxy", s -> TestPods.running("proxy", true));
+        finish(p);
+        return millisBetween(written, readNanos(mark));
+    }
+
+    /** proa's resident memory 2 s into a 3 s COMMAND. */
+    private double idleMemory() throws Exception {
+        String pod = readyPod();
+        Path mark = WORK.resolve("idle");
+        Files.deleteIfExists(mark);
+        Process p = start(pod, List.of("sh", "-c", "date +%s%N > " + mark + "; sleep 3"));
+        while (!Files.exists(mark)) Thread.sleep(10);
+        Thread.sleep(2000);
+        double rss = rssMib(p.pid());
+        finish(p);
+        return rss;
+    }
+
+    private double helloMemory() throws Exception {
+        Process p = new ProcessBuilder(javaCommand, "-cp", "target/test-classes", "dev.proa.bench.Hello",
+                WORK.resolve("hello").toString(), "3000").start();
+        Thread.sleep(2000);
+        double rss = rssMib(p.pid());
+        finish(p);
+        return rss;
+    }
+
+    /** {COMMAND exit → first shutdown request (ms), last sidecar terminated → proa exit (ms), CPU of the run (s)}. */
+    private double[] shutdown() throws Exception {
+        String pod = readyPod();
+        Path mark = WORK.resolve("exit");
+        Files.deleteIfExists(mark);
+        AtomicReference<Instant> requested = new AtomicReference<>();
+        try (MockWebServer sidecar = new MockWebServer()) {
+            sidecar.setDispatcher(new Dispatcher() {
+                @Override
+                public MockResponse dispatch(RecordedRequest request) {
+                    requested.compareAndSet(null, Instant.now());
+                    return new MockResponse.Builder().code(200).build();
+                }
+            });
+            sidecar.start();
+            // sh's `times` reports the CPU of its children: proa, and the trivial COMMAND under it.
+            List<String> command = new ArrayList<>(List.of("sh", "-c", "\"$@\"; s=$?; times >&2; exit $s", "sh"));
+            command.addAll(proa);
+            command.addAll(List.of("-p", sidecar.url("/quitquitquit").toString(), "sh", "-c", "date +%s%N > " + mark));
+            Process p = launch(pod, command);
+            while (requested.get() == null) Thread.sleep(1);
+            Thread.sleep(200);
+            Instant terminated = Instant.now();
+            cluster.setStatus(pod, "proxy", s -> TestPods.terminated("proxy", 0));
+            Instant exited = p.onExit().thenApply(x -> Instant.now()).get(60, TimeUnit.SECONDS);
+            String[] times = lastLine(p).trim().split("\\s+");
+            return new double[] {millisBetween(readNanos(mark), requested.get()), millisBetween(terminated, exited),
+                    seconds(times[0]) + seconds(times[1])};
+        }
+    }
+
+    private Process start(String pod, List<String> command) throws IOException {
+        List<String> all = new ArrayList<>(proa);
+        all.addAll(command);
+        return launch(pod, all);
+    }
+
+    private Process launch(String pod, List<String> command) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(WORK.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(WORK.resolve(pod + ".log").toFile());
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        builder.environment().put("POD_NAME", pod);
+        return builder.start();
+    }
+
+    private String readyPod() {
+        String pod = newPod();
+        cluster.setStatus(pod, "proxy", s -> TestPods.running("proxy", true));
+        return pod;
+    }
+
+    private String newPod() {
+        String pod = "bench-" + (++pods);
+        cluster.create(TestPods.pod(pod, List.of("proxy"), List.of()));
+        return pod;
+    }
+
+    private void awaitLog(Process p, String text) throws Exception {
+        Path log = WORK.resolve("bench-" + pods + ".log");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!Files.readString(log).contains(text)) {
+            if (System.nanoTime() > deadline || !p.isAlive()) throw new IllegalStateException(Files.readString(log));
+            Thread.sleep(5);
+        }
+    }
+
+    private String lastLine(Process p) throws IOException {
+        List<String> lines = Files.readAllLines(WORK.resolve("bench-" + pods + ".log"));
+        return lines.getLast();
+    }
+
+    private static void finish(Process p) throws Exception {
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("a benchmark run did not end within 60 s");
+        }
+    }
+
+    private static double rssMib(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+        }
+        throw new IllegalStateException("no VmRSS for " + pid);
+    }
+
+    private static Instant readNanos(Path file) throws IOException {
+        long nanos = Long.parseLong(Files.readString(file).strip());
+        return Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L);
+    }
+
+    private static double millisBetween(Instant from, Instant to) {
+        return Duration.between(from, to).toNanos() / 1e6;
+    }
+
+    /** "0m1.234s" → 1.234 */
+    private static double seconds(String time) {
+        int m = time.indexOf('m');
+        return Integer.parseInt(time.substring(0, m)) * 60 + Double.parseDouble(time.substring(m + 1, time.length() - 1));
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static double median(List<double[]> values, int index) {
+        return median(values.stream().map((Function<double[], Double>) v -> v[index]).toList());
+    }
+
+    private static double mib(long bytes) {
+        return bytes / 1024.0 / 1024.0;
+    }
+
+    private static long treeSize(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.proa;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The self-contained distribution, built by src/build/dist (what mvn -Pdist package and the Dockerfile run) and run
+ * the way users run it: with no Java on PATH and no JAVA_HOME, from another directory, through a symlink, as a
+ * non-root user, on a read-only root filesystem.
+ */
+class DistIT {
+    private static Path root; // world-readable, so that the non-root user can reach it
+    private static Path dist;
+    private static Path bin; // PATH: a shell and the few tools the launcher uses, and no java
+
+    @BeforeAll
+    static void build() throws Exception {
+        root = Files.createTempDirectory("proa-dist", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        dist = root.resolve("opt/proa");
+        Path jdkBin = Path.of(ProaRun.JAVA).getParent();
+        ProcessBuilder builder = new ProcessBuilder("src/build/dist", ProaRun.JAR.toString(), dist.toString(),
+                System.getProperty("java.class.path")).inheritIO();
+        builder.environment().put("PATH", jdkBin + ":" + System.getenv("PATH"));
+        Process build = builder.start();
+        assertTrue(build.waitFor(10, TimeUnit.MINUTES) && build.exitValue() == 0, "src/build/dist failed");
+
+        bin = Files.createDirectories(root.resolve("usr/local/bin"));
+        for (String tool : List.of("sh", "readlink", "dirname", "cat", "env")) {
+            Files.createSymbolicLink(bin.resolve(tool), Path.of("/usr/bin", tool).toRealPath());
+        }
+        Files.createSymbolicLink(bin.resolve("proa"), dist.resolve("bin/proa"));
+        Process chmod = new ProcessBuilder("chmod", "-R", "a+rX", root.toString()).start();
+        assertEquals(0, chmod.waitFor());
+    }
+
+    @AfterAll
+    static void clean() throws Exception {
+        new ProcessBuilder("rm", "-rf", root.toString()).start().waitFor();
+    }
+
+    @Test
+    void theLayoutIsCompleteAndSmall() throws IOException {
+        for (String part : List.of("bin/proa", "runtime/bin/java", "lib/proa.jar", "lib/proa.aot")) {
+            assertTrue(Files.exists(dist.resolve(part)), part);
+        }
+        assertTrue(Files.isExecutable(dist.resolve("bin/proa")));
+        assertFalse(Files.exists(dist.resolve("runtime/jmods")), "a runtime, not a JDK");
+    }
+
+    @Test
+    void versionRunsWithoutJavaThroughASymlinkAsNobodyOnAReadOnlyRoot() throws Exception {
+        Result result = confined(Map.of(), List.of(bin.resolve("proa").toString(), "--version"));
+
+        assertEquals(0, result.status, result.err);
+        assertEquals("proa 0.1.0\n", result.out);
+        assertEquals("", result.err, "no warning of any kind");
+    }
+
+    @Test
+    void aFullRunWorksThatWayOverHttpsAndGivesCommandBackItsJavaOptions() throws Exception {
+        try (MockCluster cluster = new MockCluster(true)) {
+            cluster.create(TestPods.pod("job", List.of("proxy"), List.of()));
+            cluster.setStatus("job", "proxy", s -> TestPods.running("proxy", true));
+            Map<String, String> env = readableInClusterEnvironment(cluster);
+            env.put("POD_NAME", "job");
+            env.put("JAVA_TOOL_OPTIONS", "-Dmeant.for=the-app");
+
+            Result result = confined(env, List.of(bin.resolve("proa").toString(), "--", "sh", "-c",
+                    "echo ran; echo \"$JAVA_TOOL_OPTIONS\"; exit 3"));
+
+            assertEquals(3, result.status, result.err);
+            assertEquals("ran\n-Dmeant.for=the-app\n", result.out);
+            assertTrue(result.err.contains("All sidecars of Pod jobs/job are ready"), result.err);
+            assertFalse(result.err.contains("Picked up"), "proa's JVM did not take the app's options: " + result.err);
+        }
+    }
+
+    @Test
+    void aMissingOrStaleAotCacheCostsOnlySpeed() throws Exception {
+        Path copy = root.resolve("copy");
+        new ProcessBuilder("cp", "-a", dist.toString(), copy.toString()).start().waitFor();
+        String launcher = copy.resolve("bin/proa").toString();
+
+        Files.delete(copy.resolve("lib/proa.aot"));
+        Result missing = confined(Map.of(), List.of(launcher, "--version"));
+        assertEquals(0, missing.status, missing.err);
+        assertEquals("proa 0.1.0\n", missing.out);
+        assertEquals("", missing.err);
+
+        Files.copy(dist.resolve("lib/proa.aot"), copy.resolve("lib/proa.aot"), StandardCopyOption.REPLACE_EXISTING);
+        // A jar other than the one trained with: the JVM notices by its modification time, and drops the cache.
+        Files.setLastModifiedTime(copy.resolve("lib/proa.jar"), java.nio.file.attribute.FileTime.fromMillis(0));
+        Result stale = confined(Map.of(), List.of(launcher, "--version"));
+        assertEquals(0, stale.status, stale.err);
+        assertEquals("proa 0.1.0\n", stale.out);
+        assertEquals("", stale.err);
+
+        Files.write(copy.resolve("lib/proa.aot"), new byte[4096]); // not a cache at all
+        Result garbage = confined(Map.of(), List.of(launcher, "--version"));
+        assertEquals(0, garbage.status, garbage.err);
+        assertEquals("proa 0.1.0\n", garbage.out);
+        assertEquals("", garbage.err);
+    }
+
+    private record Result(int status, String out, String err) {}
+
+    /**
+     * Runs {@code command} from /, as uid 65534, with only {@code env} and PATH={@link #bin}, in a mount namespace
+     * whose root filesystem is read-only. Falls back to running it plainly when not root (no unshare).
+     */
+    private static Result confined(Map<String, String> env, List<String> command) throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root: unshare, setpriv");
+        List<String> argv = new ArrayList<>(List.of("unshare", "--mount", "sh", "-c",
+                "mount -o remount,bind,ro / && exec \"$@\"", "sh",
+                "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/env", "-i", "PATH=" + bin));
+        env.forEach((k, v) -> argv.add(k + "=" + v));
+        argv.addAll(command);
+        Path out = Files.createTempFile("proa-dist", ".out");
+        Path err = Files.createTempFile("proa-dist", ".err");
+        try {
+            Process p = new ProcessBuilder(argv).directory(Path.of("/").toFile())
+                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            assertTrue(p.waitFor(90, TimeUnit.SECONDS), "proa did not exit: " + Files.readString(err));
+            return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    /** The in-cluster environment, with its CA and token where uid 65534 can read them. */
+    private static Map<String, String> readableInClusterEnvironment(MockCluster cluster) throws IOException {
+        Path secrets = Files.createDirectories(root.resolve("secrets"));
+        Map<String, String> env = new HashMap<>(cluster.inClusterEnvironment(secrets));
+        Path ca = secrets.resolve("ca.crt");
+        Files.copy(Path.of(env.get("KUBERNETES_CERTS_CA_FILE")), ca, StandardCopyOption.REPLACE_EXISTING);
+        env.put("KUBERNETES_CERTS_CA_FILE", ca.toString());
+        for (Path f : List.of(ca, Path.of(env.get("KUBERNETES_AUTH_SERVICEACCOUNT_TOKEN")))) {
+            Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
+        }
+        Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return env;
+    }
+}
