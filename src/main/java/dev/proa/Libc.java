@@ -29,6 +29,8 @@ final class Libc {
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CALL_STATE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
     private static final MethodHandle KILL = function("kill", 0, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
+    private static final MethodHandle EXIT = LINKER.downcallHandle(LINKER.defaultLookup().find("_exit").orElseThrow(),
+            FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
     private static final MethodHandle WAITID = function("waitid", 0,
             ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
     // int prctl(int option, ...): the four longs after the option are variadic.
@@ -91,6 +93,18 @@ final class Libc {
             return info.get(ValueLayout.JAVA_INT, SIGINFO_PID_OFFSET);
         } catch (Failure e) {
             throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * _exit(2): ends the process at once. The JVM's own exit waits up to 300 ms for every thread blocked in a native
+     * call (the watch's socket reader, the reaper's waitid) to return; proa has nothing left to do by then.
+     */
+    static void exitNow(int status) {
+        try {
+            EXIT.invokeExact(status);
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         }

@@ -33,6 +33,17 @@ public final class Proa {
         System.exit(run(args, System.getenv()));
     }
 
+    /**
+     * The lifecycle's end: everything said is flushed, and nothing else is left to do. Only the AOT cache's training
+     * run (-Dproa.jvmExit=true) needs the JVM's own exit, which is when the JVM writes the cache.
+     */
+    private static int exit(int status) {
+        System.out.flush();
+        System.err.flush();
+        if (!Boolean.getBoolean("proa.jvmExit")) Libc.exitNow(status);
+        return status;
+    }
+
     /** Parses the command line; on success runs the lifecycle. Returns the exit status. */
     static int run(String[] args, Map<String, String> env) {
         Options options = new Options();
@@ -49,14 +60,14 @@ public final class Proa {
             }
         }
         Logging.configure(options.logLevel);
-        return new Proa(LoggerFactory.getLogger("proa"), options, env).lifecycle();
+        return exit(new Proa(LoggerFactory.getLogger("proa"), options, env).lifecycle());
     }
 
     private int lifecycle() {
         signals.install();
+        KubernetesClient client = connect(); // first: the Pod's first listing is the longest wait, so start it soonest
         reaper.begin();
         Shutdown shutdown = new Shutdown(log, options, signals);
-        KubernetesClient client = connect();
         int status = client == null ? ExitStatus.STARTUP_FAILED : waitThenRun();
         stop(shutdown);
         return status; // the watch and the client end with the process: closing them would only delay the exit

@@ -11,35 +11,45 @@ import org.slf4j.Logger;
  * The JDK reaps the children it starts itself and must keep doing so, or {@link Process#exitValue()} reports a wrong
  * status. So this only peeks at an exited child ({@code WNOWAIT}), and reaps it only if the JDK does not own it.
  * {@link #start} registers a child under the same lock, so no child of the JDK's is ever mistaken for an orphan.
- * <p>
- * It polls ({@code WNOHANG}, every {@link #POLL}) rather than blocking in waitid: the JVM cannot be told of SIGCHLD,
- * and a thread blocked in a native call holds up the JVM's exit by 300 ms. An orphan stays a zombie that long at most.
  */
 final class Reaper {
-    static final java.time.Duration POLL = java.time.Duration.ofMillis(100);
-
     private final Logger log;
     private final Object lock = new Object();
     private final Map<Long, Process> owned = new HashMap<>();
+    private final java.util.concurrent.CountDownLatch subreaper = new java.util.concurrent.CountDownLatch(1);
 
     Reaper(Logger log) {
         this.log = log;
     }
 
-    /** Starts reaping in the background; as PID 1 by right, otherwise as a child subreaper. */
+    /**
+     * Starts reaping in the background; as PID 1 by right, otherwise as a child subreaper. (Linking libc takes a few
+     * tens of milliseconds, which the reaper's own thread spends while proa waits for the sidecars.)
+     */
     void begin() {
-        if (ProcessHandle.current().pid() != 1) {
-            try {
-                Libc.becomeSubreaper();
-            } catch (Libc.Failure e) {
-                log.warn("Could not become a child subreaper ({}): orphans of COMMAND will be reaped by PID 1 instead", e.getMessage());
-            }
-        }
-        Thread.ofPlatform().daemon().name("proa-reaper").start(this::reapForever);
+        Thread.ofPlatform().daemon().name("proa-reaper").start(() -> {
+            becomeSubreaper();
+            reapForever();
+        });
     }
 
-    /** Starts a child that the JDK reaps and this leaves alone. */
+    private void becomeSubreaper() {
+        try {
+            if (ProcessHandle.current().pid() != 1) Libc.becomeSubreaper();
+        } catch (Libc.Failure e) {
+            log.warn("Could not become a child subreaper ({}): orphans of COMMAND will be reaped by PID 1 instead", e.getMessage());
+        } finally {
+            subreaper.countDown();
+        }
+    }
+
+    /** Starts a child that the JDK reaps and this leaves alone; once proa adopts orphans, so that it adopts its. */
     Process start(ProcessBuilder builder) throws java.io.IOException {
+        try {
+            subreaper.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         synchronized (lock) {
             Process process = builder.start();
             owned.put(process.pid(), process);
@@ -64,7 +74,7 @@ final class Reaper {
     private void reapOne() throws InterruptedException {
         long pid;
         try {
-            pid = Libc.waitAny(Libc.WEXITED | Libc.WNOWAIT | Libc.WNOHANG);
+            pid = Libc.waitAny(Libc.WEXITED | Libc.WNOWAIT);
         } catch (Libc.Failure e) {
             if (e.errno == Libc.ECHILD) {
                 // No children at all, so no descendants to orphan either, until proa starts one.
@@ -72,15 +82,11 @@ final class Reaper {
                 synchronized (lock) {
                     owned.values().removeIf(p -> !p.isAlive());
                     if (owned.isEmpty()) lock.wait();
-                    else lock.wait(POLL.toMillis());
+                    else lock.wait(100);
                 }
             } else if (e.errno != Libc.EINTR) {
                 throw new IllegalStateException(e);
             }
-            return;
-        }
-        if (pid == 0) { // children, none of them exited
-            Thread.sleep(POLL);
             return;
         }
         Process mine;

@@ -26,12 +26,26 @@ final class ShutdownRequests {
     private static final RequestBody EMPTY = RequestBody.create(new byte[0], null);
 
     private final Logger log;
-    private final OkHttpClient http;
+    private final java.util.concurrent.FutureTask<OkHttpClient> http;
 
+    /** Builds the HTTP client in the background (OkHttp's setup takes tens of milliseconds), ready long before use. */
     ShutdownRequests(Logger log) {
         this.log = log;
-        // No retries of its own and no pooled connection kept for later: each request is sent once per attempt here.
-        this.http = new OkHttpClient.Builder().retryOnConnectionFailure(false).followRedirects(false).build();
+        // No retries of OkHttp's own: a refused request is retried here, and anything else is not retried.
+        this.http = new java.util.concurrent.FutureTask<>(
+                () -> new OkHttpClient.Builder().retryOnConnectionFailure(false).followRedirects(false).build());
+        Thread.ofVirtual().name("proa-http-setup").start(http);
+    }
+
+    private OkHttpClient http() {
+        try {
+            return http.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     /** One endpoint and its method. */
@@ -78,7 +92,7 @@ final class ShutdownRequests {
             Request request = new Request.Builder().url(endpoint.url())
                     .method(endpoint.method(), endpoint.method().equals("POST") ? EMPTY : null).build();
             long sent = System.nanoTime();
-            try (Response response = http.newBuilder().callTimeout(timeout, TimeUnit.NANOSECONDS).build()
+            try (Response response = http().newBuilder().callTimeout(timeout, TimeUnit.NANOSECONDS).build()
                     .newCall(request).execute()) {
                 String took = Durations.human(Duration.ofNanos(System.nanoTime() - sent));
                 if (response.isSuccessful()) {

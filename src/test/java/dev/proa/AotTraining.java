@@ -27,7 +27,8 @@ public final class AotTraining {
             Map<String, String> env = new HashMap<>(cluster.inClusterEnvironment(work));
             env.put("POD_NAME", "job");
             env.put("PATH", System.getenv("PATH"));
-            env.put("PROA_JVM_OPTIONS", "-XX:AOTCacheOutput=" + cache + " " + System.getenv().getOrDefault("PROA_TRAINING_OPTIONS", ""));
+            // The JVM writes the cache as it exits: proa must take the JVM's exit, not its own quick one.
+            env.put("PROA_JVM_OPTIONS", "-XX:AOTCacheOutput=" + cache + " -Dproa.jvmExit=true");
             ProcessBuilder builder = new ProcessBuilder(dist.resolve("bin/proa").toString(),
                     "--shutdown-http-post=" + sidecar.url("/quitquitquit"), "--", "true")
                     .directory(work.toFile()).inheritIO();
