@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,8 +72,13 @@ final class Cluster {
         return new Cluster(config, name, namespace);
     }
 
+    /**
+     * The client. Its serializer does not look up every resource type fabric8 knows (some 500 classes loaded at
+     * every start): proa reads its Pod as a generic resource, which needs none of them.
+     */
     KubernetesClient client() {
-        return new KubernetesClientBuilder().withConfig(config).build();
+        return new KubernetesClientBuilder().withConfig(config)
+                .withKubernetesSerialization(new KubernetesSerialization(new ObjectMapper(), false)).build();
     }
 
     private static boolean configured(Config config, Map<String, String> env) {

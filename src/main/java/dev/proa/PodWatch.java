@@ -1,5 +1,6 @@
 package dev.proa;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -28,7 +29,7 @@ final class PodWatch implements AutoCloseable {
     private final String name;
     private final Object monitor = new Object();
     private Snapshot snapshot = new Snapshot(0, null, false, null);
-    private final SharedIndexInformer<Pod> informer;
+    private final SharedIndexInformer<GenericKubernetesResource> informer;
 
     /**
      * Starts watching. {@code onError} hears each failed list or watch (which fabric8 then retries) and decides
@@ -37,7 +38,8 @@ final class PodWatch implements AutoCloseable {
     PodWatch(KubernetesClient client, String namespace, String name, Consumer<Throwable> onError) {
         this.namespace = namespace;
         this.name = name;
-        this.informer = client.pods().inNamespace(namespace).withName(name).runnableInformer(0);
+        this.informer = client.genericKubernetesResources(Pods.POD).inNamespace(namespace).withName(name)
+                .runnableInformer(0);
         informer.addEventHandler(new Handler());
         informer.exceptionHandler((started, error) -> {
             update(s -> new Snapshot(s.version() + 1, s.pod(), s.gone(), error));
@@ -91,20 +93,20 @@ final class PodWatch implements AutoCloseable {
         informer.stop();
     }
 
-    private final class Handler implements ResourceEventHandler<Pod> {
+    private final class Handler implements ResourceEventHandler<GenericKubernetesResource> {
         @Override
-        public void onAdd(Pod pod) {
-            seen(pod);
+        public void onAdd(GenericKubernetesResource pod) {
+            seen(Pods.fromResource(pod));
         }
 
         @Override
-        public void onUpdate(Pod before, Pod pod) {
-            seen(pod);
+        public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource pod) {
+            seen(Pods.fromResource(pod));
         }
 
         @Override
-        public void onDelete(Pod pod, boolean finalStateUnknown) {
-            update(s -> new Snapshot(s.version() + 1, pod, true, null));
+        public void onDelete(GenericKubernetesResource pod, boolean finalStateUnknown) {
+            update(s -> new Snapshot(s.version() + 1, Pods.fromResource(pod), true, null));
         }
 
         @Override
