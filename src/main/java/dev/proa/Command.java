@@ -37,14 +37,15 @@ final class Command {
             return status;
         }
         signals.forwardTo(process);
-        log.info("Started COMMAND {} (pid {})", quoted(), process.pid());
+        Logging.with(log.atInfo(), "command", quoted(), "pid", process.pid())
+                .log("Started COMMAND {} (pid {})", quoted(), process.pid());
         int status = process.waitFor();
         String took = Durations.human(Duration.ofNanos(System.nanoTime() - started));
         if (status > 128 && status < 160) {
-            log.info("COMMAND exited with status {} after {} (killed by signal {}, or it chose that status)",
-                    status, took, status - 128);
+            Logging.with(log.atInfo(), "status", status).log("COMMAND exited with status {} after {} (killed by"
+                    + " signal {}, or it chose that status)", status, took, status - 128);
         } else {
-            log.info("COMMAND exited with status {} after {}", status, took);
+            Logging.with(log.atInfo(), "status", status).log("COMMAND exited with status {} after {}", status, took);
         }
         return status;
     }

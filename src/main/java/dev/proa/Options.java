@@ -105,6 +105,43 @@ final class Options {
             description = "error, warn, info, debug or trace. Default: info. Env: PROA_LOG_LEVEL.")
     String logLevel = "info";
 
+    @Option(names = "--log-format", paramLabel = "text|json", converter = LogFormatConverter.class,
+            description = "text, or json: one JSON object per line with time, level, message and fields."
+                    + " Default: text. Env: PROA_LOG_FORMAT.")
+    String logFormat = "text";
+
+    @Option(names = "--wait-http", paramLabel = "URL", split = ",", converter = UrlConverter.class,
+            description = "Also wait until URL answers 2xx. Repeatable. With only --wait-http and --wait-tcp (no"
+                    + " --wait-for), proa does not use the Kubernetes API at all. Env: PROA_WAIT_HTTP.")
+    List<HttpUrl> waitHttp = new ArrayList<>();
+
+    @Option(names = "--wait-tcp", paramLabel = "HOST:PORT", split = ",", converter = TcpConverter.class,
+            description = "Also wait until HOST:PORT accepts a connection. Repeatable. Env: PROA_WAIT_TCP.")
+    List<java.net.InetSocketAddress> waitTcp = new ArrayList<>();
+
+    @Option(names = "--events",
+            description = "Record Kubernetes Events on the Pod (SidecarsReady, StartupFailed, CommandExited,"
+                    + " ShutdownIncomplete); needs create on events. Env: PROA_EVENTS.")
+    boolean events;
+
+    @Option(names = "--termination-log", paramLabel = "PATH",
+            description = "Where to write a one-line summary of the run when it exists and is writable."
+                    + " Default: /dev/termination-log. Env: PROA_TERMINATION_LOG.")
+    String terminationLog = DEFAULT_TERMINATION_LOG;
+
+    /** Where the kubelet puts a container's termination message: proa writes there only if it exists. */
+    static final String DEFAULT_TERMINATION_LOG = "/dev/termination-log";
+
+    @Option(names = "--no-shutdown-on-failure",
+            description = "Leave the sidecars running when the exit status is not 0 (for Pods that restart the"
+                    + " main container). Env: PROA_NO_SHUTDOWN_ON_FAILURE.")
+    boolean noShutdownOnFailure;
+
+    @Option(names = "--disabled",
+            description = "Run COMMAND directly: no waiting, no API, no shutdown; signals and the exit status still"
+                    + " pass through. Env: PROA_DISABLED.")
+    boolean disabled;
+
     @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The command to run, and its arguments.")
     List<String> command = new ArrayList<>();
 
@@ -122,7 +159,14 @@ final class Options {
             Map.entry("--startup-timeout", "PROA_STARTUP_TIMEOUT"),
             Map.entry("--on-startup-timeout", "PROA_ON_STARTUP_TIMEOUT"),
             Map.entry("--shutdown-timeout", "PROA_SHUTDOWN_TIMEOUT"),
-            Map.entry("--log-level", "PROA_LOG_LEVEL"));
+            Map.entry("--log-level", "PROA_LOG_LEVEL"),
+            Map.entry("--log-format", "PROA_LOG_FORMAT"),
+            Map.entry("--wait-http", "PROA_WAIT_HTTP"),
+            Map.entry("--wait-tcp", "PROA_WAIT_TCP"),
+            Map.entry("--events", "PROA_EVENTS"),
+            Map.entry("--termination-log", "PROA_TERMINATION_LOG"),
+            Map.entry("--no-shutdown-on-failure", "PROA_NO_SHUTDOWN_ON_FAILURE"),
+            Map.entry("--disabled", "PROA_DISABLED"));
 
     /** A parser for proa's command line that falls back to {@code env} for every option not given. */
     static CommandLine commandLine(Options options, Map<String, String> env) {
@@ -181,6 +225,14 @@ final class Options {
         return spec.commandLine().getParseResult().hasMatchedOption(option) ? option : ENVIRONMENT.get(option);
     }
 
+    /**
+     * Whether proa watches its Pod through the Kubernetes API: unless the only readiness conditions are
+     * --wait-http and --wait-tcp (then it needs no API access, and works outside Kubernetes too).
+     */
+    boolean watchesPod() {
+        return (waitHttp.isEmpty() && waitTcp.isEmpty()) || !waitFor.isEmpty();
+    }
+
     boolean continueOnStartupTimeout() {
         return onStartupTimeout.equals("continue");
     }
@@ -233,6 +285,38 @@ final class Options {
                         "'" + value + "' is not a log level; use one of " + String.join(", ", LEVELS));
             }
             return level;
+        }
+    }
+
+    static final class LogFormatConverter implements CommandLine.ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            String format = value.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!format.equals("text") && !format.equals("json")) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is neither text nor json");
+            }
+            return format;
+        }
+    }
+
+    /** HOST:PORT, as [::1]:80 for IPv6; the host is not looked up here (it may not resolve yet). */
+    static final class TcpConverter implements CommandLine.ITypeConverter<java.net.InetSocketAddress> {
+        @Override
+        public java.net.InetSocketAddress convert(String value) {
+            String text = value.trim();
+            int colon = text.lastIndexOf(':');
+            String host = colon > 0 ? text.substring(0, colon) : "";
+            if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+            int port = -1;
+            try {
+                port = colon > 0 ? Integer.parseInt(text.substring(colon + 1)) : -1;
+            } catch (NumberFormatException e) {
+                // below
+            }
+            if (host.isEmpty() || port < 1 || port > 65535) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not HOST:PORT (a port from 1 to 65535)");
+            }
+            return java.net.InetSocketAddress.createUnresolved(host, port);
         }
     }
 

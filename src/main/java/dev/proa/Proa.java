@@ -1,6 +1,7 @@
 package dev.proa;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -14,9 +15,14 @@ public final class Proa {
     private final Options options;
     private final Map<String, String> env;
     private final AtomicReference<PodWatch> watch = new AtomicReference<>();
-    private String origin = "";
     private final Signals signals;
     private final Reaper reaper;
+    private final Endpoints targets;
+    private Events events = Events.NONE;
+    private String origin = "";
+
+    /** How the run ended: the exit status, and one line saying why, for the termination message. */
+    private record Outcome(int status, String summary) {}
 
     private Proa(Logger log, Options options, Map<String, String> env) {
         this.log = log;
@@ -27,21 +33,11 @@ public final class Proa {
             if (pod != null) pod.wake();
         });
         this.reaper = new Reaper(log);
+        this.targets = new Endpoints(log, options.waitHttp, options.waitTcp);
     }
 
     public static void main(String[] args) {
         System.exit(run(args, System.getenv()));
-    }
-
-    /**
-     * The lifecycle's end: everything said is flushed, and nothing else is left to do. Only the AOT cache's training
-     * run (-Dproa.jvmExit=true) needs the JVM's own exit, which is when the JVM writes the cache.
-     */
-    private static int exit(int status) {
-        System.out.flush();
-        System.err.flush();
-        if (!Boolean.getBoolean("proa.jvmExit")) Libc.exitNow(status);
-        return status;
     }
 
     /** Parses the command line; on success runs the lifecycle. Returns the exit status. */
@@ -59,62 +55,121 @@ public final class Proa {
                 throw new IllegalStateException(unexpected); // the handler only prints
             }
         }
-        Logging.configure(options.logLevel);
-        return exit(new Proa(LoggerFactory.getLogger("proa"), options, env).lifecycle());
+        Logging.configure(options.logLevel, options.logFormat);
+        Proa proa = new Proa(LoggerFactory.getLogger("proa"), options, env);
+        return exit(options.disabled ? proa.commandOnly() : proa.lifecycle());
+    }
+
+    /**
+     * The lifecycle's end: everything said is flushed, and nothing else is left to do. Only the AOT cache's training
+     * run (-Dproa.jvmExit=true) needs the JVM's own exit, which is when the JVM writes the cache.
+     */
+    private static int exit(int status) {
+        System.out.flush();
+        System.err.flush();
+        if (!Boolean.getBoolean("proa.jvmExit")) Libc.exitNow(status);
+        return status;
     }
 
     private int lifecycle() {
         signals.install();
-        KubernetesClient client = connect(); // first: the Pod's first listing is the longest wait, so start it soonest
+        boolean connected = !options.watchesPod() || connect(); // first: the Pod's first listing is the longest wait
         reaper.begin();
         Shutdown shutdown = new Shutdown(log, options, signals);
-        int status = client == null ? ExitStatus.STARTUP_FAILED : waitThenRun();
-        stop(shutdown);
-        return status; // the watch and the client end with the process: closing them would only delay the exit
+        Outcome outcome = connected ? waitThenRun()
+                : new Outcome(ExitStatus.STARTUP_FAILED, "startup failed: no Pod to watch; see proa's log");
+        List<String> stillRunning = stop(shutdown, outcome.status());
+        String summary = "proa: " + outcome.summary()
+                + (stillRunning.isEmpty() ? "" : "; still running after the shutdown: " + String.join(", ", stillRunning));
+        if (!stillRunning.isEmpty()) events.warning("ShutdownIncomplete", "Still running after the shutdown: "
+                + String.join(", ", stillRunning));
+        TerminationLog.write(log, options.terminationLog,
+                !options.terminationLog.equals(Options.DEFAULT_TERMINATION_LOG), summary);
+        finishEvents();
+        return outcome.status();
     }
 
-    /** The client for the Pod's API server, or null (having said why) when there is none to reach. */
-    private KubernetesClient connect() {
+    /** {@code --disabled}: COMMAND alone, with proa still PID 1 (signals, reaping, the exit status) and nothing else. */
+    private int commandOnly() {
+        log.info("proa is disabled (--disabled or PROA_DISABLED): running COMMAND directly, without waiting or shutdown");
+        signals.install();
+        reaper.begin();
         try {
-            Cluster cluster = Cluster.locate(options, env);
-            log.info("Watching Pod {} in namespace {} through {}", cluster.podName, cluster.namespace,
-                    cluster.config.getMasterUrl());
-            origin = "the name from " + cluster.podName.source() + ", the namespace from " + cluster.namespace.source();
-            KubernetesClient client = cluster.client();
-            ApiErrors errors = new ApiErrors(log, cluster.namespace.value());
-            watch.set(new PodWatch(client, cluster.namespace.value(), cluster.podName.value(), errors::report));
-            return client;
-        } catch (Cluster.Unreachable e) {
-            log.error("{}. Not running COMMAND; exit {}", e.getMessage(), ExitStatus.STARTUP_FAILED);
-        } catch (RuntimeException e) {
-            log.error("Could not set up the Kubernetes client: {}. Not running COMMAND; exit {}",
-                    ApiErrors.describe(e), ExitStatus.STARTUP_FAILED);
-        }
-        return null;
-    }
-
-    private int waitThenRun() {
-        try {
-            StartupWait.Outcome outcome = new StartupWait(log, watch.get(), options, signals,
-                    StartupWait.PROGRESS_INTERVAL, origin).await();
-            if (outcome instanceof StartupWait.Abort abort) return abort.status();
-            try (SidecarHealth health = new SidecarHealth(log, watch.get(), options)) {
-                return new Command(log, options.command, reaper, signals).run();
-            }
+            return new Command(log, options.command, reaper, signals).run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ExitStatus.STARTUP_FAILED;
         }
     }
 
-    /** The shutdown must never cost COMMAND's exit status: whatever fails in it is logged, not thrown. */
-    private void stop(Shutdown shutdown) {
+    /** Starts watching the Pod; false (having said why) when there is no Pod to watch. */
+    private boolean connect() {
         try {
-            shutdown.run(watch.get());
+            Cluster cluster = Cluster.locate(options, env);
+            log.info("Watching Pod {} in namespace {} through {}", cluster.podName, cluster.namespace,
+                    cluster.config.getMasterUrl());
+            origin = "the name from " + cluster.podName.source() + ", the namespace from " + cluster.namespace.source();
+            var client = cluster.client();
+            ApiErrors errors = new ApiErrors(log, cluster.namespace.value());
+            PodWatch pod = new PodWatch(client, cluster.namespace.value(), cluster.podName.value(), errors::report);
+            watch.set(pod);
+            if (options.events) events = new Events(log, client, pod);
+            return true;
+        } catch (Cluster.Unreachable e) {
+            log.error("{}. Not running COMMAND; exit {}", e.getMessage(), ExitStatus.STARTUP_FAILED);
+        } catch (RuntimeException e) {
+            log.error("Could not set up the Kubernetes client: {}. Not running COMMAND; exit {}",
+                    ApiErrors.describe(e), ExitStatus.STARTUP_FAILED);
+        }
+        return false;
+    }
+
+    private Outcome waitThenRun() {
+        try {
+            StartupWait.Outcome started = new StartupWait(log, watch.get(), targets, options, signals,
+                    StartupWait.PROGRESS_INTERVAL, origin).await();
+            if (started instanceof StartupWait.Abort abort) {
+                events.warning("StartupFailed", abort.why());
+                return new Outcome(abort.status(), "startup failed (exit " + abort.status() + "): " + abort.why());
+            }
+            Duration waited = ((StartupWait.Proceed) started).waited();
+            events.normal("SidecarsReady", "Sidecars ready after " + Durations.human(waited) + "; running COMMAND");
+            int status;
+            try (SidecarHealth health = new SidecarHealth(log, watch.get(), options)) {
+                status = new Command(log, options.command, reaper, signals).run();
+            }
+            events.normal("CommandExited", "COMMAND exited with status " + status);
+            return new Outcome(status, "COMMAND exited with status " + status);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome(ExitStatus.STARTUP_FAILED, "interrupted");
+        }
+    }
+
+    /**
+     * The shutdown, unless --no-shutdown-on-failure keeps the sidecars for a retry. It must never cost COMMAND's exit
+     * status: whatever fails in it is logged, not thrown. Returns what was still running at its end.
+     */
+    private List<String> stop(Shutdown shutdown, int status) {
+        if (options.noShutdownOnFailure && status != 0) {
+            log.info("Exit status {}: leaving the sidecars running (--no-shutdown-on-failure)", status);
+            return List.of();
+        }
+        try {
+            return shutdown.run(watch.get(), targets);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             log.error("The shutdown failed: {}", e.toString(), e);
+        }
+        return List.of();
+    }
+
+    private void finishEvents() {
+        try {
+            events.finish(Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

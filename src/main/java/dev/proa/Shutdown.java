@@ -30,8 +30,12 @@ final class Shutdown {
         this.killer = new ProcessKiller(log);
     }
 
-    /** Runs the shutdown; {@code pod} is null when proa never had a Pod to watch. */
-    void run(PodWatch pod) throws InterruptedException {
+    /**
+     * Runs the shutdown; {@code pod} is null when proa does not watch its Pod, and then {@code targets} (the
+     * --wait-http and --wait-tcp ones) tell when the sidecars have stopped: once nothing answers there. Returns what
+     * was still running when it ended: empty when every sidecar stopped, or when there was nothing to wait for.
+     */
+    List<String> run(PodWatch pod, Endpoints targets) throws InterruptedException {
         long start = System.nanoTime();
         signals.shuttingDown();
         PodWatch.Snapshot seen = pod == null ? null : pod.current();
@@ -48,37 +52,40 @@ final class Shutdown {
         killer.kill(options.kill, options.killAll);
 
         boolean asked = !endpoints.isEmpty() || !options.kill.isEmpty() || options.killAll;
-        Optional<List<Sidecars.Sidecar>> watched = observable(seen) ? sidecars(seen) : Optional.empty();
         if (!asked) {
             // Sidecars cannot tell that COMMAND is done until proa's container exits, so waiting would be in vain.
             log.info("Shutdown: nothing to ask the sidecars (no --shutdown-http-get, --shutdown-http-post or --kill);"
                     + " not waiting for them");
-            return;
+            return List.of();
         }
+        Optional<List<Sidecars.Sidecar>> watched = observable(seen) ? sidecars(seen) : Optional.empty();
+        boolean probing = pod == null && !targets.isEmpty();
         if (watched.isEmpty() && seen != null) {
             log.warn("Shutdown: the Pod cannot be watched, so proa does not wait for the sidecars to stop");
         }
         while (true) {
-            List<String> running = watched.map(s -> Sidecars.stillRunning(pod.current().pod(), s)).orElse(List.of());
+            List<String> running = watched.map(s -> Sidecars.stillRunning(pod.current().pod(), s))
+                    .orElse(probing ? targets.stillAnswering() : List.of());
             if (running.isEmpty()) sidecarsStopped.set(true);
             if (running.isEmpty() && unfinished.get() == 0) {
+                boolean waited = probing || watched.map(s -> s.stream().anyMatch(x -> !x.isNative())).orElse(false);
                 log.info("Shutdown complete after {}{}", Durations.human(Duration.ofNanos(System.nanoTime() - start)),
-                        watched.map(s -> s.stream().anyMatch(x -> !x.isNative()) ? ": every sidecar has stopped" : "")
-                                .orElse(""));
-                return;
+                        waited ? ": every sidecar has stopped" : "");
+                return List.of();
             }
             long left = deadline - System.nanoTime();
             if (left <= 0 || signals.skipWaiting()) {
+                List<String> still = running.isEmpty() ? List.of(unfinished.get() + " shutdown request(s)") : running;
                 log.warn("Shutdown {} after {}; still running: {}",
                         left <= 0 ? "timeout of " + Durations.format(timeout) + " passed" : "cut short by a signal",
-                        Durations.human(Duration.ofNanos(System.nanoTime() - start)),
-                        running.isEmpty() ? unfinished.get() + " shutdown request(s)" : String.join(", ", running));
-                return;
+                        Durations.human(Duration.ofNanos(System.nanoTime() - start)), String.join(", ", still));
+                return still;
             }
+            Duration pause = Duration.ofNanos(probing ? Math.min(left, Endpoints.INTERVAL.toNanos()) : left);
             if (pod == null) {
-                Thread.sleep(Math.min(Duration.ofNanos(left).toMillis() + 1, 50));
+                Thread.sleep(probing ? pause.toMillis() + 1 : Math.min(pause.toMillis() + 1, 50));
             } else {
-                pod.awaitChange(seen, Duration.ofNanos(left));
+                pod.awaitChange(seen, pause);
                 seen = pod.current();
                 if (!observable(seen) && watched.isPresent()) {
                     log.warn("Shutdown: the Pod can no longer be watched ({}); not waiting for the sidecars",

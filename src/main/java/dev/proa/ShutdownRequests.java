@@ -96,10 +96,12 @@ final class ShutdownRequests {
                     .newCall(request).execute()) {
                 String took = Durations.human(Duration.ofNanos(System.nanoTime() - sent));
                 if (response.isSuccessful()) {
-                    log.info("Shutdown request {} answered {} in {}", endpoint, response.code(), took);
+                    Logging.with(log.atInfo(), "url", endpoint.url().toString(), "method", endpoint.method(),
+                            "status", response.code()).log("Shutdown request {} answered {} in {}", endpoint, response.code(), took);
                 } else {
-                    log.warn("Shutdown request {} answered {} {} in {}: the sidecar may not have stopped", endpoint,
-                            response.code(), response.message(), took);
+                    Logging.with(log.atWarn(), "url", endpoint.url().toString(), "method", endpoint.method(),
+                            "status", response.code()).log("Shutdown request {} answered {} {} in {}: the sidecar may"
+                                    + " not have stopped", endpoint, response.code(), response.message(), took);
                 }
                 return;
             } catch (ConnectException e) {

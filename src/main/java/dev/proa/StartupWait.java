@@ -23,14 +23,15 @@ final class StartupWait {
     /** How the wait ended. */
     sealed interface Outcome {}
 
-    /** Run COMMAND (the sidecars are ready, or the timeout passed with {@code --on-startup-timeout=continue}). */
-    record Proceed() implements Outcome {}
+    /** Run COMMAND (all is ready, or the timeout passed with {@code --on-startup-timeout=continue}). */
+    record Proceed(Duration waited) implements Outcome {}
 
-    /** Do not run COMMAND; exit with {@code status}. */
-    record Abort(int status) implements Outcome {}
+    /** Do not run COMMAND; exit with {@code status}, for the reason {@code why}. */
+    record Abort(int status, String why) implements Outcome {}
 
     private final Logger log;
-    private final PodWatch pod;
+    private final PodWatch pod; // null when proa does not watch its Pod (only --wait-http and --wait-tcp)
+    private final Endpoints endpoints;
     private final Sidecars.Choice choice;
     private final Optional<Duration> timeout;
     private final boolean continueOnTimeout;
@@ -43,15 +44,17 @@ final class StartupWait {
     private boolean announced;
 
     StartupWait(Logger log, PodWatch pod, Options options, Signals signals) {
-        this(log, pod, options, signals, PROGRESS_INTERVAL, "");
+        this(log, pod, new Endpoints(log, List.of(), List.of()), options, signals, PROGRESS_INTERVAL, "");
     }
 
     /**
      * {@code origin} says where the Pod's name and namespace came from, for the message when there is no such Pod;
      * {@code progressInterval} is how often to say what is still awaited.
      */
-    StartupWait(Logger log, PodWatch pod, Options options, Signals signals, Duration progressInterval, String origin) {
+    StartupWait(Logger log, PodWatch pod, Endpoints endpoints, Options options, Signals signals,
+            Duration progressInterval, String origin) {
         this.log = log;
+        this.endpoints = endpoints;
         this.progressInterval = progressInterval;
         this.origin = origin;
         this.pod = pod;
@@ -62,13 +65,24 @@ final class StartupWait {
     }
 
     Outcome await() throws InterruptedException {
-        PodWatch.Snapshot seen = pod.current();
+        PodWatch.Snapshot seen = pod == null ? null : pod.current();
         long nextProgress = started + progressInterval.toNanos();
+        long nextProbe = started;
+        if (pod == null) log.info("Waiting for {}{}", String.join(", ", endpoints.notReady().keySet()), timeoutText());
         while (true) {
-            if (signals.stoppedBy() != 0) return new Abort(ExitStatus.ofSignal(signals.stoppedBy()));
-            Outcome outcome = judge(seen);
-            if (outcome != null) return outcome;
+            if (signals.stoppedBy() != 0) {
+                int signal = signals.stoppedBy();
+                return new Abort(ExitStatus.ofSignal(signal), "signal " + signal + " arrived before COMMAND started");
+            }
+            Outcome podOutcome = pod == null ? READY : judge(seen);
+            if (podOutcome instanceof Abort abort) return abort;
             long now = System.nanoTime();
+            if (!endpoints.isEmpty() && now >= nextProbe && podOutcome == READY) {
+                endpoints.probe();
+                now = System.nanoTime();
+                nextProbe = now + Endpoints.INTERVAL.toNanos();
+            }
+            if (podOutcome == READY && endpoints.notReady().isEmpty()) return ready(seen);
             if (timeout.isPresent() && now - started >= timeout.get().toNanos()) return timedOut(seen);
             if (now >= nextProgress) {
                 logProgress(seen);
@@ -76,36 +90,56 @@ final class StartupWait {
             }
             long until = nextProgress;
             if (timeout.isPresent()) until = Math.min(until, started + timeout.get().toNanos());
-            seen = pod.awaitChange(seen, Duration.ofNanos(Math.max(until - now, 1)));
+            if (!endpoints.isEmpty() && podOutcome == READY) until = Math.min(until, nextProbe);
+            Duration pause = Duration.ofNanos(Math.max(until - now, 1));
+            if (pod == null) Thread.sleep(Math.min(pause.toMillis() + 1, Endpoints.INTERVAL.toMillis()));
+            else seen = pod.awaitChange(seen, pause);
         }
     }
 
-    /** What this version of the Pod means: an outcome, or null to keep waiting. */
+    /** The Pod's sidecars are ready: a marker, never returned. */
+    private static final Outcome READY = new Proceed(Duration.ZERO);
+
+    private Outcome ready(PodWatch.Snapshot seen) {
+        String sidecars = "";
+        if (seen != null) {
+            List<Sidecar> all = ((Readiness.Ready) Readiness.judge(seen.pod(), choice)).sidecars();
+            sidecars = "all sidecars of Pod " + Pods.describe(seen.pod())
+                    + (all.isEmpty() ? " (it has none)" : " (" + Sidecars.names(all) + ")") + " are ready";
+        }
+        String targets = endpoints.isEmpty() ? "" : "every --wait-http and --wait-tcp target answers";
+        String both = sidecars.isEmpty() || targets.isEmpty() ? sidecars + targets : sidecars + ", and " + targets;
+        Logging.with(log.atInfo(), "pod", pod == null ? null : pod.namespace() + "/" + pod.name())
+                .log("After {}, {}: running COMMAND", elapsed(), both);
+        return new Proceed(Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** What this version of the Pod means: an Abort, {@link #READY}, or null to keep waiting. */
     private Outcome judge(PodWatch.Snapshot seen) {
         if (seen.gone()) {
+            String why;
             if (seen.pod() == null) {
-                log.error("Pod {}/{} does not exist{}: check --pod-name and --namespace (or POD_NAME and POD_NAMESPACE,"
-                        + " set from the downward API). Not running COMMAND; exit {}", pod.namespace(), pod.name(),
-                        origin.isEmpty() ? "" : " (" + origin + ")", ExitStatus.STARTUP_FAILED);
+                why = "Pod " + pod.namespace() + "/" + pod.name() + " does not exist"
+                        + (origin.isEmpty() ? "" : " (" + origin + ")");
+                log.error("{}: check --pod-name and --namespace (or POD_NAME and POD_NAMESPACE, set from the downward"
+                        + " API). Not running COMMAND; exit {}", why, ExitStatus.STARTUP_FAILED);
             } else {
-                log.error("Pod {} was deleted while proa waited for its sidecars. Not running COMMAND; exit {}",
-                        Pods.describe(seen.pod()), ExitStatus.STARTUP_FAILED);
+                why = "Pod " + Pods.describe(seen.pod()) + " was deleted while proa waited for its sidecars";
+                log.error("{}. Not running COMMAND; exit {}", why, ExitStatus.STARTUP_FAILED);
             }
-            return new Abort(ExitStatus.STARTUP_FAILED);
+            return new Abort(ExitStatus.STARTUP_FAILED, why);
         }
         if (seen.pod() == null) return null;
         Verdict verdict = Readiness.judge(seen.pod(), choice);
         switch (verdict) {
             case Readiness.Ready r -> {
                 noteReady(r.sidecars(), List.of());
-                log.info("All sidecars of Pod {} are ready after {}{}: running COMMAND", Pods.describe(seen.pod()),
-                        elapsed(), r.sidecars().isEmpty() ? " (it has none)" : " (" + Sidecars.names(r.sidecars()) + ")");
-                return new Proceed();
+                return READY;
             }
             case Readiness.Failed f -> {
                 log.error("Startup failed: {}. Not running COMMAND; stopping the sidecars, then exiting {}",
                         f.why(), ExitStatus.STARTUP_FAILED);
-                return new Abort(ExitStatus.STARTUP_FAILED);
+                return new Abort(ExitStatus.STARTUP_FAILED, f.why());
             }
             case Readiness.Waiting w -> {
                 noteReady(w.sidecars(), w.pending());
@@ -118,13 +152,16 @@ final class StartupWait {
     private void noteReady(List<Sidecar> sidecars, List<Pending> pending) {
         if (!announced) {
             announced = true;
-            log.info("Waiting for the sidecars of Pod {}/{} to be ready: {}{}", pod.namespace(), pod.name(),
-                    Sidecars.names(sidecars), timeout.map(t -> " (startup timeout " + Durations.format(t) + ")").orElse(""));
+            log.info("Waiting for the sidecars of Pod {}/{} to be ready: {}{}{}", pod.namespace(), pod.name(),
+                    Sidecars.names(sidecars), endpoints.isEmpty() ? "" : "; and for "
+                            + String.join(", ", endpoints.notReady().keySet()), timeoutText());
         }
         Set<String> notReady = pending.stream().map(Pending::container).collect(Collectors.toSet());
         for (Sidecar sidecar : sidecars) {
             if (!notReady.contains(sidecar.name()) && ready.add(sidecar.name()) && !pending.isEmpty()) {
-                log.info("Sidecar {} is ready after {}; still waiting for {}", sidecar.name(), elapsed(), String.join(", ", notReady));
+                Logging.with(log.atInfo(), "pod", pod.namespace() + "/" + pod.name(), "container", sidecar.name())
+                        .log("Sidecar {} is ready after {}; still waiting for {}", sidecar.name(), elapsed(),
+                                String.join(", ", notReady));
             }
             if (notReady.contains(sidecar.name()) && ready.remove(sidecar.name())) {
                 log.warn("Sidecar {} is no longer ready; waiting for it again", sidecar.name());
@@ -137,11 +174,17 @@ final class StartupWait {
         for (Pending p : pending) {
             String before = stuck.get(p.container());
             if (p.isStuck() && !p.state().equals(before)) {
-                log.warn("Sidecar {} cannot start: {}. It will not become ready until this is fixed", p.container(), p.state());
+                Logging.with(log.atWarn(), "pod", pod.namespace() + "/" + pod.name(), "container", p.container(),
+                        "reason", p.stuckReason()).log("Sidecar {} cannot start: {}. It will not become ready until"
+                                + " this is fixed", p.container(), p.state());
             }
             if (p.isStuck()) stuck.put(p.container(), p.state());
             else stuck.remove(p.container());
         }
+    }
+
+    private String timeoutText() {
+        return timeout.map(t -> " (startup timeout " + Durations.format(t) + ")").orElse("");
     }
 
     private void logProgress(PodWatch.Snapshot seen) {
@@ -153,14 +196,22 @@ final class StartupWait {
         if (continueOnTimeout) {
             log.warn("Startup timeout of {} passed; running COMMAND anyway (--on-startup-timeout=continue). Not ready: {}",
                     Durations.format(timeout.orElseThrow()), waiting);
-            return new Proceed();
+            return new Proceed(Duration.ofNanos(System.nanoTime() - started));
         }
         log.error("Startup timeout of {} passed. Not ready: {}. Not running COMMAND; stopping the sidecars, then exiting {}",
                 Durations.format(timeout.orElseThrow()), waiting, ExitStatus.STARTUP_FAILED);
-        return new Abort(ExitStatus.STARTUP_FAILED);
+        return new Abort(ExitStatus.STARTUP_FAILED,
+                "startup timeout of " + Durations.format(timeout.orElseThrow()) + " passed; not ready: " + waiting);
     }
 
     private String describeWaiting(PodWatch.Snapshot seen) {
+        String targets = Endpoints.describe(endpoints.notReady());
+        if (seen == null) return targets;
+        String sidecars = describeSidecars(seen);
+        return targets.isEmpty() ? sidecars : sidecars.equals("(nothing)") ? targets : sidecars + ", " + targets;
+    }
+
+    private String describeSidecars(PodWatch.Snapshot seen) {
         if (seen.pod() == null) {
             String why = seen.error() == null ? "no answer yet" : "last error: " + ApiErrors.describe(seen.error());
             return "Pod " + pod.namespace() + "/" + pod.name() + " to be read from the API server (" + why + ")";

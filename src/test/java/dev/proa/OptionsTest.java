@@ -149,7 +149,17 @@ class OptionsTest {
                 env("--startup-timeout", "5m", o -> o.startupTimeout, Duration.ofMinutes(5)),
                 env("--on-startup-timeout", "continue", o -> o.continueOnStartupTimeout(), true),
                 env("--shutdown-timeout", "45", o -> o.shutdownTimeout, Duration.ofSeconds(45)),
-                env("--log-level", "warn", o -> o.logLevel, "warn"));
+                env("--log-level", "warn", o -> o.logLevel, "warn"),
+                env("--log-format", "json", o -> o.logFormat, "json"),
+                env("--wait-http", "http://127.0.0.1:8080/ready,http://127.0.0.1:9090/healthz",
+                        o -> o.waitHttp.stream().map(Object::toString).toList(),
+                        List.of("http://127.0.0.1:8080/ready", "http://127.0.0.1:9090/healthz")),
+                env("--wait-tcp", "127.0.0.1:5432,[::1]:6379", o -> o.waitTcp.stream()
+                        .map(a -> a.getHostString() + "|" + a.getPort()).toList(), List.of("127.0.0.1|5432", "::1|6379")),
+                env("--events", "true", o -> o.events, true),
+                env("--termination-log", "/tmp/summary", o -> o.terminationLog, "/tmp/summary"),
+                env("--no-shutdown-on-failure", "true", o -> o.noShutdownOnFailure, true),
+                env("--disabled", "true", o -> o.disabled, true));
     }
 
     @ParameterizedTest(name = "{1}={2}")
@@ -324,6 +334,12 @@ class OptionsTest {
                 usage("--log-level=loud sh", Map.of(), "'loud'"),
                 usage("sh", Map.of("PROA_LOG_LEVEL", "verbose"), "'verbose'"),
                 usage("sh", Map.of("PROA_KILL_ALL", "yes"), "'yes'"),
+                usage("--log-format=xml sh", Map.of(), "'xml'"),
+                usage("--wait-tcp=localhost sh", Map.of(), "'localhost'"),
+                usage("--wait-tcp=db:0 sh", Map.of(), "'db:0'"),
+                usage("--wait-tcp=db:http sh", Map.of(), "'db:http'"),
+                usage("--wait-http=localhost:8080 sh", Map.of(), "'localhost:8080'"),
+                usage("sh", Map.of("PROA_DISABLED", "maybe"), "'maybe'"),
                 usage("--wait-for envoy --ignore envoy sh", Map.of(), "envoy"),
                 usage("--wait-for a,envoy --ignore=envoy sh", Map.of(), "both name envoy"),
                 usage("--ignore envoy sh", Map.of("PROA_WAIT_FOR", "envoy"), "both name envoy"),

@@ -155,7 +155,8 @@ class PodWaitTest {
         RecordingLogger log = new RecordingLogger();
         Options options = options();
         watch = new PodWatch(proaClient, MockCluster.NAMESPACE, "job-9", e -> {});
-        StartupWait wait = new StartupWait(log, watch, options, new Signals(LOG, () -> {}), Duration.ofMillis(400), "");
+        StartupWait wait = new StartupWait(log, watch, new Endpoints(log, List.of(), List.of()), options,
+                new Signals(LOG, () -> {}), Duration.ofMillis(400), "");
         CompletableFuture<StartupWait.Outcome> outcome = CompletableFuture.supplyAsync(() -> {
             try {
                 return wait.await();
@@ -206,7 +207,7 @@ class PodWaitTest {
 
     private static void assertAbort(int status, CompletableFuture<StartupWait.Outcome> outcome) throws Exception {
         StartupWait.Outcome result = outcome.get(GENEROUS.toSeconds(), TimeUnit.SECONDS);
-        assertEquals(new StartupWait.Abort(status), result);
+        assertEquals(status, assertInstanceOf(StartupWait.Abort.class, result).status(), result::toString);
     }
 
     static void awaitTrue(BooleanSupplier condition) throws InterruptedException {

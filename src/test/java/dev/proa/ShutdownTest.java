@@ -171,7 +171,7 @@ class ShutdownTest {
         Shutdown shutdown = new Shutdown(LOG, options, new Signals(LOG, () -> {}));
         return CompletableFuture.runAsync(() -> {
             try {
-                shutdown.run(watch);
+                shutdown.run(watch, new Endpoints(LOG, List.of(), List.of()));
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
