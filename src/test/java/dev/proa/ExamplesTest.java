@@ -163,6 +163,8 @@ class ExamplesTest {
                 Options options = proaOptions(proa, where);
                 assertFalse(options.command.isEmpty(), where + ": no COMMAND after proa's options");
 
+                if (!options.watchesPod()) continue; // only --wait-http/--wait-tcp: no Pod, no API, nothing below
+
                 // The documented pattern: proa learns its Pod from the downward API.
                 assertEquals("metadata.name", fieldRef(proa, "POD_NAME"), where + ": POD_NAME from fieldRef metadata.name");
                 assertEquals("metadata.namespace", fieldRef(proa, "POD_NAMESPACE"), where + ": POD_NAMESPACE from fieldRef metadata.namespace");
@@ -189,6 +191,12 @@ class ExamplesTest {
         List<HasMetadata> documents = documents(file);
         for (PodTemplate template : podTemplates(file, documents)) {
             String where = template.where();
+            boolean apiFree = proaContainers(template.spec()).stream()
+                    .noneMatch(c -> proaOptions(c, where).watchesPod());
+            if (apiFree) {
+                assertTrue(ofKind(documents, Role.class).isEmpty(), where + ": proa reads no API here; it needs no Role");
+                continue;
+            }
             String account = template.spec().getServiceAccountName();
             assertNotNull(account, where + ": no serviceAccountName (the namespace's default ServiceAccount should not get the Role)");
             assertTrue(names(ofKind(documents, ServiceAccount.class)).contains(account), where + ": ServiceAccount " + account + " is not in the file");
