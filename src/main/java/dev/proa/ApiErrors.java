@@ -76,8 +76,20 @@ final class ApiErrors {
             }
             return "HTTP " + code + ": " + root.getMessage();
         }
-        String message = root.getMessage() == null ? "" : ": " + root.getMessage();
-        return root.getClass().getSimpleName() + message;
+        String message = root.getMessage() == null ? "" : ": " + trimmed(root.getMessage());
+        String failure = root.getClass().getSimpleName() + message;
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return "TLS with the API server failed (" + failure + "): is its certificate signed by the CA proa"
+                        + " trusts (the service account's ca.crt, or KUBERNETES_CERTS_CA_FILE)?";
+            }
+            if (t instanceof java.net.UnknownHostException) return "DNS cannot resolve the API server (" + failure + ")";
+        }
+        return failure;
+    }
+
+    private static String trimmed(String message) {
+        return message.endsWith(".") ? message.substring(0, message.length() - 1) : message;
     }
 
     /** The Role and RoleBinding that grant what proa needs, for the service account the API server named. */

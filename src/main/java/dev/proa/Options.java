@@ -75,7 +75,8 @@ final class Options {
     String namespace;
 
     @Option(names = "--container", paramLabel = "NAME",
-            description = "proa's own container, which is not a sidecar. Default: the Pod's first container. Env: PROA_CONTAINER.")
+            description = "proa's own container, which is not a sidecar. Default: the container proa runs in (from its"
+                    + " kubelet mounts), else the Pod's first container. Env: PROA_CONTAINER.")
     String container;
 
     @Option(names = "--wait-for", paramLabel = "NAME", split = ",",
@@ -128,6 +129,9 @@ final class Options {
             description = "Where to write a one-line summary of the run when it exists and is writable."
                     + " Default: /dev/termination-log. Env: PROA_TERMINATION_LOG.")
     String terminationLog = DEFAULT_TERMINATION_LOG;
+
+    /** The container proa runs in, as its mounts tell (not an option): the default for --container. */
+    String detectedContainer;
 
     /** Where the kubelet puts a container's termination message: proa writes there only if it exists. */
     static final String DEFAULT_TERMINATION_LOG = "/dev/termination-log";

@@ -106,6 +106,7 @@ public final class Proa {
     private boolean connect() {
         try {
             Cluster cluster = Cluster.locate(options, env);
+            if (options.container == null) options.detectedContainer = OwnContainer.detect().orElse(null);
             log.info("Watching Pod {} in namespace {} through {}", cluster.podName, cluster.namespace,
                     cluster.config.getMasterUrl());
             origin = "the name from " + cluster.podName.source() + ", the namespace from " + cluster.namespace.source();

@@ -20,12 +20,19 @@ final class Sidecars {
     /** A sidecar; a native one is an init container that the kubelet restarts and stops by itself. */
     record Sidecar(String name, boolean isNative) {}
 
-    /** The options that choose the sidecars. {@code ownContainer} is null for "the Pod's first container". */
-    record Choice(String ownContainer, List<String> waitFor, List<String> ignore) {
+    /**
+     * The options that choose the sidecars. {@code ownContainer} is --container, or null; then proa's container is
+     * {@code detectedContainer} (see {@link OwnContainer}) when the Pod has it, else the Pod's first container.
+     */
+    record Choice(String ownContainer, String detectedContainer, List<String> waitFor, List<String> ignore) {
         static final Choice ALL = new Choice(null, List.of(), List.of());
 
+        Choice(String ownContainer, List<String> waitFor, List<String> ignore) {
+            this(ownContainer, null, waitFor, ignore);
+        }
+
         static Choice of(Options options) {
-            return new Choice(options.container, options.waitFor, options.ignore);
+            return new Choice(options.container, options.detectedContainer, options.waitFor, options.ignore);
         }
     }
 
@@ -64,10 +71,14 @@ final class Sidecars {
         return chosen;
     }
 
-    /** proa's own container: {@code --container}, else the Pod's first container. */
+    /** proa's own container: {@code --container}, else the one it runs in (when known), else the Pod's first. */
     static String ownContainer(Pod pod, Choice choice) throws NotInPod {
         List<Container> containers = pod.getSpec().getContainers();
-        if (choice.ownContainer() == null) return containers.getFirst().getName();
+        if (choice.ownContainer() == null) {
+            String detected = choice.detectedContainer();
+            boolean known = detected != null && containers.stream().anyMatch(c -> c.getName().equals(detected));
+            return known ? detected : containers.getFirst().getName();
+        }
         if (containers.stream().noneMatch(c -> c.getName().equals(choice.ownContainer()))) {
             throw new NotInPod("--container=" + choice.ownContainer() + " is not a container of Pod " + Pods.describe(pod)
                     + "; its containers are: " + namesOrNone(containers.stream().map(Container::getName)));

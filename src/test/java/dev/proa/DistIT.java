@@ -86,7 +86,7 @@ class DistIT {
 
             assertEquals(3, result.status, result.err);
             assertEquals("ran\n-Dmeant.for=the-app\n", result.out);
-            assertTrue(result.err.contains("All sidecars of Pod jobs/job are ready"), result.err);
+            assertTrue(result.err.contains("all sidecars of Pod jobs/job (proxy) are ready: running COMMAND"), result.err);
             assertFalse(result.err.contains("Picked up"), "proa's JVM did not take the app's options: " + result.err);
         }
     }

@@ -90,6 +90,34 @@ class FaultsIT {
     }
 
     @Test
+    void anApiServerThatRefusesConnectionsIsRetriedAndNamedWhenTheStartupTimesOut() throws Exception {
+        Map<String, String> env = env("job");
+        env.put("KUBERNETES_SERVICE_PORT", Integer.toString(ProaRun.freePort())); // nothing listens there
+        ProaRun proa = ProaRun.start(dir, env, List.of("--startup-timeout=4s", "touch", "ran"));
+
+        assertEquals(125, proa.exitStatus(), proa.log());
+        assertFalse(Files.exists(dir.resolve("ran")));
+        assertEquals(1, count(proa.log(), "Watching the Pod failed: ConnectException"), proa.log());
+        assertTrue(proa.log().contains("to be read from the API server (last error: ConnectException"), proa.log());
+    }
+
+    @Test
+    void anApiServerWhoseCertificateIsNotTrustedIsNamedOnceAndFailsAtTheTimeout() throws Exception {
+        Map<String, String> env = env("job");
+        Path otherCa = dir.resolve("other-ca.crt");
+        try (MockCluster other = new MockCluster(true)) { // a CA that did not sign this server's certificate
+            Files.copy(Path.of(other.inClusterEnvironment(dir).get("KUBERNETES_CERTS_CA_FILE")), otherCa);
+        }
+        env.put("KUBERNETES_CERTS_CA_FILE", otherCa.toString());
+        ProaRun proa = ProaRun.start(dir, env, List.of("--startup-timeout=4s", "touch", "ran"));
+
+        assertEquals(125, proa.exitStatus(), proa.log());
+        assertFalse(Files.exists(dir.resolve("ran")));
+        assertEquals(1, count(proa.log(), "Watching the Pod failed: TLS with the API server failed"), proa.log());
+        assertTrue(proa.log().contains("is its certificate signed by the CA proa trusts"), proa.log());
+    }
+
+    @Test
     void notInAClusterIsOneClearSentenceAnd125() throws Exception {
         ProaRun proa = ProaRun.start(dir, Map.of("KUBECONFIG", dir.resolve("none").toString()), List.of("touch", "ran"));
 

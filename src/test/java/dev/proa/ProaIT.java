@@ -57,7 +57,7 @@ class ProaIT {
             assertTrue(db.process().waitFor(10, TimeUnit.SECONDS), "db was stopped");
             assertEquals("POST /quitquitquit", Files.readString(dir.resolve("proxy.quit")));
             assertEquals("GET /quitquitquit", Files.readString(dir.resolve("db.quit")));
-            assertTrue(proa.log().contains("All sidecars of Pod jobs/job are ready"), proa.log());
+            assertTrue(proa.log().contains("all sidecars of Pod jobs/job (proxy, db) are ready: running COMMAND"), proa.log());
         } finally {
             proxy.process().destroyForcibly();
             db.process().destroyForcibly();
