@@ -267,39 +267,40 @@ final class Options {
         }
     }
 
-    static final class StartupTimeoutConverter implements CommandLine.ITypeConverter<String> {
+    /** A value from a fixed set, named case-insensitively; a bad one is named with the choices. */
+    abstract static class OneOf implements CommandLine.ITypeConverter<String> {
+        private final List<String> choices;
+
+        OneOf(String... choices) {
+            this.choices = List.of(choices);
+        }
+
         @Override
         public String convert(String value) {
             String choice = value.trim().toLowerCase(java.util.Locale.ROOT);
-            if (!choice.equals("fail") && !choice.equals("continue")) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is neither fail nor continue");
+            if (!choices.contains(choice)) {
+                throw new CommandLine.TypeConversionException(
+                        "'" + value + "' is not one of " + String.join(", ", choices));
             }
             return choice;
         }
     }
 
-    static final class LogLevelConverter implements CommandLine.ITypeConverter<String> {
-        private static final List<String> LEVELS = List.of("error", "warn", "info", "debug", "trace");
-
-        @Override
-        public String convert(String value) {
-            String level = value.trim().toLowerCase(java.util.Locale.ROOT);
-            if (!LEVELS.contains(level)) {
-                throw new CommandLine.TypeConversionException(
-                        "'" + value + "' is not a log level; use one of " + String.join(", ", LEVELS));
-            }
-            return level;
+    static final class StartupTimeoutConverter extends OneOf {
+        StartupTimeoutConverter() {
+            super("fail", "continue");
         }
     }
 
-    static final class LogFormatConverter implements CommandLine.ITypeConverter<String> {
-        @Override
-        public String convert(String value) {
-            String format = value.trim().toLowerCase(java.util.Locale.ROOT);
-            if (!format.equals("text") && !format.equals("json")) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is neither text nor json");
-            }
-            return format;
+    static final class LogLevelConverter extends OneOf {
+        LogLevelConverter() {
+            super("error", "warn", "info", "debug", "trace");
+        }
+    }
+
+    static final class LogFormatConverter extends OneOf {
+        LogFormatConverter() {
+            super("text", "json");
         }
     }
 

@@ -76,17 +76,26 @@ public final class Proa {
         boolean connected = !options.watchesPod() || connect(); // first: the Pod's first listing is the longest wait
         reaper.begin();
         Shutdown shutdown = new Shutdown(log, options, signals);
-        Outcome outcome = connected ? waitThenRun()
-                : new Outcome(ExitStatus.STARTUP_FAILED, "startup failed: no Pod to watch; see proa's log");
+        Outcome outcome = connected ? waitThenRun() : NO_POD;
         List<String> stillRunning = stop(shutdown, outcome.status());
-        String summary = "proa: " + outcome.summary()
-                + (stillRunning.isEmpty() ? "" : "; still running after the shutdown: " + String.join(", ", stillRunning));
-        if (!stillRunning.isEmpty()) events.warning("ShutdownIncomplete", "Still running after the shutdown: "
-                + String.join(", ", stillRunning));
-        TerminationLog.write(log, options.terminationLog,
-                !options.terminationLog.equals(Options.DEFAULT_TERMINATION_LOG), summary);
-        finishEvents();
+        report(outcome, stillRunning);
         return outcome.status();
+    }
+
+    private static final Outcome NO_POD =
+            new Outcome(ExitStatus.STARTUP_FAILED, "startup failed: no Pod to watch; see proa's log");
+
+    /** What the run leaves for an operator: the last Event, and the one-line termination message. */
+    private void report(Outcome outcome, List<String> stillRunning) {
+        String leftOver = String.join(", ", stillRunning);
+        if (!stillRunning.isEmpty()) events.warning("ShutdownIncomplete", "Still running after the shutdown: " + leftOver);
+        TerminationLog.write(log, options.terminationLog, !options.terminationLog.equals(Options.DEFAULT_TERMINATION_LOG),
+                "proa: " + outcome.summary() + (stillRunning.isEmpty() ? "" : "; still running after the shutdown: " + leftOver));
+        try {
+            events.finish(Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** {@code --disabled}: COMMAND alone, with proa still PID 1 (signals, reaping, the exit status) and nothing else. */
@@ -164,13 +173,5 @@ public final class Proa {
             log.error("The shutdown failed: {}", e.toString(), e);
         }
         return List.of();
-    }
-
-    private void finishEvents() {
-        try {
-            events.finish(Duration.ofSeconds(2));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

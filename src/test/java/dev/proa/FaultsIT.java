@@ -7,37 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import mockwebserver3.MockWebServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Each fault, provoked for real against the proa process: what it exits with, what it logs, whether COMMAND ran, and
  * that it ends in time.
  */
-class FaultsIT {
+class FaultsIT extends EndToEnd {
     private static final String FORBIDDEN = "pods \\\"job\\\" is forbidden: User \\\"system:serviceaccount:jobs:runner\\\""
             + " cannot list resource \\\"pods\\\" in API group \\\"\\\" in the namespace \\\"jobs\\\"";
 
-    @TempDir Path dir;
-    private MockCluster cluster;
-
-    @BeforeEach
-    void start() {
-        cluster = new MockCluster(true);
-    }
-
-    @AfterEach
-    void stop() {
-        cluster.close();
-    }
 
     @Test
     void accessDeniedIsExplainedWithTheRbacThatFixesItAndARoleBindingAppliedLaterWorks() throws Exception {
@@ -207,11 +191,6 @@ class FaultsIT {
         }
     }
 
-    private Map<String, String> env(String pod) throws Exception {
-        Map<String, String> env = new HashMap<>(cluster.inClusterEnvironment(dir));
-        env.put("POD_NAME", pod);
-        return env;
-    }
 
     static int count(String text, String part) {
         int n = 0;

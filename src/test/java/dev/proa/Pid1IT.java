@@ -6,20 +6,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * proa's duty to reap: a COMMAND that orphans hundreds of short-lived grandchildren leaves no zombie behind, and its
  * exact exit status still comes through — as PID 1 of a new PID namespace, and as a child subreaper.
  */
-class Pid1IT {
+class Pid1IT extends EndToEnd {
     /**
      * Orphans 300 sleepers, counts those adopted by $1 ("ppid": its own parent, proa) while one still sleeps, lets
      * them all die, then counts the zombies left to $1, and exits 42.
@@ -46,24 +43,15 @@ class Pid1IT {
             echo $zombies > zombies
             exit 42""";
 
-    @TempDir Path dir;
-    private MockCluster cluster;
-
     @BeforeEach
-    void start() {
-        cluster = new MockCluster(true);
+    void createPod() {
         cluster.create(TestPods.pod("job", List.of(), List.of()));
-    }
-
-    @AfterEach
-    void stop() {
-        cluster.close();
     }
 
     @Test
     void asPid1ItReapsEveryOrphanAndKeepsTheExactExitStatus() throws Exception {
         assumeTrue(canUnshare(), "needs root, for unshare --pid");
-        ProaRun proa = ProaRun.start(dir, env(), List.of("unshare", "--pid", "--fork", "--mount-proc"),
+        ProaRun proa = ProaRun.start(dir, env("job"), List.of("unshare", "--pid", "--fork", "--mount-proc"),
                 List.of("sh", "-c", ORPHAN_STORM, "sh", "1"));
 
         assertEquals(42, proa.exitStatus(), proa.log());
@@ -74,18 +62,13 @@ class Pid1IT {
 
     @Test
     void asAChildSubreaperItReapsEveryOrphanToo() throws Exception {
-        ProaRun proa = ProaRun.start(dir, env(), List.of("sh", "-c", ORPHAN_STORM, "sh", "ppid"));
+        ProaRun proa = ProaRun.start(dir, env("job"), List.of("sh", "-c", ORPHAN_STORM, "sh", "ppid"));
 
         assertEquals(42, proa.exitStatus(), proa.log());
         assertTrue(Integer.parseInt(Files.readString(dir.resolve("adopted")).strip()) >= 1, "the orphans were proa's");
         assertEquals("0", Files.readString(dir.resolve("zombies")).strip(), "zombies left; proa's log:\n" + proa.log());
     }
 
-    private Map<String, String> env() throws Exception {
-        Map<String, String> env = new HashMap<>(cluster.inClusterEnvironment(dir));
-        env.put("POD_NAME", "job");
-        return env;
-    }
 
     private static boolean canUnshare() throws Exception {
         Process probe = new ProcessBuilder("unshare", "--pid", "--fork", "--mount-proc", "true").start();

@@ -8,32 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End to end: target/proa.jar as a real process against the mock API server over HTTPS, in-cluster style (service host
  * and port, a CA file, a token file), with real sidecar processes and a simulated kubelet writing the Pod's status.
  */
-class ProaIT {
-    @TempDir Path dir;
-    private MockCluster cluster;
-
-    @BeforeEach
-    void start() {
-        cluster = new MockCluster(true);
-    }
-
-    @AfterEach
-    void stop() {
-        cluster.close();
-    }
+class ProaIT extends EndToEnd {
 
     @Test
     void runsCommandOnlyOnceEverySidecarIsReadyThenStopsThemAndPassesTheExitStatus() throws Exception {
@@ -76,11 +60,6 @@ class ProaIT {
         assertTrue(proa.log().contains("sidecar proxy exited with code 3"), proa.log());
     }
 
-    private Map<String, String> env(String pod) throws Exception {
-        Map<String, String> env = new HashMap<>(cluster.inClusterEnvironment(dir));
-        env.put("POD_NAME", pod);
-        return env;
-    }
 
     private static Instant startedAt(Path file) throws Exception {
         long nanos = Long.parseLong(Files.readString(file).strip());

@@ -8,36 +8,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Real signals sent to a real proa process, in each phase of its lifecycle. */
-class SignalsIT {
+class SignalsIT extends EndToEnd {
     private static final int SIGHUP = 1;
     private static final int SIGTERM = 15;
     private static final int SIGUSR1 = 10;
     private static final int SIGUSR2 = 12;
 
-    @TempDir Path dir;
-    private MockCluster cluster;
-
-    @BeforeEach
-    void start() {
-        cluster = new MockCluster(true);
-    }
-
-    @AfterEach
-    void stop() {
-        cluster.close();
-    }
 
     @Test
     void forwardsEachSignalToTheRunningCommandAndExitsWithItsStatus() throws Exception {
@@ -47,7 +31,7 @@ class SignalsIT {
                 trap 'echo TERM >> got; exit 3' TERM
                 touch ready
                 while :; do sleep 0.05; done""";
-        ProaRun proa = ProaRun.start(dir, env(), List.of("--", "sh", "-c", script));
+        ProaRun proa = ProaRun.start(dir, env("job"), List.of("--", "sh", "-c", script));
         awaitFile(dir.resolve("ready"), proa);
 
         for (int signal : new int[] {SIGHUP, SIGUSR1, SIGUSR2}) {
@@ -65,7 +49,7 @@ class SignalsIT {
     @Test
     void aCommandKilledBySignalNGives128PlusN() throws Exception {
         cluster.create(TestPods.pod("job", List.of(), List.of()));
-        ProaRun proa = ProaRun.start(dir, env(), List.of("sh", "-c", "kill -KILL $$"));
+        ProaRun proa = ProaRun.start(dir, env("job"), List.of("sh", "-c", "kill -KILL $$"));
 
         assertEquals(137, proa.exitStatus(), proa.log());
     }
@@ -75,7 +59,7 @@ class SignalsIT {
         cluster.create(TestPods.pod("job", List.of("proxy"), List.of()));
         FakeKubelet.Sidecar proxy = ProaRun.sidecar(dir, "proxy", 3_600_000); // never ready
         try (FakeKubelet kubelet = new FakeKubelet(cluster, "job", Map.of("proxy", proxy))) {
-            ProaRun proa = ProaRun.start(dir, env(), List.of(
+            ProaRun proa = ProaRun.start(dir, env("job"), List.of(
                     "-p", "http://127.0.0.1:" + proxy.port() + "/quitquitquit", "--", "touch", "ran"));
             PodWaitTest.awaitTrue(() -> proa.log().contains("Waiting for the sidecars"));
 
@@ -97,7 +81,7 @@ class SignalsIT {
         try (MockWebServer stubborn = new MockWebServer()) { // answers, but its sidecar never stops
             stubborn.enqueue(new MockResponse.Builder().code(200).build());
             stubborn.start();
-            ProaRun proa = ProaRun.start(dir, env(), List.of("--shutdown-timeout=5m",
+            ProaRun proa = ProaRun.start(dir, env("job"), List.of("--shutdown-timeout=5m",
                     "-p", stubborn.url("/quitquitquit").toString(), "--", "sh", "-c", "exit 4"));
             assertNotNull(stubborn.takeRequest(60, TimeUnit.SECONDS));
 
@@ -113,11 +97,6 @@ class SignalsIT {
         }
     }
 
-    private Map<String, String> env() throws Exception {
-        Map<String, String> env = new HashMap<>(cluster.inClusterEnvironment(dir));
-        env.put("POD_NAME", "job");
-        return env;
-    }
 
     private static void awaitFile(Path file, ProaRun proa) throws InterruptedException {
         try {
