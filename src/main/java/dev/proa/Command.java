@@ -23,8 +23,18 @@ final class Command {
         this.signals = signals;
     }
 
-    /** Runs COMMAND to its end; returns its exit status (128+N if signal N killed it), or 125-127 if it never ran. */
-    int run() throws InterruptedException {
+    /** How it went: the exit status, whether COMMAND ran at all, and one line saying so. */
+    record Result(int status, boolean ran, String summary) {}
+
+    /**
+     * Runs COMMAND to its end: its exit status (128+N if signal N killed it); or 125-127 if it could not be started,
+     * or 128+N if signal N arrived just before.
+     */
+    Result run() throws InterruptedException {
+        if (!signals.launching()) {
+            int status = ExitStatus.ofSignal(signals.stoppedBy());
+            return new Result(status, false, "signal " + signals.stoppedBy() + " arrived before COMMAND started");
+        }
         Process process;
         long started = System.nanoTime();
         try {
@@ -34,7 +44,7 @@ final class Command {
         } catch (IOException e) {
             int status = ExitStatus.ofLaunchFailure(e);
             log.error("Could not start COMMAND {}: {}; exit {}", quoted(), reason(e), status);
-            return status;
+            return new Result(status, false, "could not start COMMAND: " + reason(e) + " (exit " + status + ")");
         }
         signals.forwardTo(process);
         Logging.with(log.atInfo(), "command", quoted(), "pid", process.pid())
@@ -47,7 +57,7 @@ final class Command {
         } else {
             Logging.with(log.atInfo(), "status", status).log("COMMAND exited with status {} after {}", status, took);
         }
-        return status;
+        return new Result(status, true, "COMMAND exited with status " + status);
     }
 
     /**

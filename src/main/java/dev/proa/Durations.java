@@ -8,6 +8,9 @@ import java.util.regex.Pattern;
 final class Durations {
     private static final Pattern FORM = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
 
+    /** No timeout of proa's is longer; it keeps the arithmetic on nanoseconds far from overflowing. */
+    private static final Duration LONGEST = Duration.ofDays(365);
+
     private Durations() {}
 
     /** @throws IllegalArgumentException naming the bad value and the accepted forms */
@@ -19,12 +22,16 @@ final class Durations {
         }
         long amount = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);
-        return switch (unit) {
+        Duration duration = switch (unit) {
             case "ms" -> Duration.ofMillis(amount);
             case "s" -> Duration.ofSeconds(amount);
             case "m" -> Duration.ofMinutes(amount);
             default -> Duration.ofHours(amount);
         };
+        if (duration.compareTo(LONGEST) > 0) {
+            throw new IllegalArgumentException("'" + text + "' is longer than a year; proa's timeouts are at most 8760h");
+        }
+        return duration;
     }
 
     /** For log lines about time passed: 250ms, 12.3s, 4m05s, 2h10m. */

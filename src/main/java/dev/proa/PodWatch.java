@@ -94,6 +94,8 @@ final class PodWatch implements AutoCloseable {
     }
 
     private final class Handler implements ResourceEventHandler<GenericKubernetesResource> {
+        private boolean present; // the informer calls its handler from one thread at a time
+
         @Override
         public void onAdd(GenericKubernetesResource pod) {
             seen(Pods.fromResource(pod));
@@ -106,16 +108,20 @@ final class PodWatch implements AutoCloseable {
 
         @Override
         public void onDelete(GenericKubernetesResource pod, boolean finalStateUnknown) {
+            present = false;
             update(s -> new Snapshot(s.version() + 1, Pods.fromResource(pod), true, null));
         }
 
         @Override
         public void onList(String resourceVersion, boolean remainedEmpty) {
-            // A listing that worked clears the last error; one that found nothing means there is no such Pod.
-            update(s -> new Snapshot(s.version() + 1, s.pod(), remainedEmpty, null));
+            // A listing that worked clears the last error. Whether the Pod is gone is what the handler last heard:
+            // fabric8 passes remainedEmpty=false after a re-list that found the Pod deleted (and said so in onDelete).
+            boolean gone = !present;
+            update(s -> new Snapshot(s.version() + 1, s.pod(), gone, null));
         }
 
         private void seen(Pod pod) {
+            present = true;
             update(s -> new Snapshot(s.version() + 1, pod, false, null));
         }
     }

@@ -76,7 +76,9 @@ public final class Proa {
         boolean connected = !options.watchesPod() || connect(); // first: the Pod's first listing is the longest wait
         reaper.begin();
         Shutdown shutdown = new Shutdown(log, options, signals);
-        Outcome outcome = connected ? waitThenRun() : NO_POD;
+        Outcome outcome = connected ? waitThenRun()
+                : signals.stoppedBy() != 0 ? new Outcome(ExitStatus.ofSignal(signals.stoppedBy()), "stopped by a signal")
+                : NO_POD;
         List<String> stillRunning = stop(shutdown, outcome.status());
         report(outcome, stillRunning);
         return outcome.status();
@@ -104,7 +106,7 @@ public final class Proa {
         signals.install();
         reaper.begin();
         try {
-            return new Command(log, options.command, reaper, signals).run();
+            return new Command(log, options.command, reaper, signals).run().status();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ExitStatus.STARTUP_FAILED;
@@ -144,15 +146,21 @@ public final class Proa {
             }
             Duration waited = ((StartupWait.Proceed) started).waited();
             events.normal("SidecarsReady", "Sidecars ready after " + Durations.human(waited) + "; running COMMAND");
-            int status;
-            try (SidecarHealth health = new SidecarHealth(log, watch.get(), options)) {
-                status = new Command(log, options.command, reaper, signals).run();
+            Command.Result result;
+            PodWatch pod = watch.get();
+            try (SidecarHealth health = pod == null ? null : new SidecarHealth(log, pod, options)) {
+                result = new Command(log, options.command, reaper, signals).run();
             }
-            events.normal("CommandExited", "COMMAND exited with status " + status);
-            return new Outcome(status, "COMMAND exited with status " + status);
+            if (result.ran()) events.normal("CommandExited", result.summary());
+            else events.warning("StartupFailed", result.summary());
+            return new Outcome(result.status(), result.summary());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Outcome(ExitStatus.STARTUP_FAILED, "interrupted");
+        } catch (RuntimeException e) {
+            // A defect of proa's own must not leave the sidecars running: say it, and let the shutdown run.
+            log.error("proa failed before COMMAND could run: {}. Stopping the sidecars, then exiting {}", e, ExitStatus.STARTUP_FAILED, e);
+            return new Outcome(ExitStatus.STARTUP_FAILED, "startup failed: " + e);
         }
     }
 

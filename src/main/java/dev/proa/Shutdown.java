@@ -75,11 +75,12 @@ final class Shutdown {
             }
             long left = deadline - System.nanoTime();
             if (left <= 0 || signals.skipWaiting()) {
-                List<String> still = running.isEmpty() ? List.of(unfinished.get() + " shutdown request(s)") : running;
-                log.warn("Shutdown {} after {}; still running: {}",
+                log.warn("Shutdown {} after {}; {}",
                         left <= 0 ? "timeout of " + Durations.format(timeout) + " passed" : "cut short by a signal",
-                        Durations.human(Duration.ofNanos(System.nanoTime() - start)), String.join(", ", still));
-                return still;
+                        Durations.human(Duration.ofNanos(System.nanoTime() - start)), running.isEmpty()
+                                ? unfinished.get() + " shutdown request(s) still unanswered"
+                                : "still running: " + String.join(", ", running));
+                return running;
             }
             Duration pause = Duration.ofNanos(probing ? Math.min(left, Endpoints.INTERVAL.toNanos()) : left);
             if (pod == null) {
@@ -96,13 +97,22 @@ final class Shutdown {
         }
     }
 
+    /**
+     * --shutdown-timeout, else the Pod's grace period, else 30 s; at least 1 s, so that each request is sent at least
+     * once (a grace period of 0 is about deleting the Pod, not about proa's shutdown: it counts as unset).
+     */
     private Duration timeout(PodWatch.Snapshot seen) {
-        if (options.shutdownTimeout != null) return options.shutdownTimeout;
-        if (seen != null && seen.pod() != null && seen.pod().getSpec().getTerminationGracePeriodSeconds() != null) {
-            return Duration.ofSeconds(seen.pod().getSpec().getTerminationGracePeriodSeconds());
+        Duration timeout = DEFAULT_TIMEOUT;
+        if (options.shutdownTimeout != null) {
+            timeout = options.shutdownTimeout;
+        } else if (seen != null && seen.pod() != null) {
+            Long grace = seen.pod().getSpec().getTerminationGracePeriodSeconds();
+            if (grace != null && grace > 0) timeout = Duration.ofSeconds(grace);
         }
-        return DEFAULT_TIMEOUT;
+        return timeout.compareTo(MINIMUM_TIMEOUT) < 0 ? MINIMUM_TIMEOUT : timeout;
     }
+
+    private static final Duration MINIMUM_TIMEOUT = Duration.ofSeconds(1);
 
     private static boolean observable(PodWatch.Snapshot seen) {
         return seen != null && seen.pod() != null && !seen.gone()

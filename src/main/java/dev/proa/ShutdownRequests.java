@@ -106,7 +106,7 @@ final class ShutdownRequests {
                 return;
             } catch (ConnectException e) {
                 if (done.getAsBoolean()) {
-                    log.info("Shutdown request {} was refused, and the sidecars have stopped: nothing left to ask", endpoint);
+                    log.info("Shutdown request {} was refused, and no sidecar is left to wait for: not retrying", endpoint);
                     return;
                 }
                 if (!refusedBefore) {
@@ -123,7 +123,8 @@ final class ShutdownRequests {
                         e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
                 return;
             }
-            sleep(Math.min(retry.toNanos(), Math.max(deadlineNanos - System.nanoTime(), 0)));
+            long until = System.nanoTime() + Math.min(retry.toNanos(), Math.max(deadlineNanos - System.nanoTime(), 0));
+            while (System.nanoTime() < until && !done.getAsBoolean()) sleep(Math.min(until - System.nanoTime(), 20_000_000));
             retry = retry.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : retry.multipliedBy(2);
         }
     }

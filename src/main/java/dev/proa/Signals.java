@@ -17,13 +17,14 @@ import sun.misc.Signal;
 final class Signals {
     static final List<String> FORWARDED = List.of("TERM", "INT", "HUP", "USR1", "USR2");
 
-    private enum Phase { STARTING, RUNNING, SHUTTING_DOWN }
+    private enum Phase { STARTING, LAUNCHING, RUNNING, SHUTTING_DOWN }
 
     private final Logger log;
     private final Runnable wake;
     private Phase phase = Phase.STARTING;
     private Process command;
     private int stoppedBy; // the first signal that arrived before COMMAND ran, or 0
+    private int pending; // the first signal that arrived while COMMAND was being started, or 0
     private int stops; // SIGTERMs and SIGINTs received so far
     private boolean skipWaiting;
 
@@ -37,11 +38,21 @@ final class Signals {
         for (String name : FORWARDED) Signal.handle(new Signal(name), s -> received(s.getNumber(), s.getName()));
     }
 
+    /**
+     * COMMAND is about to be started: false if a signal already said not to. From here on a signal is kept for
+     * COMMAND, not taken as a reason to skip it.
+     */
+    synchronized boolean launching() {
+        if (stoppedBy != 0) return false;
+        phase = Phase.LAUNCHING;
+        return true;
+    }
+
     /** COMMAND is running: signals go to it from now on, including one that arrived while it was being started. */
     synchronized void forwardTo(Process process) {
         command = process;
         phase = Phase.RUNNING;
-        if (stoppedBy != 0) forward(stoppedBy, "SIG" + signalName(stoppedBy));
+        if (pending != 0) forward(pending, "SIG" + signalName(pending));
     }
 
     synchronized void shuttingDown() {
@@ -67,8 +78,14 @@ final class Signals {
             case STARTING -> {
                 if (stoppedBy == 0) {
                     stoppedBy = number;
-                    log.warn("Received {} before COMMAND started: not starting it; stopping the sidecars, then exiting {}",
+                    log.warn("Received {} before COMMAND started: COMMAND will not be started; proa exits {}",
                             signal, ExitStatus.ofSignal(number));
+                }
+            }
+            case LAUNCHING -> {
+                if (pending == 0) {
+                    pending = number;
+                    log.info("Received {} while COMMAND was being started: it goes to COMMAND once it runs", signal);
                 }
             }
             case RUNNING -> forward(number, signal);
@@ -76,9 +93,11 @@ final class Signals {
                 if (isStop && stops > 1) {
                     skipWaiting = true;
                     log.warn("Received {} again during the shutdown: no longer waiting for the sidecars to stop", signal);
-                } else {
+                } else if (isStop) {
                     log.info("Received {} during the shutdown: it goes on; send SIGTERM or SIGINT again to stop waiting"
                             + " for the sidecars", signal);
+                } else {
+                    log.info("Received {} during the shutdown: ignored", signal);
                 }
             }
         }

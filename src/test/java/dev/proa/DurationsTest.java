@@ -22,6 +22,7 @@ class DurationsTest {
         "45,        45000",
         "0,         0",
         "999999999ms, 999999999",
+        "8760h, 31536000000",
         "' 30s',    30000",
         "'30s ',    30000",
         "'\t5m\n',  300000",
@@ -38,6 +39,13 @@ class DurationsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Durations.parse(text));
         assertTrue(e.getMessage().contains("'" + text + "'"), () -> "message should quote the value: " + e.getMessage());
         assertTrue(e.getMessage().contains("250ms, 30s, 5m, 1h"), () -> "message should show the forms: " + e.getMessage());
+    }
+
+    @ParameterizedTest(name = "\"{0}\" is too long")
+    @CsvSource({"8761h", "999999999h", "525601m"})
+    void rejectsMoreThanAYearAndNamesTheValue(String text) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Durations.parse(text));
+        assertTrue(e.getMessage().contains("'" + text + "' is longer than a year"), e.getMessage());
     }
 
     @ParameterizedTest

@@ -49,6 +49,7 @@ class FeaturesIT {
             assertTrue(web.process().waitFor(10, TimeUnit.SECONDS) && db.process().waitFor(10, TimeUnit.SECONDS));
             assertTrue(proa.log().contains("every sidecar has stopped"), proa.log());
             assertFalse(proa.log().contains("Kubernetes"), "nothing about the API: " + proa.log());
+            assertFalse(proa.log().contains("Exception"), proa.log());
         } finally {
             web.process().destroyForcibly();
             db.process().destroyForcibly();
@@ -102,6 +103,11 @@ class FeaturesIT {
             assertEquals(125, proa.exitStatus(), proa.log());
             assertEquals("proa: startup failed (exit 125): sidecar proxy exited with code 1 (Error) and will not be"
                     + " restarted (restartPolicy Never)", Files.readString(message));
+
+            cluster.setStatus("job", "proxy", s -> TestPods.running("proxy", true));
+            ProaRun missing = ProaRun.start(dir, env(cluster, "job"), List.of("--termination-log=" + message, "no-such-cmd"));
+            assertEquals(127, missing.exitStatus(), missing.log());
+            assertEquals("proa: could not start COMMAND: No such file or directory (exit 127)", Files.readString(message));
         }
     }
 

@@ -90,6 +90,11 @@ final class MockCluster implements AutoCloseable {
         dispatcher.fault = fault;
     }
 
+    /** Watches open now (their sockets accepted), as opposed to asked for. */
+    int openWatches() {
+        return dispatcher.openWatches.size();
+    }
+
     int watchRequests() {
         return dispatcher.watchRequests.get();
     }

@@ -25,6 +25,9 @@ class PodWaitTest {
     private static final Logger LOG = LoggerFactory.getLogger("proa");
     private static final Duration GENEROUS = Duration.ofSeconds(20);
 
+    /** Each wait on a thread of its own: the common pool has one thread on 2 cores, and a hung wait would starve it. */
+    private static final java.util.concurrent.Executor OWN_THREAD = r -> Thread.ofPlatform().daemon().start(r);
+
     private MockCluster cluster;
     private KubernetesClient proaClient;
     private PodWatch watch;
@@ -163,7 +166,7 @@ class PodWaitTest {
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, OWN_THREAD);
         awaitTrue(() -> cluster.watchRequests() >= 1);
         for (int i = 0; i < 3; i++) {
             cluster.setStatus("job-9", "proxy", s -> TestPods.waiting("proxy", "ImagePullBackOff", "Back-off pulling image"));
@@ -202,7 +205,7 @@ class PodWaitTest {
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, OWN_THREAD);
     }
 
     private static void assertAbort(int status, CompletableFuture<StartupWait.Outcome> outcome) throws Exception {

@@ -123,6 +123,16 @@ class ShutdownTest {
     }
 
     @Test
+    void aShutdownTimeoutOfZeroStillSendsEveryRequestOnce() throws Exception {
+        runningPod("job-7", List.of("proxy"), List.of());
+        MockWebServer proxy = endpoint(new MockResponse.Builder().code(200).build());
+
+        shutDown("job-7", "--shutdown-timeout=0", "-p", proxy.url("/quitquitquit").toString()).get(20, TimeUnit.SECONDS);
+
+        assertNotNull(proxy.takeRequest(1, TimeUnit.SECONDS), "sent although the timeout is 0");
+    }
+
+    @Test
     void doesNotWaitWhenNothingWasAskedToStop() throws Exception {
         runningPod("job-5", List.of("proxy"), List.of());
 
@@ -175,6 +185,6 @@ class ShutdownTest {
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, r -> Thread.ofPlatform().daemon().start(r)); // not the common pool, which a hung shutdown would starve
     }
 }
