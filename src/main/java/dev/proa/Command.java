@@ -82,9 +82,16 @@ final class Command {
         return "'" + word.replace("'", "'\\''") + "'";
     }
 
+    /** The system's own words for why exec failed ("No such file or directory"), from the JDK's message. */
     private static String reason(IOException e) {
         String message = String.valueOf(e.getMessage());
+        java.util.regex.Matcher m = STRERROR.matcher(message);
+        if (m.find()) return m.group(1).strip();
         int colon = message.indexOf("\": "); // after 'Cannot run program "x"'
-        return colon >= 0 ? message.substring(colon + 3) : message;
+        return (colon >= 0 ? message.substring(colon + 3) : message).strip();
     }
+
+    /** "error=2, No such file or directory" (JDK 21) or "error: 2 (No such file or directory)" (JDK 25). */
+    private static final java.util.regex.Pattern STRERROR =
+            java.util.regex.Pattern.compile("error(?:=\\d+, |: \\d+ \\()([^)]+)");
 }
