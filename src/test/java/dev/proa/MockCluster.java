@@ -53,15 +53,22 @@ final class MockCluster implements AutoCloseable {
         return client.pods().inNamespace(NAMESPACE).resource(pod).create();
     }
 
-    /** Rewrites the status of one container (or init container) of the Pod, as the kubelet does. */
+    /** Rewrites the status of one container (or init container) of the Pod, as the kubelet does, retrying conflicts. */
     void setStatus(String pod, String container, UnaryOperator<ContainerStatus> change) {
-        client.pods().inNamespace(NAMESPACE).withName(pod).editStatus(p -> {
-            for (List<ContainerStatus> statuses : List.of(p.getStatus().getContainerStatuses(),
-                    p.getStatus().getInitContainerStatuses())) {
-                statuses.replaceAll(s -> s.getName().equals(container) ? change.apply(s) : s);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.pods().inNamespace(NAMESPACE).withName(pod).editStatus(p -> {
+                    for (List<ContainerStatus> statuses : List.of(p.getStatus().getContainerStatuses(),
+                            p.getStatus().getInitContainerStatuses())) {
+                        statuses.replaceAll(s -> s.getName().equals(container) ? change.apply(s) : s);
+                    }
+                    return p;
+                });
+                return;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 5) throw e; // 409: written meanwhile; read it again
             }
-            return p;
-        });
+        }
     }
 
     void delete(String pod) {
