@@ -19,11 +19,7 @@ final class PodWatch implements AutoCloseable {
      * What is known of the Pod at one moment. {@code pod} is null until it is first seen; {@code gone} is set when the
      * API server said it does not exist (not found at the first listing, or deleted since).
      */
-    record Snapshot(long version, Pod pod, boolean gone, Throwable error) {
-        boolean listed() {
-            return pod != null || gone;
-        }
-    }
+    record Snapshot(long version, Pod pod, boolean gone, Throwable error) {}
 
     private final String namespace;
     private final String name;
