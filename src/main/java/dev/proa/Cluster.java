@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpLoggingInterceptor;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -11,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where proa's Pod is and how to reach the API server: fabric8's standard auto-configuration (in-cluster service
@@ -78,8 +82,24 @@ final class Cluster {
      */
     KubernetesClient client() {
         return new KubernetesClientBuilder().withConfig(config)
-                .withKubernetesSerialization(new KubernetesSerialization(new ObjectMapper(), false)).build();
+                .withKubernetesSerialization(new KubernetesSerialization(new ObjectMapper(), false))
+                .withHttpClientBuilderConsumer(Cluster::maskCredentials)
+                .build();
     }
+
+    /**
+     * fabric8 traces every request's headers (at {@code --log-level=trace}), the service account's token among them:
+     * its tracing interceptor is given a logger that masks credentials instead (see {@link Credentials}).
+     */
+    private static void maskCredentials(HttpClient.Builder builder) {
+        Logger tracing = LoggerFactory.getLogger(HttpLoggingInterceptor.class);
+        if (tracing.isTraceEnabled()) {
+            builder.addOrReplaceInterceptor(TRACING_INTERCEPTOR, new HttpLoggingInterceptor(Credentials.masking(tracing)));
+        }
+    }
+
+    /** The name under which fabric8's HTTP client builder registers its tracing interceptor. */
+    private static final String TRACING_INTERCEPTOR = "HttpLogging";
 
     private static boolean configured(Config config, Map<String, String> env) {
         return config.getCurrentContext() != null // a kubeconfig was read
