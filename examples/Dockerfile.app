@@ -1,6 +1,7 @@
-# A user's own application image, not written in Java, with proa copied in. proa's distribution at /opt/proa carries
-# its own trimmed Java runtime: the image needs no Java, only glibc and /bin/sh (any Debian- or Ubuntu-based image
-# has both; Alpine's musl does not run it).
+# A user's own application image, not written in Java, Debian-based (python:3.13-slim), with proa copied in.
+# /opt/proa carries its own Java runtime, C library and a static launcher: it needs nothing from the image, so the same
+# COPY works in Alpine (Dockerfile.alpine), distroless (Dockerfile.distroless) and FROM scratch images too.
+# The example Jobs (job.yaml, ...) run this image.
 #
 # Build, from the repository root:
 #   docker build -t proa .

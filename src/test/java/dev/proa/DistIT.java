@@ -3,7 +3,6 @@ package dev.proa;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,17 +30,11 @@ class DistIT {
 
     @BeforeAll
     static void build() throws Exception {
-        root = Files.createTempDirectory("proa-dist", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-        dist = root.resolve("opt/proa");
-        Path jdkBin = Path.of(ProaRun.JAVA).getParent();
-        ProcessBuilder builder = new ProcessBuilder("src/build/dist", ProaRun.JAR.toString(), dist.toString(),
-                System.getProperty("java.class.path")).inheritIO();
-        builder.environment().put("PATH", jdkBin + ":" + System.getenv("PATH"));
-        Process build = builder.start();
-        assertTrue(build.waitFor(10, TimeUnit.MINUTES) && build.exitValue() == 0, "src/build/dist failed");
-
+        dist = Dist.built();
+        root = Files.createTempDirectory("proa-dist-run", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        // The launcher needs no shell and no tools: these are for the tests' own COMMANDs and for env -i.
         bin = Files.createDirectories(root.resolve("usr/local/bin"));
-        for (String tool : List.of("sh", "readlink", "dirname", "cat", "env")) {
+        for (String tool : List.of("sh", "cat", "env")) {
             Files.createSymbolicLink(bin.resolve(tool), Path.of("/usr/bin", tool).toRealPath());
         }
         Files.createSymbolicLink(bin.resolve("proa"), dist.resolve("bin/proa"));
@@ -55,12 +48,28 @@ class DistIT {
     }
 
     @Test
-    void theLayoutIsCompleteAndSmall() throws IOException {
-        for (String part : List.of("bin/proa", "runtime/bin/java", "lib/proa.jar", "lib/proa.aot")) {
+    void theLayoutIsCompleteAndSmall() throws Exception {
+        for (String part : List.of("bin/proa", "runtime/bin/java", "lib/proa.jar", "lib/proa.aot", "legal/glibc/copyright",
+                "legal/glibc/SOURCE", "legal/musl/copyright")) {
             assertTrue(Files.exists(dist.resolve(part)), part);
         }
         assertTrue(Files.isExecutable(dist.resolve("bin/proa")));
         assertFalse(Files.exists(dist.resolve("runtime/jmods")), "a runtime, not a JDK");
+        try (var libc = Files.list(dist.resolve("runtime/libc"))) {
+            assertTrue(libc.anyMatch(f -> f.getFileName().toString().startsWith("libc.so")), "its own C library");
+        }
+        byte[] launcher = Files.readAllBytes(dist.resolve("bin/proa"));
+        assertEquals("\u007fELF", new String(launcher, 0, 4, java.nio.charset.StandardCharsets.ISO_8859_1),
+                "the launcher is a native executable, not a script");
+        Process interpreter = new ProcessBuilder("patchelf", "--print-interpreter", dist.resolve("bin/proa").toString())
+                .redirectErrorStream(true).start();
+        assertEquals(1, interpreter.waitFor(), "statically linked: no loader of the image's (patchelf found one)");
+        try (var all = Files.walk(dist)) {
+            long bytes = all.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+            // 93 MiB measured on 2026-11-30 (the README's Performance section); the target is 80 MiB, not met yet.
+            // This keeps it from growing unnoticed.
+            assertTrue(bytes <= 96L << 20, "the whole /opt/proa, C library included, grew to " + (bytes >> 20) + " MiB");
+        }
     }
 
     @Test
@@ -125,7 +134,7 @@ class DistIT {
      * whose root filesystem is read-only. Falls back to running it plainly when not root (no unshare).
      */
     private static Result confined(Map<String, String> env, List<String> command) throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root: unshare, setpriv");
+        Dist.requireRoot("unshare, setpriv");
         List<String> argv = new ArrayList<>(List.of("unshare", "--mount", "sh", "-c",
                 "mount -o remount,bind,ro / && exec \"$@\"", "sh",
                 "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/env", "-i", "PATH=" + bin));

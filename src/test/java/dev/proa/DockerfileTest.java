@@ -72,9 +72,10 @@ class DockerfileTest {
         assertEquals("/opt/proa", installed, "where the README tells users to copy it from");
         String entrypoint = last.lines().stream().filter(l -> l.startsWith("ENTRYPOINT ")).reduce((a, b) -> b).orElseThrow();
         assertEquals("ENTRYPOINT [\"" + installed + "/bin/proa\"]", entrypoint);
-        // bin/proa in the layout is src/dist/proa, put there by src/build/dist.
-        assertTrue(Files.isExecutable(Path.of("src/dist/proa")));
-        assertTrue(Files.readString(Path.of("src/build/dist")).contains("cp src/dist/proa \"$out/bin/proa\""));
+        // bin/proa in the layout is src/dist/proa.c, compiled there by src/build/dist.
+        assertTrue(Files.exists(Path.of("src/dist/proa.c")));
+        assertTrue(Files.readString(Path.of("src/build/dist")).contains("-o \"$out/bin/proa\" src/dist/proa.c"));
+        assertEquals("scratch", last.image(), "/opt/proa needs no operating system under it");
 
         String user = last.lines().stream().filter(l -> l.startsWith("USER ")).reduce((a, b) -> b).orElseThrow().substring(5);
         String uid = user.split(":")[0];
@@ -83,12 +84,13 @@ class DockerfileTest {
 
     @Test
     void everyBaseImageIsPinnedByTagAndEveryCopyFromNamesAStage() throws IOException {
-        for (Path dockerfile : List.of(Path.of("Dockerfile"), Path.of("examples/Dockerfile.app"))) {
+        for (Path dockerfile : List.of(Path.of("Dockerfile"), Path.of("examples/Dockerfile.app"),
+                Path.of("examples/Dockerfile.alpine"), Path.of("examples/Dockerfile.distroless"))) {
             List<Stage> stages = stages(dockerfile);
             List<String> names = stages.stream().map(Stage::name).toList();
             for (Stage stage : stages) {
                 String image = stage.image();
-                if (!image.startsWith("${")) {
+                if (!image.startsWith("${") && !image.equals("scratch")) { // scratch is no image, and has no tag
                     assertTrue(image.contains(":") && !image.endsWith(":latest"), dockerfile + ": pin " + image + " by tag");
                 }
                 for (String line : stage.lines()) {
@@ -103,8 +105,20 @@ class DockerfileTest {
     }
 
     @Test
-    void theApplicationExampleCopiesWhatTheImageHolds() throws IOException {
-        String app = Files.readString(Path.of("examples/Dockerfile.app"));
-        assertTrue(app.contains("/opt/proa /opt/proa"), "examples/Dockerfile.app copies /opt/proa from proa's image");
+    void theBuilderInstallsWhatTheDistBuildNeedsPinnedAndUsesJdk25() throws IOException {
+        Stage builder = stages(Path.of("Dockerfile")).stream().filter(s -> s.name().equals("build")).findFirst().orElseThrow();
+        String install = String.join(" ", builder.lines()); // a RUN continues over lines ending in a backslash
+        for (String tool : List.of("maven", "musl-tools", "patchelf", "binutils")) {
+            assertTrue(Pattern.compile("\\b" + tool + "=\\S+").matcher(install).find(), tool + " is installed, pinned: " + install);
+        }
+        assertTrue(builder.lines().contains("ENV JAVA_HOME=/opt/java/openjdk"), "Maven runs on the JDK 25 copied in");
+    }
+
+    @Test
+    void theApplicationExamplesCopyWhatTheImageHolds() throws IOException {
+        for (String example : List.of("Dockerfile.app", "Dockerfile.alpine", "Dockerfile.distroless")) {
+            String app = Files.readString(Path.of("examples", example));
+            assertTrue(app.contains("COPY --from=proa /opt/proa /opt/proa"), example + " copies /opt/proa from proa's image");
+        }
     }
 }

@@ -1,0 +1,66 @@
+package dev.proa;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The self-contained distribution, built once for all the tests that run it (DistIT, ImagesIT), by src/build/dist: what
+ * mvn -Pdist package and the Dockerfile run. Also compiles the C programs those tests use as COMMAND.
+ */
+final class Dist {
+    private static Path built;
+
+    private Dist() {}
+
+    /** A fresh build of the distribution (its directory, /opt/proa's content), world-readable. */
+    static synchronized Path built() throws Exception {
+        if (built != null) return built;
+        Path root = Files.createTempDirectory("proa-dist", PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwxr-xr-x")));
+        Path dist = root.resolve("proa");
+        String javaHome = Path.of(ProaRun.JAVA).getParent().getParent().toString();
+        run(List.of("src/build/dist", ProaRun.JAR.toString(), dist.toString(), System.getProperty("java.class.path"),
+                javaHome), 10);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(root)));
+        built = dist;
+        return dist;
+    }
+
+    /** src/test/c/NAME.c compiled by {@code compiler} (with its {@code flags}) into {@code dir}. */
+    static Path compiled(String name, Path dir, String output, List<String> compiler) throws Exception {
+        Path program = dir.resolve(output);
+        List<String> command = new java.util.ArrayList<>(compiler);
+        command.addAll(List.of("-o", program.toString(), "src/test/c/" + name + ".c"));
+        run(command, 2);
+        return program;
+    }
+
+    /** Runs {@code command} to its end, its output inherited; fails the test if it fails. */
+    static void run(List<String> command, int minutes) throws Exception {
+        Process process = new ProcessBuilder(command).inheritIO().start();
+        assertTrue(process.waitFor(minutes, TimeUnit.MINUTES) && process.exitValue() == 0, "failed: " + command);
+    }
+
+    /** Whether this test may need root and does not have it: then it fails under CI (CI=true), which is root. */
+    static void requireRoot(String why) {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (!root && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("CI runs as root, and this test needs it: " + why);
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(root, "needs root: " + why);
+    }
+
+    private static void delete(Path dir) {
+        try {
+            new ProcessBuilder("rm", "-rf", dir.toString()).start().waitFor();
+        } catch (IOException | InterruptedException e) {
+            // the temporary directory stays
+        }
+    }
+}
