@@ -49,6 +49,45 @@ class SignalsIT extends EndToEnd {
     }
 
     @Test
+    void signalsReachCommandInTheOrderTheyArrived() throws Exception {
+        cluster.create(TestPods.pod("job", List.of(), List.of()));
+        // A shell that runs each trap as soon as its signal arrives: a loop of builtins, no child to wait for.
+        String script = """
+                trap 'echo USR1 >> got' USR1
+                trap 'echo TERM >> got' TERM
+                trap 'exit 0' USR2
+                touch ready
+                while :; do :; done""";
+        ProaRun proa = ProaRun.start(dir, env("job"), List.of("--", "sh", "-c", script));
+        awaitFile(dir.resolve("ready"), proa);
+        Path got = dir.resolve("got");
+
+        for (int round = 1; round <= 10; round++) {
+            for (int i = 0; i < 20; i++) Libc.kill(proa.process.pid(), SIGUSR1);
+            Libc.kill(proa.process.pid(), SIGTERM);
+            int terms = round;
+            TestSupport.awaitTrue(() -> TestSupport.count(TestSupport.read(got), "TERM") == terms);
+        }
+        Libc.kill(proa.process.pid(), SIGUSR2);
+
+        assertEquals(0, proa.exitStatus(), proa.log());
+        // Each burst's SIGTERM came after its SIGUSR1s: none ever reached COMMAND first. (A shell merges a signal that
+        // arrives while the same one is pending, so fewer than twenty USR1 lines per round are expected.)
+        List<String> lines = Files.readAllLines(got);
+        int round = 0;
+        boolean usr1InRound = false;
+        for (String line : lines) {
+            if (line.equals("USR1")) usr1InRound = true;
+            if (line.equals("TERM")) {
+                round++;
+                assertTrue(usr1InRound, "round " + round + ": SIGTERM reached COMMAND before any SIGUSR1: " + lines);
+                usr1InRound = false;
+            }
+        }
+        assertEquals(10, round);
+    }
+
+    @Test
     void aCommandKilledBySignalNGives128PlusN() throws Exception {
         cluster.create(TestPods.pod("job", List.of(), List.of()));
         ProaRun proa = ProaRun.start(dir, env("job"), List.of("sh", "-c", "kill -KILL $$"));

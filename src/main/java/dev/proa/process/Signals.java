@@ -20,7 +20,41 @@ public final class Signals {
 
     public static void install(Listener listener) {
         for (String name : FORWARDED) {
-            Signal.handle(new Signal(name), s -> listener.received(s.getNumber(), s.getName()));
+            Signal.handle(new Signal(name), s -> {
+                awaitEarlierHandlers();
+                listener.received(s.getNumber(), s.getName());
+            });
         }
+    }
+
+    /**
+     * Keeps the order in which signals arrived, as tini and dumb-init do. The JDK runs each signal's handler on a
+     * thread of its own ("SIGTERM handler"), created one after the other by its signal dispatcher in arrival order,
+     * and those threads then race: twenty SIGUSR1 and a SIGTERM could reach COMMAND with the SIGTERM first. Thread ids
+     * grow in creation order, so each handler first waits for every handler thread created before its own to finish.
+     * (No library offers this; the JDK has no other hook into its signal dispatch.)
+     */
+    private static void awaitEarlierHandlers() {
+        Thread self = Thread.currentThread();
+        ThreadGroup group = self.getThreadGroup();
+        if (group == null) return;
+        Thread[] threads = new Thread[group.activeCount() + 16];
+        int count = group.enumerate(threads, false);
+        for (int i = 0; i < count; i++) {
+            Thread other = threads[i];
+            if (other != self && other.threadId() < self.threadId() && isSignalHandler(other)) {
+                try {
+                    other.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private static boolean isSignalHandler(Thread thread) {
+        String name = thread.getName();
+        return name.startsWith("SIG") && name.endsWith(" handler");
     }
 }
