@@ -67,6 +67,7 @@ public final class Cluster {
                     + " account token, no KUBERNETES_SERVICE_HOST, no KUBECONFIG or ~/.kube/config, so it cannot watch"
                     + " a Pod");
         }
+        useTokenFileTrimmed(config);
         Sourced name = podName(options, env);
         Sourced namespace = options.namespace != null
                 ? new Sourced(options.namespace, options.sourceOf("--namespace"))
@@ -102,6 +103,48 @@ public final class Cluster {
 
     /** The name under which fabric8's HTTP client builder registers its tracing interceptor. */
     private static final String TRACING_INTERCEPTOR = "HttpLogging";
+
+    /**
+     * The service account's token as Go clients read it: surrounding whitespace trimmed (a token file made with
+     * {@code echo} ends with a newline, which fabric8 would send in the Authorization header, failing every request),
+     * and read again on every use, as the kubelet rotates projected tokens. Only for the token fabric8 read from the
+     * service account's file; a token given otherwise is left alone.
+     */
+    private static void useTokenFileTrimmed(Config config) throws Unreachable {
+        if (config.getAutoOAuthToken() == null || config.getOauthToken() != null || config.getCurrentContext() != null) {
+            return;
+        }
+        String path = io.fabric8.kubernetes.client.utils.Utils.getSystemPropertyOrEnvVar(
+                Config.KUBERNETES_AUTH_SERVICEACCOUNT_TOKEN_FILE_SYSTEM_PROPERTY, Config.KUBERNETES_SERVICE_ACCOUNT_TOKEN_PATH);
+        Path file = Path.of(path);
+        try {
+            readToken(file);
+        } catch (IllegalStateException e) {
+            throw new Unreachable(e.getMessage());
+        }
+        config.setOauthTokenProvider(() -> readToken(file));
+    }
+
+    /** The token in {@code file}, trimmed; an unusable one is described by the file and what is wrong, never its content. */
+    static String readToken(Path file) {
+        String token;
+        try {
+            token = Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("The service account token file " + file + " cannot be read ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+        if (token.isEmpty()) throw new IllegalStateException("The service account token file " + file + " is empty");
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                throw new IllegalStateException("The service account token file " + file + " has a character that an"
+                        + " HTTP header cannot carry (code " + (int) c + ", at position " + i + " of " + token.length()
+                        + "): is it the token itself, as the Secret or projected volume provides it?");
+            }
+        }
+        return token;
+    }
 
     private static boolean configured(Config config, Map<String, String> env) {
         return config.getCurrentContext() != null // a kubeconfig was read
