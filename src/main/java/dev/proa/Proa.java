@@ -1,39 +1,48 @@
 package dev.proa;
 
+import dev.proa.config.Options;
+import dev.proa.config.Settings;
+import dev.proa.kube.ApiErrors;
+import dev.proa.kube.Cluster;
+import dev.proa.kube.OwnContainer;
+import dev.proa.config.ExitStatus;
+import dev.proa.lifecycle.Startup;
+import dev.proa.config.Durations;
+import dev.proa.process.Libc;
+import dev.proa.process.Reaper;
+import dev.proa.process.Signals;
+import dev.proa.report.Events;
+import dev.proa.report.Logging;
+import dev.proa.report.TerminationLog;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
-/** proa's entry point and its whole lifecycle: wait for the sidecars, run COMMAND, stop the sidecars, exit. */
+/**
+ * proa's entry point, wiring the parts: the configuration, the API, the event loop that owns the lifecycle, and the
+ * report. The whole lifecycle: wait for the sidecars, run COMMAND, stop the sidecars, exit.
+ */
 public final class Proa {
     private final Logger log;
+    private final Settings settings;
     private final Options options;
     private final Map<String, String> env;
-    private final AtomicReference<PodWatch> watch = new AtomicReference<>();
-    private final Signals signals;
-    private final Reaper reaper;
-    private final Endpoints targets;
+    private final Lifecycle lifecycle;
     private Events events = Events.NONE;
-    private String origin = "";
-
-    /** How the run ended: the exit status, and one line saying why, for the termination message. */
-    private record Outcome(int status, String summary) {}
 
     private Proa(Logger log, Options options, Map<String, String> env) {
         this.log = log;
         this.options = options;
+        this.settings = options.settings();
         this.env = env;
-        this.signals = new Signals(log, () -> {
-            PodWatch pod = watch.get();
-            if (pod != null) pod.wake();
-        });
-        this.reaper = new Reaper(log);
-        this.targets = new Endpoints(log, options.waitHttp, options.waitTcp);
+        this.lifecycle = new Lifecycle(log, settings, httpClient(), new Reaper(log), System.nanoTime());
     }
 
     public static void main(String[] args) {
@@ -71,27 +80,38 @@ public final class Proa {
         return status;
     }
 
+    /** One HTTP client for the probes and the shutdown requests, built in the background (OkHttp takes a while). */
+    private static Supplier<OkHttpClient> httpClient() {
+        CompletableFuture<OkHttpClient> http = new CompletableFuture<>();
+        Thread.ofVirtual().name("proa-http-setup").start(() -> http.complete(new OkHttpClient()));
+        return http::join;
+    }
+
     private int lifecycle() {
-        signals.install();
-        boolean connected = !options.watchesPod() || connect(); // first: the Pod's first listing is the longest wait
-        reaper.begin();
-        Shutdown shutdown = new Shutdown(log, options, signals);
-        Outcome outcome = connected ? waitThenRun()
-                : signals.stoppedBy() != 0 ? new Outcome(ExitStatus.ofSignal(signals.stoppedBy()), "stopped by a signal")
-                : NO_POD;
-        List<String> stillRunning = stop(shutdown, outcome.status());
+        Signals.install(lifecycle::signal);
+        boolean connected = !settings.sidecars().watchesPod() || connect(); // first: the Pod's listing takes longest
+        reaper().begin();
+        Lifecycle.Outcome outcome = connected ? waitThenRun()
+                : lifecycle.stoppedBy() != 0
+                        ? new Lifecycle.Outcome(ExitStatus.ofSignal(lifecycle.stoppedBy()), "stopped by a signal")
+                        : NO_POD;
+        List<String> stillRunning = stop(outcome.status());
         report(outcome, stillRunning);
         return outcome.status();
     }
 
-    private static final Outcome NO_POD =
-            new Outcome(ExitStatus.STARTUP_FAILED, "startup failed: no Pod to watch; see proa's log");
+    private Reaper reaper() {
+        return lifecycle.reaper();
+    }
+
+    private static final Lifecycle.Outcome NO_POD =
+            new Lifecycle.Outcome(ExitStatus.STARTUP_FAILED, "startup failed: no Pod to watch; see proa's log");
 
     /** What the run leaves for an operator: the last Event, and the one-line termination message. */
-    private void report(Outcome outcome, List<String> stillRunning) {
+    private void report(Lifecycle.Outcome outcome, List<String> stillRunning) {
         String leftOver = String.join(", ", stillRunning);
         if (!stillRunning.isEmpty()) events.warning("ShutdownIncomplete", "Still running after the shutdown: " + leftOver);
-        TerminationLog.write(log, options.terminationLog, !options.terminationLog.equals(Options.DEFAULT_TERMINATION_LOG),
+        TerminationLog.write(log, settings.report().terminationLog(), settings.report().terminationLogGiven(),
                 "proa: " + outcome.summary() + (stillRunning.isEmpty() ? "" : "; still running after the shutdown: " + leftOver));
         try {
             events.finish(Duration.ofSeconds(2));
@@ -103,10 +123,10 @@ public final class Proa {
     /** {@code --disabled}: COMMAND alone, with proa still PID 1 (signals, reaping, the exit status) and nothing else. */
     private int commandOnly() {
         log.info("proa is disabled (--disabled or PROA_DISABLED): running COMMAND directly, without waiting or shutdown");
-        signals.install();
-        reaper.begin();
+        Signals.install(lifecycle::signal);
+        reaper().begin();
         try {
-            return new Command(log, options.command, reaper, signals).run().status();
+            return lifecycle.run().status();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ExitStatus.STARTUP_FAILED;
@@ -117,15 +137,13 @@ public final class Proa {
     private boolean connect() {
         try {
             Cluster cluster = Cluster.locate(options, env);
-            if (options.container == null) options.detectedContainer = OwnContainer.detect().orElse(null);
+            String detected = settings.sidecars().container() == null ? OwnContainer.detect().orElse(null) : null;
             log.info("Watching Pod {} in namespace {} through {}", cluster.podName, cluster.namespace,
                     cluster.config.getMasterUrl());
-            origin = "the name from " + cluster.podName.source() + ", the namespace from " + cluster.namespace.source();
+            String origin = "the name from " + cluster.podName.source() + ", the namespace from " + cluster.namespace.source();
             var client = cluster.client();
-            ApiErrors errors = new ApiErrors(log, cluster.namespace.value());
-            PodWatch pod = new PodWatch(client, cluster.namespace.value(), cluster.podName.value(), errors::report);
-            watch.set(pod);
-            if (options.events) events = new Events(log, client, pod);
+            lifecycle.watch(client, cluster.namespace.value(), cluster.podName.value(), origin, detected);
+            if (settings.report().events()) events = new Events(log, client, lifecycle::latest);
             return true;
         } catch (Cluster.Unreachable e) {
             log.error("{}. Not running COMMAND; exit {}", e.getMessage(), ExitStatus.STARTUP_FAILED);
@@ -136,31 +154,27 @@ public final class Proa {
         return false;
     }
 
-    private Outcome waitThenRun() {
+    private Lifecycle.Outcome waitThenRun() {
         try {
-            StartupWait.Outcome started = new StartupWait(log, watch.get(), targets, options, signals,
-                    StartupWait.PROGRESS_INTERVAL, origin).await();
-            if (started instanceof StartupWait.Abort abort) {
+            Startup.Outcome started = lifecycle.awaitStartup();
+            if (started instanceof Startup.Abort abort) {
                 events.warning("StartupFailed", abort.why());
-                return new Outcome(abort.status(), "startup failed (exit " + abort.status() + "): " + abort.why());
+                return new Lifecycle.Outcome(abort.status(), "startup failed (exit " + abort.status() + "): " + abort.why());
             }
-            Duration waited = ((StartupWait.Proceed) started).waited();
+            Duration waited = ((Startup.Proceed) started).waited();
             events.normal("SidecarsReady", "Sidecars ready after " + Durations.human(waited) + "; running COMMAND");
-            Command.Result result;
-            PodWatch pod = watch.get();
-            try (SidecarHealth health = pod == null ? null : new SidecarHealth(log, pod, options)) {
-                result = new Command(log, options.command, reaper, signals).run();
-            }
-            if (result.ran()) events.normal("CommandExited", result.summary());
+            Lifecycle.Outcome result = lifecycle.run();
+            boolean ran = result.summary().startsWith("COMMAND exited");
+            if (ran) events.normal("CommandExited", result.summary());
             else events.warning("StartupFailed", result.summary());
-            return new Outcome(result.status(), result.summary());
+            return result;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Outcome(ExitStatus.STARTUP_FAILED, "interrupted");
+            return new Lifecycle.Outcome(ExitStatus.STARTUP_FAILED, "interrupted");
         } catch (RuntimeException e) {
             // A defect of proa's own must not leave the sidecars running: say it, and let the shutdown run.
             log.error("proa failed before COMMAND could run: {}. Stopping the sidecars, then exiting {}", e, ExitStatus.STARTUP_FAILED, e);
-            return new Outcome(ExitStatus.STARTUP_FAILED, "startup failed: " + e);
+            return new Lifecycle.Outcome(ExitStatus.STARTUP_FAILED, "startup failed: " + e);
         }
     }
 
@@ -168,13 +182,13 @@ public final class Proa {
      * The shutdown, unless --no-shutdown-on-failure keeps the sidecars for a retry. It must never cost COMMAND's exit
      * status: whatever fails in it is logged, not thrown. Returns what was still running at its end.
      */
-    private List<String> stop(Shutdown shutdown, int status) {
-        if (options.noShutdownOnFailure && status != 0) {
+    private List<String> stop(int status) {
+        if (settings.shutdown().keepSidecarsOnFailure() && status != 0) {
             log.info("Exit status {}: leaving the sidecars running (--no-shutdown-on-failure)", status);
             return List.of();
         }
         try {
-            return shutdown.run(watch.get(), targets);
+            return lifecycle.shutDown();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {

@@ -1,5 +1,7 @@
 package dev.proa;
 
+import dev.proa.kube.Credentials;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.params.ParameterizedTest;

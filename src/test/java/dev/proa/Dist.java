@@ -47,13 +47,9 @@ final class Dist {
         assertTrue(process.waitFor(minutes, TimeUnit.MINUTES) && process.exitValue() == 0, "failed: " + command);
     }
 
-    /** Whether this test may need root and does not have it: then it fails under CI (CI=true), which is root. */
+    /** For a test that needs root: skipped without it, but failed under CI=true (see TestSupport.requirePrivilege). */
     static void requireRoot(String why) {
-        boolean root = "root".equals(System.getProperty("user.name"));
-        if (!root && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError("CI runs as root, and this test needs it: " + why);
-        }
-        org.junit.jupiter.api.Assumptions.assumeTrue(root, "needs root: " + why);
+        TestSupport.requirePrivilege("root".equals(System.getProperty("user.name")), "needs root: " + why);
     }
 
     private static void delete(Path dir) {

@@ -1,5 +1,7 @@
 package dev.proa;
 
+import dev.proa.config.Options;
+
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,7 @@
 package dev.proa;
 
+import dev.proa.config.ExitStatus;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -42,12 +44,12 @@ class ExitStatusTest {
             Stream closed                                                                    | 125
             """)
     void ofLaunchFailure(String message, int status) {
-        assertEquals(status, ExitStatus.ofLaunchFailure(new IOException(message)));
+        assertEquals(status, ExitStatus.ofLaunchFailure(new IOException(message).getMessage()));
     }
 
     @Test
     void ofLaunchFailureWithoutMessage() {
-        assertEquals(ExitStatus.STARTUP_FAILED, ExitStatus.ofLaunchFailure(new IOException()));
+        assertEquals(ExitStatus.STARTUP_FAILED, ExitStatus.ofLaunchFailure(new IOException().getMessage()));
     }
 
     /** The wording of the JDK this builds with (25): ProcessBuilder.start() on Linux, whatever the launch mechanism. */
@@ -59,13 +61,13 @@ class ExitStatusTest {
             Cannot run program "x": Exec failed, error: 12 (Cannot allocate memory)                  | 125
             """)
     void ofLaunchFailureInTheWordingOfJdk25(String message, int status) {
-        assertEquals(status, ExitStatus.ofLaunchFailure(new IOException(message)));
+        assertEquals(status, ExitStatus.ofLaunchFailure(new IOException(message).getMessage()));
     }
 
     @Test
     void launchingAMissingProgramIsNotFound() {
         IOException e = assertThrows(IOException.class, () -> new ProcessBuilder("/nonexistent/cmd").start());
-        assertEquals(ExitStatus.NOT_FOUND, ExitStatus.ofLaunchFailure(e), e.getMessage());
+        assertEquals(ExitStatus.NOT_FOUND, ExitStatus.ofLaunchFailure(e.getMessage()), e.getMessage());
     }
 
     @Test
@@ -73,7 +75,7 @@ class ExitStatusTest {
         Path file = Files.writeString(dir.resolve("plain"), "not a directory\n");
         IOException e = assertThrows(IOException.class,
                 () -> new ProcessBuilder(file.resolve("cmd").toString()).start());
-        assertEquals(ExitStatus.NOT_FOUND, ExitStatus.ofLaunchFailure(e), e.getMessage());
+        assertEquals(ExitStatus.NOT_FOUND, ExitStatus.ofLaunchFailure(e.getMessage()), e.getMessage());
     }
 
     @Test
@@ -81,6 +83,6 @@ class ExitStatusTest {
         Path script = Files.writeString(dir.resolve("script.sh"), "#!/bin/sh\nexit 0\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rw-r--r--"));
         IOException e = assertThrows(IOException.class, () -> new ProcessBuilder(script.toString()).start());
-        assertEquals(ExitStatus.NOT_EXECUTABLE, ExitStatus.ofLaunchFailure(e), e.getMessage());
+        assertEquals(ExitStatus.NOT_EXECUTABLE, ExitStatus.ofLaunchFailure(e.getMessage()), e.getMessage());
     }
 }

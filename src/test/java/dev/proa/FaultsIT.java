@@ -1,5 +1,9 @@
 package dev.proa;
 
+import dev.proa.lifecycle.Shutdown;
+import dev.proa.lifecycle.Startup;
+
+import static dev.proa.TestSupport.count;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,8 +34,9 @@ class FaultsIT extends EndToEnd {
         cluster.intercept(r -> denied.get() && r.getPath().startsWith("/api/v1/namespaces/jobs/pods")
                 ? MockCluster.status(403, "Forbidden", FORBIDDEN.replace("\\\"", "\"")) : null);
         ProaRun proa = ProaRun.start(dir, env("job"), List.of("touch", "ran"));
-        PodWaitTest.awaitTrue(() -> proa.log().contains("denied proa access"));
-        Thread.sleep(2000); // more denied retries
+        TestSupport.awaitTrue(() -> proa.log().contains("denied proa access"));
+        int deniedSoFar = cluster.requests();
+        TestSupport.awaitTrue(() -> cluster.requests() >= deniedSoFar + 2); // more denied retries
 
         denied.set(false); // the RoleBinding is applied
 
@@ -76,10 +81,12 @@ class FaultsIT extends EndToEnd {
     @Test
     void anApiServerThatRefusesConnectionsIsRetriedAndNamedWhenTheStartupTimesOut() throws Exception {
         Map<String, String> env = env("job");
-        env.put("KUBERNETES_SERVICE_PORT", Integer.toString(ProaRun.freePort())); // nothing listens there
-        ProaRun proa = ProaRun.start(dir, env, List.of("--startup-timeout=4s", "touch", "ran"));
-
-        assertEquals(125, proa.exitStatus(), proa.log());
+        ProaRun proa;
+        try (TestSupport.RefusingPort nothing = new TestSupport.RefusingPort()) {
+            env.put("KUBERNETES_SERVICE_PORT", Integer.toString(nothing.port));
+            proa = ProaRun.start(dir, env, List.of("--startup-timeout=4s", "touch", "ran"));
+            assertEquals(125, proa.exitStatus(), proa.log());
+        }
         assertFalse(Files.exists(dir.resolve("ran")));
         assertEquals(1, count(proa.log(), "Watching the Pod failed: ConnectException"), proa.log());
         assertTrue(proa.log().contains("to be read from the API server (last error: ConnectException"), proa.log());
@@ -124,7 +131,7 @@ class FaultsIT extends EndToEnd {
     void aStuckSidecarIsWarnedAboutOnceAndNamedWithItsReasonWhenTheStartupTimesOut() throws Exception {
         cluster.create(TestPods.pod("job", List.of("proxy"), List.of()));
         ProaRun proa = ProaRun.start(dir, env("job"), List.of("--startup-timeout=4s", "touch", "ran"));
-        PodWaitTest.awaitTrue(() -> proa.log().contains("Waiting for the sidecars"));
+        TestSupport.awaitTrue(() -> proa.log().contains("Waiting for the sidecars"));
         for (int i = 0; i < 3; i++) { // the kubelet writes the same state again and again
             int restarts = i;
             cluster.setStatus("job", "proxy", s -> TestPods.waiting("proxy", "ImagePullBackOff", "Back-off pulling image proxy:gone")
@@ -153,7 +160,7 @@ class FaultsIT extends EndToEnd {
         cluster.create(TestPods.pod("job", List.of("proxy"), List.of()));
         cluster.setStatus("job", "proxy", s -> TestPods.running("proxy", true));
         ProaRun proa = ProaRun.start(dir, env("job"), List.of("sleep", "4"));
-        PodWaitTest.awaitTrue(() -> proa.log().contains("Started COMMAND"));
+        TestSupport.awaitTrue(() -> proa.log().contains("Started COMMAND"));
 
         cluster.setStatus("job", "proxy", s -> TestPods.terminated("proxy", 137).toBuilder()
                 .editState().editTerminated().withReason("OOMKilled").endTerminated().endState().build());
@@ -189,12 +196,5 @@ class FaultsIT extends EndToEnd {
             assertEquals(1, sidecar.getRequestCount());
             assertTrue(proa.log().contains("Shutdown request POST " + sidecar.url("/quitquitquit") + " answered 503"), proa.log());
         }
-    }
-
-
-    static int count(String text, String part) {
-        int n = 0;
-        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) n++;
-        return n;
     }
 }

@@ -1,5 +1,9 @@
 package dev.proa;
 
+import dev.proa.process.Libc;
+import dev.proa.report.Events;
+import dev.proa.sidecars.Sidecars;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -32,8 +36,8 @@ class FeaturesIT {
 
     @Test
     void withOnlyWaitHttpAndWaitTcpItNeedsNoApiServerAtAll() throws Exception {
-        FakeKubelet.Sidecar web = ProaRun.sidecar(dir, "web", 1500);
         FakeKubelet.Sidecar db = ProaRun.sidecar(dir, "db", 0);
+        FakeKubelet.Sidecar web = ProaRun.sidecar(dir, "web", 1500); // last: its 1.5 s count from about now
         try {
             Instant launched = Instant.now();
             ProaRun proa = ProaRun.start(dir, Map.of(), List.of( // no KUBERNETES_*, no kubeconfig: no API anywhere
@@ -58,11 +62,11 @@ class FeaturesIT {
 
     @Test
     void eventsOnThePodSayWhatHappened() throws Exception {
-        try (MockCluster cluster = new MockCluster(true)) {
+        try (MockCluster cluster = new MockCluster(true); TestSupport.RefusingPort nothing = new TestSupport.RefusingPort()) {
             cluster.create(TestPods.pod("job", List.of("proxy"), List.of()));
             cluster.setStatus("job", "proxy", s -> TestPods.running("proxy", true));
             ProaRun proa = ProaRun.start(dir, env(cluster, "job"), List.of("--events", "--shutdown-timeout=1s",
-                    "-p", "http://127.0.0.1:" + ProaRun.freePort() + "/quitquitquit", "--", "sh", "-c", "exit 4"));
+                    "-p", "http://127.0.0.1:" + nothing.port + "/quitquitquit", "--", "sh", "-c", "exit 4"));
 
             assertEquals(4, proa.exitStatus(), proa.log());
             List<Event> events = cluster.client.v1().events().inNamespace(MockCluster.NAMESPACE).list().getItems();
@@ -87,7 +91,7 @@ class FeaturesIT {
             ProaRun proa = ProaRun.start(dir, env(cluster, "job"), List.of("--events", "sh", "-c", "exit 0"));
 
             assertEquals(0, proa.exitStatus(), proa.log());
-            assertEquals(1, FaultsIT.count(proa.log(), "Could not record Event"), proa.log());
+            assertEquals(1, TestSupport.count(proa.log(), "Could not record Event"), proa.log());
             assertTrue(proa.log().contains("--events needs create on events"), proa.log());
         }
     }
@@ -115,7 +119,7 @@ class FeaturesIT {
     void disabledRunsCommandDirectlyStillForwardingSignals() throws Exception {
         ProaRun proa = ProaRun.start(dir, Map.of("PROA_DISABLED", "true"), List.of("sh", "-c",
                 "trap 'exit 3' TERM; touch ready; while :; do sleep 0.05; done"));
-        PodWaitTest.awaitTrue(() -> Files.exists(dir.resolve("ready")));
+        TestSupport.awaitTrue(() -> Files.exists(dir.resolve("ready")));
 
         Libc.kill(proa.process.pid(), SIGTERM);
 

@@ -124,7 +124,7 @@ class ImagesIT extends EndToEnd {
                 while true; do sleep 0.1; done""";
         Process proa = start(root, inCluster(root, "job"), List.of("sh", "-c", script), "");
         try {
-            PodWaitTest.awaitTrue(() -> Files.exists(root.resolve("out/ready")) || !proa.isAlive());
+            TestSupport.awaitTrue(() -> Files.exists(root.resolve("out/ready")) || !proa.isAlive());
             assertEquals("0", Files.readString(root.resolve("out/left")).strip(), "the orphan was reaped: " + log(root));
             assertTrue(Files.readString(root.resolve("out/pid1")).contains("proa.jar"), "proa is PID 1");
 

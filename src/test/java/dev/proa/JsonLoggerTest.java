@@ -1,5 +1,7 @@
 package dev.proa;
 
+import dev.proa.report.JsonLogger;
+
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -213,7 +215,7 @@ class JsonLoggerTest {
     @Test
     void throughLoggerFactoryInAFreshJvm() throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process child = new ProcessBuilder(java, "-Dslf4j.provider=dev.proa.JsonLogProvider",
+        Process child = new ProcessBuilder(java, "-Dslf4j.provider=dev.proa.report.JsonLogProvider",
                 "-Dslf4j.internal.verbosity=WARN", "-Dorg.slf4j.simpleLogger.log.proa=debug",
                 "-cp", System.getProperty("java.class.path"), Child.class.getName())
                                 .start();

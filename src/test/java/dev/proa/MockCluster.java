@@ -1,5 +1,7 @@
 package dev.proa;
 
+import dev.proa.sidecars.Pods;
+
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;

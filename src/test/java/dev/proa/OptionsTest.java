@@ -1,5 +1,9 @@
 package dev.proa;
 
+import dev.proa.config.Durations;
+import dev.proa.config.ExitStatus;
+import dev.proa.config.Options;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

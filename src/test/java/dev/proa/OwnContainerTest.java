@@ -1,5 +1,8 @@
 package dev.proa;
 
+import dev.proa.kube.OwnContainer;
+import dev.proa.sidecars.Sidecars;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.fabric8.kubernetes.api.model.ContainerBuilder;

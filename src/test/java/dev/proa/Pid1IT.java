@@ -2,7 +2,6 @@ package dev.proa;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +49,7 @@ class Pid1IT extends EndToEnd {
 
     @Test
     void asPid1ItReapsEveryOrphanAndKeepsTheExactExitStatus() throws Exception {
-        assumeTrue(canUnshare(), "needs root, for unshare --pid");
+        TestSupport.requirePrivilege(canUnshare(), "needs root, for unshare --pid");
         ProaRun proa = ProaRun.start(dir, env("job"), List.of("unshare", "--pid", "--fork", "--mount-proc"),
                 List.of("sh", "-c", ORPHAN_STORM, "sh", "1"));
 

@@ -1,5 +1,11 @@
 package dev.proa;
 
+import dev.proa.config.Options;
+import dev.proa.kube.ApiErrors;
+import dev.proa.kube.PodWatch;
+import dev.proa.probe.Endpoints;
+import dev.proa.process.Signals;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -11,12 +17,18 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import dev.proa.lifecycle.Sources;
+import dev.proa.sidecars.Sidecars;
+import dev.proa.lifecycle.Startup;
+import dev.proa.process.Reaper;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import static dev.proa.TestSupport.awaitTrue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +42,7 @@ class PodWaitTest {
 
     private MockCluster cluster;
     private KubernetesClient proaClient;
-    private PodWatch watch;
+    private Lifecycle watch;
 
     @BeforeEach
     void start() {
@@ -50,7 +62,7 @@ class PodWaitTest {
         cluster.create(TestPods.pod("job-1", List.of("proxy"), List.of()));
         cluster.setStatus("job-1", "proxy", s -> TestPods.running("proxy", true));
 
-        assertInstanceOf(StartupWait.Proceed.class, startWaiting("job-1").get(GENEROUS.toSeconds(), TimeUnit.SECONDS));
+        assertInstanceOf(Startup.Proceed.class, startWaiting("job-1").get(GENEROUS.toSeconds(), TimeUnit.SECONDS));
     }
 
     @Test
@@ -61,16 +73,17 @@ class PodWaitTest {
             return null;
         });
         cluster.create(TestPods.pod("job-2", List.of("proxy", "db"), List.of("mesh")));
-        CompletableFuture<StartupWait.Outcome> outcome = startWaiting("job-2");
+        RecordingLogger log = new RecordingLogger();
+        CompletableFuture<Startup.Outcome> outcome = startWaiting("job-2", log);
         awaitTrue(() -> cluster.watchRequests() >= 1);
 
         cluster.setStatus("job-2", "proxy", s -> TestPods.running("proxy", true));
         cluster.setStatus("job-2", "mesh", s -> TestPods.running("mesh", true));
-        Thread.sleep(500);
+        awaitTrue(() -> log.count("Sidecar mesh is ready") == 1); // proa has seen it
         assertFalse(outcome.isDone(), "db is not ready yet");
 
         cluster.setStatus("job-2", "db", s -> TestPods.running("db", true));
-        assertInstanceOf(StartupWait.Proceed.class, outcome.get(GENEROUS.toSeconds(), TimeUnit.SECONDS));
+        assertInstanceOf(Startup.Proceed.class, outcome.get(GENEROUS.toSeconds(), TimeUnit.SECONDS));
         List<String> podRequests = paths.stream().filter(p -> p.startsWith("/api/v1/namespaces/jobs/pods?")).toList();
         assertFalse(podRequests.isEmpty());
         assertTrue(podRequests.stream().allMatch(p -> p.contains("fieldSelector=metadata.name%3Djob-2")), podRequests::toString);
@@ -79,7 +92,7 @@ class PodWaitTest {
     @Test
     void failsWhenASidecarEndedForGood() throws Exception {
         cluster.create(TestPods.pod("job-3", List.of("proxy"), List.of()));
-        CompletableFuture<StartupWait.Outcome> outcome = startWaiting("job-3");
+        CompletableFuture<Startup.Outcome> outcome = startWaiting("job-3");
         awaitTrue(() -> cluster.watchRequests() >= 1);
 
         cluster.setStatus("job-3", "proxy", s -> TestPods.terminated("proxy", 1));
@@ -90,7 +103,7 @@ class PodWaitTest {
     @Test
     void failsWhenThePodIsDeletedWhileWaiting() throws Exception {
         cluster.create(TestPods.pod("job-4", List.of("proxy"), List.of()));
-        CompletableFuture<StartupWait.Outcome> outcome = startWaiting("job-4");
+        CompletableFuture<Startup.Outcome> outcome = startWaiting("job-4");
         awaitTrue(() -> cluster.watchRequests() >= 1);
 
         cluster.delete("job-4");
@@ -106,27 +119,27 @@ class PodWaitTest {
     @Test
     void survivesADroppedWatch() throws Exception {
         cluster.create(TestPods.pod("job-5", List.of("proxy"), List.of()));
-        CompletableFuture<StartupWait.Outcome> outcome = startWaiting("job-5");
-        awaitTrue(() -> cluster.watchRequests() >= 1);
+        CompletableFuture<Startup.Outcome> outcome = startWaiting("job-5");
+        awaitTrue(() -> cluster.openWatches() >= 1); // asked for is not yet open: only an open watch can be dropped
 
         cluster.dropWatches();
         awaitTrue(() -> cluster.watchRequests() >= 2); // fabric8 watches again
         cluster.setStatus("job-5", "proxy", s -> TestPods.running("proxy", true));
 
-        assertInstanceOf(StartupWait.Proceed.class, outcome.get(GENEROUS.toSeconds(), TimeUnit.SECONDS));
+        assertInstanceOf(Startup.Proceed.class, outcome.get(GENEROUS.toSeconds(), TimeUnit.SECONDS));
     }
 
     @Test
     void relistsAfter410GoneAndSeesWhatChangedMeanwhile() throws Exception {
         cluster.create(TestPods.pod("job-6", List.of("proxy"), List.of()));
         cluster.answerWatchesWithGone(3);
-        CompletableFuture<StartupWait.Outcome> outcome = startWaiting("job-6");
+        CompletableFuture<Startup.Outcome> outcome = startWaiting("job-6");
         awaitTrue(() -> cluster.watchRequests() >= 1);
 
         // No watch stays open while the API server answers 410 Gone, so only a re-list can see this.
         cluster.setStatus("job-6", "proxy", s -> TestPods.running("proxy", true));
 
-        assertInstanceOf(StartupWait.Proceed.class, outcome.get(GENEROUS.toSeconds(), TimeUnit.SECONDS));
+        assertInstanceOf(Startup.Proceed.class, outcome.get(GENEROUS.toSeconds(), TimeUnit.SECONDS));
         assertTrue(cluster.listRequests() >= 2, "listed again after the 410");
     }
 
@@ -136,18 +149,17 @@ class PodWaitTest {
 
         assertAbort(125, startWaiting("job-7", "--startup-timeout=300ms"));
         watch.close();
-        assertInstanceOf(StartupWait.Proceed.class, startWaiting("job-7", "--startup-timeout=300ms",
+        assertInstanceOf(Startup.Proceed.class, startWaiting("job-7", "--startup-timeout=300ms",
                 "--on-startup-timeout=continue").get(GENEROUS.toSeconds(), TimeUnit.SECONDS));
     }
 
     @Test
     void aSignalBeforeCommandEndsTheWaitWith128PlusN() throws Exception {
         cluster.create(TestPods.pod("job-8", List.of("proxy"), List.of()));
-        Signals signals = new Signals(LOG, () -> watch.wake());
-        CompletableFuture<StartupWait.Outcome> outcome = startWaiting("job-8", signals);
+        CompletableFuture<Startup.Outcome> outcome = startWaiting("job-8");
         awaitTrue(() -> cluster.watchRequests() >= 1);
 
-        signals.received(15, "TERM");
+        watch.signal(15, "TERM");
 
         assertAbort(143, outcome);
     }
@@ -156,13 +168,13 @@ class PodWaitTest {
     void saysAtASteadyIntervalWhoIsStillAwaitedAndWarnsOfAStuckSidecarOnlyWhenItsReasonChanges() throws Exception {
         cluster.create(TestPods.pod("job-9", List.of("proxy", "db"), List.of()));
         RecordingLogger log = new RecordingLogger();
-        Options options = options();
-        watch = new PodWatch(proaClient, MockCluster.NAMESPACE, "job-9", e -> {});
-        StartupWait wait = new StartupWait(log, watch, new Endpoints(log, List.of(), List.of()), options,
-                new Signals(LOG, () -> {}), Duration.ofMillis(400), "");
-        CompletableFuture<StartupWait.Outcome> outcome = CompletableFuture.supplyAsync(() -> {
+        watch = lifecycle(log, options());
+        watch.watch(proaClient, MockCluster.NAMESPACE, "job-9", "", null);
+        Startup.Settings settings = new Startup.Settings(new Sources(true, List.of()), Sidecars.Choice.ALL,
+                Optional.empty(), false, Duration.ofMillis(400), MockCluster.NAMESPACE + "/job-9", "");
+        CompletableFuture<Startup.Outcome> outcome = CompletableFuture.supplyAsync(() -> {
             try {
-                return wait.await();
+                return watch.awaitStartup(settings);
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
@@ -176,7 +188,7 @@ class PodWaitTest {
         cluster.setStatus("job-9", "proxy", s -> TestPods.running("proxy", true));
         cluster.setStatus("job-9", "db", s -> TestPods.running("db", true));
 
-        assertInstanceOf(StartupWait.Proceed.class, outcome.get(GENEROUS.toSeconds(), TimeUnit.SECONDS));
+        assertInstanceOf(Startup.Proceed.class, outcome.get(GENEROUS.toSeconds(), TimeUnit.SECONDS));
         assertEquals(1, log.count("WARN Sidecar proxy cannot start: waiting: ImagePullBackOff: Back-off pulling image"), log.lines::toString);
         assertEquals(1, log.count("WARN Sidecar proxy cannot start: waiting: ErrImagePull: not found"), log.lines::toString);
         assertTrue(log.lines.stream().anyMatch(l -> l.startsWith("INFO Still waiting after")
@@ -191,33 +203,30 @@ class PodWaitTest {
         return options;
     }
 
-    private CompletableFuture<StartupWait.Outcome> startWaiting(String pod, String... args) {
-        return startWaiting(pod, new Signals(LOG, () -> {}), args);
+    private CompletableFuture<Startup.Outcome> startWaiting(String pod, String... args) {
+        return startWaiting(pod, LOG, args);
     }
 
-    private CompletableFuture<StartupWait.Outcome> startWaiting(String pod, Signals signals, String... args) {
-        Options options = options(args);
-        watch = new PodWatch(proaClient, MockCluster.NAMESPACE, pod, new ApiErrors(LOG, MockCluster.NAMESPACE)::report);
-        StartupWait wait = new StartupWait(LOG, watch, options, signals);
+    private CompletableFuture<Startup.Outcome> startWaiting(String pod, Logger log, String... args) {
+        if (watch != null) watch.close();
+        watch = lifecycle(log, options(args));
+        watch.watch(proaClient, MockCluster.NAMESPACE, pod, "", null);
+        Lifecycle lifecycle = watch;
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return wait.await();
+                return lifecycle.awaitStartup();
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
         }, OWN_THREAD);
     }
 
-    private static void assertAbort(int status, CompletableFuture<StartupWait.Outcome> outcome) throws Exception {
-        StartupWait.Outcome result = outcome.get(GENEROUS.toSeconds(), TimeUnit.SECONDS);
-        assertEquals(status, assertInstanceOf(StartupWait.Abort.class, result).status(), result::toString);
+    static Lifecycle lifecycle(Logger log, Options options) {
+        return new Lifecycle(log, options.settings(), okhttp3.OkHttpClient::new, new Reaper(log), System.nanoTime());
     }
 
-    static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + GENEROUS.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("condition not met within " + GENEROUS);
-            Thread.sleep(20);
-        }
+    private static void assertAbort(int status, CompletableFuture<Startup.Outcome> outcome) throws Exception {
+        Startup.Outcome result = outcome.get(GENEROUS.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(status, assertInstanceOf(Startup.Abort.class, result).status(), result::toString);
     }
 }

@@ -1,5 +1,9 @@
 package dev.proa;
 
+import dev.proa.sidecars.Pods;
+import dev.proa.sidecars.Readiness;
+import dev.proa.sidecars.Sidecars;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;

@@ -52,7 +52,7 @@ class ProaIT extends EndToEnd {
     void aSidecarThatEndsForGoodFailsTheStartupWithoutRunningCommand() throws Exception {
         cluster.create(TestPods.pod("job", List.of("proxy"), List.of()));
         ProaRun proa = ProaRun.start(dir, env("job"), List.of("--", "touch", "ran"));
-        Thread.sleep(1500);
+        TestSupport.awaitTrue(() -> proa.log().contains("Waiting for the sidecars"));
         cluster.setStatus("job", "proxy", s -> TestPods.terminated("proxy", 3));
 
         assertEquals(125, proa.exitStatus(), proa.log());

@@ -1,8 +1,6 @@
 package dev.proa;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,18 +69,14 @@ final class ProaRun {
         }
     }
 
-    /** A FakeSidecar process on a free port, ready {@code readyAfterMs} after it starts. */
-    static FakeKubelet.Sidecar sidecar(Path dir, String name, long readyAfterMs) throws IOException {
-        int port = freePort();
+    /** A FakeSidecar process, listening on the port it reports once it runs, ready {@code readyAfterMs} after it starts. */
+    static FakeKubelet.Sidecar sidecar(Path dir, String name, long readyAfterMs) throws IOException, InterruptedException {
+        Path portFile = dir.resolve(name + ".port");
         Process process = new ProcessBuilder(JAVA, "-cp", System.getProperty("java.class.path"), FakeSidecar.class.getName(),
-                Integer.toString(port), Long.toString(readyAfterMs), dir.resolve(name + ".quit").toString())
+                portFile.toString(), Long.toString(readyAfterMs), dir.resolve(name + ".quit").toString())
                 .inheritIO().start();
-        return new FakeKubelet.Sidecar(process, port);
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+        TestSupport.awaitTrue(() -> Files.exists(portFile) || !process.isAlive());
+        if (!process.isAlive()) throw new AssertionError("sidecar " + name + " exited with " + process.exitValue());
+        return new FakeKubelet.Sidecar(process, Integer.parseInt(Files.readString(portFile).strip()));
     }
 }

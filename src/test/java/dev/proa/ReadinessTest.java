@@ -1,5 +1,8 @@
 package dev.proa;
 
+import dev.proa.sidecars.Readiness;
+import dev.proa.sidecars.Sidecars;
+
 import static dev.proa.ReadinessTest.TestPod.none;
 import static dev.proa.ReadinessTest.TestPod.pod;
 import static dev.proa.ReadinessTest.TestPod.ready;
@@ -13,13 +16,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-import dev.proa.Readiness.Failed;
-import dev.proa.Readiness.Pending;
-import dev.proa.Readiness.Ready;
-import dev.proa.Readiness.Verdict;
-import dev.proa.Readiness.Waiting;
-import dev.proa.Sidecars.Choice;
-import dev.proa.Sidecars.Sidecar;
+import dev.proa.sidecars.Readiness.Failed;
+import dev.proa.sidecars.Readiness.Pending;
+import dev.proa.sidecars.Readiness.Ready;
+import dev.proa.sidecars.Readiness.Verdict;
+import dev.proa.sidecars.Readiness.Waiting;
+import dev.proa.sidecars.Sidecars.Choice;
+import dev.proa.sidecars.Sidecars.Sidecar;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;

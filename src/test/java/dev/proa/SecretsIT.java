@@ -29,4 +29,31 @@ class SecretsIT extends EndToEnd {
         assertFalse(log.contains(TOKEN), "the token itself is nowhere:\n" + log);
         assertFalse(log.contains(TOKEN.substring(0, 12)), "nor a part of it:\n" + log);
     }
+
+    @org.junit.jupiter.api.Test
+    void aTokenFileEndingWithANewlineWorks() throws Exception {
+        cluster.create(TestPods.pod("job", List.of(), List.of()));
+        Map<String, String> env = env("job");
+        Files.writeString(dir.resolve("token"), TOKEN + "\n"); // as `echo $TOKEN > token` writes it
+
+        ProaRun proa = ProaRun.start(dir, env, List.of("touch", "ran"));
+
+        assertEquals(0, proa.exitStatus(), proa.log());
+        assertTrue(Files.exists(dir.resolve("ran")));
+    }
+
+    @org.junit.jupiter.api.Test
+    void anUnusableTokenIsNamedByItsFileNeverByItsContent() throws Exception {
+        cluster.create(TestPods.pod("job", List.of(), List.of()));
+        Map<String, String> env = env("job");
+        Files.writeString(dir.resolve("token"), TOKEN + "\u0001" + TOKEN);
+
+        ProaRun proa = ProaRun.start(dir, env, List.of("touch", "ran"));
+
+        assertEquals(125, proa.exitStatus(), proa.log());
+        assertFalse(Files.exists(dir.resolve("ran")));
+        assertTrue(proa.log().contains("The service account token file " + dir.resolve("token") + " has a character"),
+                proa.log());
+        assertFalse(proa.log().contains(TOKEN.substring(0, 12)), "the token is nowhere in the log:\n" + proa.log());
+    }
 }

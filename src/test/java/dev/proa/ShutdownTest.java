@@ -1,5 +1,13 @@
 package dev.proa;
 
+import dev.proa.config.Options;
+import dev.proa.kube.PodWatch;
+import dev.proa.lifecycle.Shutdown;
+import dev.proa.probe.Endpoints;
+import dev.proa.process.Signals;
+import dev.proa.sidecars.Readiness;
+import dev.proa.sidecars.Sidecars;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -29,7 +37,8 @@ class ShutdownTest {
 
     private MockCluster cluster;
     private KubernetesClient proaClient;
-    private PodWatch watch;
+    private Lifecycle watch;
+    private final RecordingLogger log = new RecordingLogger();
     private final List<MockWebServer> endpoints = new ArrayList<>();
 
     @BeforeEach
@@ -67,7 +76,7 @@ class ShutdownTest {
         assertTrue(System.nanoTime() - started < Duration.ofMillis(1900).toNanos(),
                 "the POST did not wait for the slow GET's answer");
 
-        Thread.sleep(2500); // both answered by now; the sidecars still run
+        TestSupport.awaitTrue(() -> log.count("answered 200") == 2); // both answered; the sidecars still run
         assertFalse(shutdown.isDone(), "proa waits until the sidecars have stopped");
         cluster.setStatus("job-1", "proxy", s -> TestPods.terminated("proxy", 0));
         cluster.setStatus("job-1", "db", s -> TestPods.terminated("db", 0));
@@ -91,13 +100,12 @@ class ShutdownTest {
     @Test
     void retriesARefusedConnectionUntilTheSidecarListens() throws Exception {
         runningPod("job-3", List.of("proxy"), List.of());
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
+        TestSupport.RefusingPort refusing = new TestSupport.RefusingPort();
+        int port = refusing.port;
         CompletableFuture<Void> shutdown = shutDown("job-3", "-p", "http://127.0.0.1:" + port + "/quitquitquit");
 
-        Thread.sleep(700); // refused meanwhile
+        TestSupport.awaitTrue(() -> log.count("was refused") == 1);
+        refusing.close();
         MockWebServer late = new MockWebServer();
         endpoints.add(late);
         late.enqueue(new MockResponse.Builder().code(200).build());
@@ -158,11 +166,6 @@ class ShutdownTest {
         cluster.create(TestPods.pod(name, sidecars, nativeSidecars));
         for (String s : sidecars) cluster.setStatus(name, s, x -> TestPods.running(s, true));
         for (String s : nativeSidecars) cluster.setStatus(name, s, x -> TestPods.running(s, true));
-        watch = new PodWatch(proaClient, MockCluster.NAMESPACE, name, e -> {});
-        PodWaitTest.awaitTrue(() -> {
-            PodWatch.Snapshot seen = watch.current();
-            return seen.pod() != null && Readiness.judge(seen.pod(), Sidecars.Choice.ALL) instanceof Readiness.Ready;
-        });
     }
 
     private MockWebServer endpoint(MockResponse response) throws Exception {
@@ -173,15 +176,19 @@ class ShutdownTest {
         return server;
     }
 
-    private CompletableFuture<Void> shutDown(String pod, String... args) {
+    /** The shutdown of proa in Pod {@code pod}, once it has seen its sidecars ready, as after COMMAND's exit. */
+    private CompletableFuture<Void> shutDown(String pod, String... args) throws Exception {
         Options options = new Options();
         List<String> argv = new ArrayList<>(List.of(args));
         argv.add("true");
         Options.commandLine(options, Map.of()).parseArgs(argv.toArray(String[]::new));
-        Shutdown shutdown = new Shutdown(LOG, options, new Signals(LOG, () -> {}));
+        watch = PodWaitTest.lifecycle(log, options);
+        watch.watch(proaClient, MockCluster.NAMESPACE, pod, "", null);
+        Lifecycle lifecycle = watch;
+        assertTrue(lifecycle.awaitStartup() instanceof dev.proa.lifecycle.Startup.Proceed, log.lines::toString);
         return CompletableFuture.runAsync(() -> {
             try {
-                shutdown.run(watch, new Endpoints(LOG, List.of(), List.of()));
+                lifecycle.shutDown();
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }

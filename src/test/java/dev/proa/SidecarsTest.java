@@ -1,5 +1,7 @@
 package dev.proa;
 
+import dev.proa.sidecars.Sidecars;
+
 import static dev.proa.ReadinessTest.TestPod.none;
 import static dev.proa.ReadinessTest.TestPod.pod;
 import static dev.proa.ReadinessTest.TestPod.ready;
@@ -11,7 +13,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.proa.ReadinessTest.TestPod;
 import dev.proa.ReadinessTest.TestPod.State;
-import dev.proa.Sidecars.Sidecar;
+import dev.proa.sidecars.Sidecars.Sidecar;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package dev.proa;
 
+import dev.proa.process.Libc;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -35,15 +37,54 @@ class SignalsIT extends EndToEnd {
         awaitFile(dir.resolve("ready"), proa);
 
         for (int signal : new int[] {SIGHUP, SIGUSR1, SIGUSR2}) {
-            int lines = lines(dir.resolve("got"));
+            int lines = TestSupport.lines(dir.resolve("got"));
             Libc.kill(proa.process.pid(), signal);
-            PodWaitTest.awaitTrue(() -> lines(dir.resolve("got")) > lines);
+            TestSupport.awaitTrue(() -> TestSupport.lines(dir.resolve("got")) > lines);
         }
         Libc.kill(proa.process.pid(), SIGTERM);
 
         assertEquals(3, proa.exitStatus(), proa.log());
         assertEquals(List.of("HUP", "USR1", "USR2", "TERM"), Files.readAllLines(dir.resolve("got")));
         assertTrue(proa.log().contains("Forwarded SIGUSR1 to COMMAND"), proa.log());
+    }
+
+    @Test
+    void signalsReachCommandInTheOrderTheyArrived() throws Exception {
+        cluster.create(TestPods.pod("job", List.of(), List.of()));
+        // A shell that runs each trap as soon as its signal arrives: a loop of builtins, no child to wait for.
+        String script = """
+                trap 'echo USR1 >> got' USR1
+                trap 'echo TERM >> got' TERM
+                trap 'exit 0' USR2
+                touch ready
+                while :; do :; done""";
+        ProaRun proa = ProaRun.start(dir, env("job"), List.of("--", "sh", "-c", script));
+        awaitFile(dir.resolve("ready"), proa);
+        Path got = dir.resolve("got");
+
+        for (int round = 1; round <= 10; round++) {
+            for (int i = 0; i < 20; i++) Libc.kill(proa.process.pid(), SIGUSR1);
+            Libc.kill(proa.process.pid(), SIGTERM);
+            int terms = round;
+            TestSupport.awaitTrue(() -> TestSupport.count(TestSupport.read(got), "TERM") == terms);
+        }
+        Libc.kill(proa.process.pid(), SIGUSR2);
+
+        assertEquals(0, proa.exitStatus(), proa.log());
+        // Each burst's SIGTERM came after its SIGUSR1s: none ever reached COMMAND first. (A shell merges a signal that
+        // arrives while the same one is pending, so fewer than twenty USR1 lines per round are expected.)
+        List<String> lines = Files.readAllLines(got);
+        int round = 0;
+        boolean usr1InRound = false;
+        for (String line : lines) {
+            if (line.equals("USR1")) usr1InRound = true;
+            if (line.equals("TERM")) {
+                round++;
+                assertTrue(usr1InRound, "round " + round + ": SIGTERM reached COMMAND before any SIGUSR1: " + lines);
+                usr1InRound = false;
+            }
+        }
+        assertEquals(10, round);
     }
 
     @Test
@@ -61,7 +102,7 @@ class SignalsIT extends EndToEnd {
         try (FakeKubelet kubelet = new FakeKubelet(cluster, "job", Map.of("proxy", proxy))) {
             ProaRun proa = ProaRun.start(dir, env("job"), List.of(
                     "-p", "http://127.0.0.1:" + proxy.port() + "/quitquitquit", "--", "touch", "ran"));
-            PodWaitTest.awaitTrue(() -> proa.log().contains("Waiting for the sidecars"));
+            TestSupport.awaitTrue(() -> proa.log().contains("Waiting for the sidecars"));
 
             Libc.kill(proa.process.pid(), SIGTERM);
 
@@ -86,8 +127,8 @@ class SignalsIT extends EndToEnd {
             assertNotNull(stubborn.takeRequest(60, TimeUnit.SECONDS));
 
             Libc.kill(proa.process.pid(), SIGTERM);
-            PodWaitTest.awaitTrue(() -> proa.log().contains("Received SIGTERM during the shutdown"));
-            assertFalse(proa.process.waitFor(1, TimeUnit.SECONDS), "the first SIGTERM does not cut the shutdown short");
+            TestSupport.awaitTrue(() -> proa.log().contains("Received SIGTERM during the shutdown"));
+            assertTrue(proa.process.isAlive(), "the first SIGTERM does not cut the shutdown short");
             long sent = System.nanoTime();
             Libc.kill(proa.process.pid(), SIGTERM);
 
@@ -100,17 +141,9 @@ class SignalsIT extends EndToEnd {
 
     private static void awaitFile(Path file, ProaRun proa) throws InterruptedException {
         try {
-            PodWaitTest.awaitTrue(() -> Files.exists(file));
+            TestSupport.awaitTrue(() -> Files.exists(file));
         } catch (AssertionError e) {
             throw new AssertionError("no " + file + "; proa's log:\n" + proa.log(), e);
-        }
-    }
-
-    private static int lines(Path file) {
-        try {
-            return Files.exists(file) ? Files.readAllLines(file).size() : 0;
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.proa;
 
+import dev.proa.sidecars.Pods;
+
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
@@ -9,11 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Pods for the integration tests: a main container, sidecars and native sidecars, with the kubelet's statuses. */
-final class TestPods {
+public final class TestPods {
     private TestPods() {}
 
     /** A Pod in {@link MockCluster#NAMESPACE} whose first container is "main", then {@code sidecars}, none ready. */
-    static Pod pod(String name, List<String> sidecars, List<String> nativeSidecars) {
+    public static Pod pod(String name, List<String> sidecars, List<String> nativeSidecars) {
         List<ContainerStatus> statuses = new ArrayList<>();
         statuses.add(running("main", true));
         sidecars.forEach(s -> statuses.add(waiting(s, "ContainerCreating")));
@@ -34,21 +36,21 @@ final class TestPods {
         return pod.editStatus().withContainerStatuses(statuses).withInitContainerStatuses(initStatuses).endStatus().build();
     }
 
-    static ContainerStatus running(String name, boolean ready) {
+    public static ContainerStatus running(String name, boolean ready) {
         return new ContainerStatusBuilder().withName(name).withReady(ready).withRestartCount(0)
                 .withNewState().withNewRunning().withStartedAt("2026-11-21T00:00:00Z").endRunning().endState().build();
     }
 
-    static ContainerStatus waiting(String name, String reason) {
+    public static ContainerStatus waiting(String name, String reason) {
         return waiting(name, reason, null);
     }
 
-    static ContainerStatus waiting(String name, String reason, String message) {
+    public static ContainerStatus waiting(String name, String reason, String message) {
         return new ContainerStatusBuilder().withName(name).withReady(false).withRestartCount(0)
                 .withNewState().withNewWaiting().withReason(reason).withMessage(message).endWaiting().endState().build();
     }
 
-    static ContainerStatus terminated(String name, int exitCode) {
+    public static ContainerStatus terminated(String name, int exitCode) {
         return new ContainerStatusBuilder().withName(name).withReady(false).withRestartCount(0)
                 .withNewState().withNewTerminated().withExitCode(exitCode).withReason(exitCode == 0 ? "Completed" : "Error")
                 .endTerminated().endState().build();

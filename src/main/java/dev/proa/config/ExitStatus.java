@@ -1,0 +1,43 @@
+package dev.proa.config;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The exit statuses proa itself gives, and the mapping of how COMMAND ended onto one. */
+public final class ExitStatus {
+    /** Bad command line or environment: nothing was started. */
+    public static final int USAGE = 2;
+    /** proa could not start COMMAND: startup failed, timed out, or was cut short. */
+    public static final int STARTUP_FAILED = 125;
+    /** COMMAND exists but could not be executed. */
+    public static final int NOT_EXECUTABLE = 126;
+    /** COMMAND was not found. */
+    public static final int NOT_FOUND = 127;
+
+    private static final Pattern ERRNO = Pattern.compile("error[=:] ?(\\d+)");
+
+    private ExitStatus() {}
+
+    /** The shell's convention for a process that died of signal {@code signal}. */
+    public static int ofSignal(int signal) {
+        return 128 + signal;
+    }
+
+    /**
+     * Why {@link ProcessBuilder#start()} failed, as a shell would say it, from its exception's message. The JDK reports
+     * the errno only there ("error=2, No such file..." before JDK 25, "Exec failed, error: 2 (No such file...)" since).
+     */
+    public static int ofLaunchFailure(String message) {
+        return switch (errno(message)) {
+            case 2, 20 -> NOT_FOUND; // ENOENT, ENOTDIR
+            case 13, 8 -> NOT_EXECUTABLE; // EACCES, ENOEXEC
+            default -> STARTUP_FAILED; // out of memory, too many processes, ...: proa's failure, not COMMAND's
+        };
+    }
+
+    /** The errno in a launch failure's message, or -1. */
+    public static int errno(String message) {
+        Matcher m = ERRNO.matcher(String.valueOf(message));
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+}

@@ -1,0 +1,14 @@
+package dev.proa.config;
+
+/** What to do when the startup timeout passes. */
+public enum OnStartupTimeout {
+    /** Exit 125 without running COMMAND. */
+    FAIL,
+    /** Run COMMAND anyway. */
+    CONTINUE;
+
+    @Override
+    public String toString() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,349 @@
+package dev.proa.config;
+
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import okhttp3.HttpUrl;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The configuration: proa's command line, with every option also read from an environment variable. picocli parses
+ * it, converts and checks each value, and prints the usage.
+ */
+@Command(
+        name = "proa",
+        mixinStandardHelpOptions = true,
+        versionProvider = Options.Version.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        headerHeading = "",
+        header = "Run COMMAND once the Pod's sidecars are ready; stop them when it exits.",
+        synopsisHeading = "%nUsage: ",
+        customSynopsis = "proa [OPTIONS] [--] COMMAND [ARG...]",
+        descriptionHeading = "%n",
+        description = {
+            "Waits until every sidecar of its own Pod reports ready, runs COMMAND, then asks the sidecars to stop"
+                    + " and waits until they have. Exits with COMMAND's status (128+N if signal N killed it),"
+                    + " 2 on a usage error, 125 if COMMAND could not be started (startup failed),"
+                    + " 126 if COMMAND is not executable, 127 if it is not found.",
+            "Everything from COMMAND on belongs to COMMAND. Every option can also be given by the environment"
+                    + " variable named in its description; a list there is comma-separated, and so is a list value"
+                    + " on the command line.",
+        },
+        optionListHeading = "%nOptions:%n")
+public final class Options {
+
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-g", "--shutdown-http-get"}, paramLabel = "URL", split = ",", converter = UrlConverter.class,
+            description = "After COMMAND exits, send an HTTP GET to URL to stop a sidecar. Repeatable. Env: PROA_SHUTDOWN_HTTP_GET.")
+    public List<HttpUrl> shutdownHttpGet = new ArrayList<>();
+
+    @Option(names = {"-p", "--shutdown-http-post"}, paramLabel = "URL", split = ",", converter = UrlConverter.class,
+            description = "After COMMAND exits, send an HTTP POST to URL, e.g. http://127.0.0.1:15020/quitquitquit"
+                    + " for istio-proxy. Repeatable. Env: PROA_SHUTDOWN_HTTP_POST.")
+    public List<HttpUrl> shutdownHttpPost = new ArrayList<>();
+
+    @Option(names = {"-k", "--kill"}, paramLabel = "NAME", split = ",",
+            description = "After COMMAND exits, send SIGTERM to every process whose executable is named NAME."
+                    + " Needs shareProcessNamespace: true. Repeatable. Env: PROA_KILL.")
+    public List<String> kill = new ArrayList<>();
+
+    @Option(names = {"-K", "--kill-all"},
+            description = "After COMMAND exits, send SIGTERM to every other process proa can see."
+                    + " Needs shareProcessNamespace: true. Env: PROA_KILL_ALL.")
+    public boolean killAll;
+
+    @Option(names = "--pod-name", paramLabel = "NAME",
+            description = "proa's own Pod. Default: $HOSTNAME up to its first '.', else the host name likewise. Env: POD_NAME.")
+    public String podName;
+
+    @Option(names = "--namespace", paramLabel = "NS",
+            description = "The Pod's namespace. Default: the client's configured namespace (the service account's,"
+                    + " or the kubeconfig's). Env: POD_NAMESPACE.")
+    public String namespace;
+
+    @Option(names = "--container", paramLabel = "NAME",
+            description = "proa's own container, which is not a sidecar. Default: the container proa runs in (from its"
+                    + " kubelet mounts), else the Pod's first container. Env: PROA_CONTAINER.")
+    public String container;
+
+    @Option(names = "--wait-for", paramLabel = "NAME", split = ",",
+            description = "Wait only for these sidecars. Repeatable. Env: PROA_WAIT_FOR.")
+    public List<String> waitFor = new ArrayList<>();
+
+    @Option(names = "--ignore", paramLabel = "NAME", split = ",",
+            description = "Never wait for these containers. Repeatable. Env: PROA_IGNORE.")
+    public List<String> ignore = new ArrayList<>();
+
+    @Option(names = "--startup-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Give up waiting for the sidecars after DURATION (250ms, 30s, 5m, 1h or seconds)."
+                    + " Default: wait forever. Env: PROA_STARTUP_TIMEOUT.")
+    public Duration startupTimeout;
+
+    @Option(names = "--on-startup-timeout", paramLabel = "fail|continue", arity = "1", converter = StartupTimeoutConverter.class,
+            description = "On startup timeout, fail (exit 125 without running COMMAND) or continue (run COMMAND anyway)."
+                    + " Default: fail. Env: PROA_ON_STARTUP_TIMEOUT.")
+    public String onStartupTimeout = "fail";
+
+    @Option(names = "--shutdown-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "The longest the shutdown may take. Default: the Pod's terminationGracePeriodSeconds,"
+                    + " else 30s. Env: PROA_SHUTDOWN_TIMEOUT.")
+    public Duration shutdownTimeout;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", converter = LogLevelConverter.class,
+            description = "error, warn, info, debug or trace. Default: info. Env: PROA_LOG_LEVEL.")
+    public String logLevel = "info";
+
+    @Option(names = "--log-format", paramLabel = "text|json", converter = LogFormatConverter.class,
+            description = "text, or json: one JSON object per line with time, level, message and fields."
+                    + " Default: text. Env: PROA_LOG_FORMAT.")
+    public String logFormat = "text";
+
+    @Option(names = "--wait-http", paramLabel = "URL", split = ",", converter = UrlConverter.class,
+            description = "Also wait until URL answers 2xx. Repeatable. With only --wait-http and --wait-tcp (no"
+                    + " --wait-for), proa does not use the Kubernetes API at all. Env: PROA_WAIT_HTTP.")
+    public List<HttpUrl> waitHttp = new ArrayList<>();
+
+    @Option(names = "--wait-tcp", paramLabel = "HOST:PORT", split = ",", converter = TcpConverter.class,
+            description = "Also wait until HOST:PORT accepts a connection. Repeatable. Env: PROA_WAIT_TCP.")
+    public List<java.net.InetSocketAddress> waitTcp = new ArrayList<>();
+
+    @Option(names = "--events",
+            description = "Record Kubernetes Events on the Pod (SidecarsReady, StartupFailed, CommandExited,"
+                    + " ShutdownIncomplete); needs create on events. Env: PROA_EVENTS.")
+    public boolean events;
+
+    @Option(names = "--termination-log", paramLabel = "PATH",
+            description = "Where to write a one-line summary of the run when it exists and is writable."
+                    + " Default: /dev/termination-log. Env: PROA_TERMINATION_LOG.")
+    public String terminationLog = DEFAULT_TERMINATION_LOG;
+
+    /** Where the kubelet puts a container's termination message: proa writes there only if it exists. */
+    public static final String DEFAULT_TERMINATION_LOG = "/dev/termination-log";
+
+    @Option(names = "--no-shutdown-on-failure",
+            description = "Leave the sidecars running when the exit status is not 0 (for Pods that restart the"
+                    + " main container). Env: PROA_NO_SHUTDOWN_ON_FAILURE.")
+    public boolean noShutdownOnFailure;
+
+    @Option(names = "--disabled",
+            description = "Run COMMAND directly: no waiting, no API, no shutdown; signals and the exit status still"
+                    + " pass through. Env: PROA_DISABLED.")
+    public boolean disabled;
+
+    @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The command to run, and its arguments.")
+    public List<String> command = new ArrayList<>();
+
+    /** The environment variable each option falls back to. */
+    public static final Map<String, String> ENVIRONMENT = Map.ofEntries(
+            Map.entry("--shutdown-http-get", "PROA_SHUTDOWN_HTTP_GET"),
+            Map.entry("--shutdown-http-post", "PROA_SHUTDOWN_HTTP_POST"),
+            Map.entry("--kill", "PROA_KILL"),
+            Map.entry("--kill-all", "PROA_KILL_ALL"),
+            Map.entry("--pod-name", "POD_NAME"),
+            Map.entry("--namespace", "POD_NAMESPACE"),
+            Map.entry("--container", "PROA_CONTAINER"),
+            Map.entry("--wait-for", "PROA_WAIT_FOR"),
+            Map.entry("--ignore", "PROA_IGNORE"),
+            Map.entry("--startup-timeout", "PROA_STARTUP_TIMEOUT"),
+            Map.entry("--on-startup-timeout", "PROA_ON_STARTUP_TIMEOUT"),
+            Map.entry("--shutdown-timeout", "PROA_SHUTDOWN_TIMEOUT"),
+            Map.entry("--log-level", "PROA_LOG_LEVEL"),
+            Map.entry("--log-format", "PROA_LOG_FORMAT"),
+            Map.entry("--wait-http", "PROA_WAIT_HTTP"),
+            Map.entry("--wait-tcp", "PROA_WAIT_TCP"),
+            Map.entry("--events", "PROA_EVENTS"),
+            Map.entry("--termination-log", "PROA_TERMINATION_LOG"),
+            Map.entry("--no-shutdown-on-failure", "PROA_NO_SHUTDOWN_ON_FAILURE"),
+            Map.entry("--disabled", "PROA_DISABLED"));
+
+    /** A parser for proa's command line that falls back to {@code env} for every option not given. */
+    public static CommandLine commandLine(Options options, Map<String, String> env) {
+        CommandLine cli = new CommandLine(options);
+        cli.setStopAtPositional(true); // COMMAND's own options are never proa's
+        cli.setDefaultValueProvider(arg -> fromEnvironment(arg, env));
+        cli.setParameterExceptionHandler(Options::usageError);
+        return cli;
+    }
+
+    /** A bad command line: the message naming the bad value, the synopsis, where to read more; exit 2. */
+    private static int usageError(ParameterException e, String[] args) {
+        CommandLine cli = e.getCommandLine();
+        java.io.PrintWriter err = cli.getErr();
+        err.println("proa: " + e.getMessage());
+        err.println("Usage: " + cli.getCommandSpec().usageMessage().customSynopsis()[0]);
+        err.println("Run 'proa --help' for every option.");
+        err.flush();
+        return ExitStatus.USAGE;
+    }
+
+    private static String fromEnvironment(ArgSpec arg, Map<String, String> env) {
+        if (!(arg instanceof OptionSpec option)) return null;
+        String variable = ENVIRONMENT.get(option.longestName());
+        String value = variable == null ? null : env.get(variable);
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    /** The settings of each phase, from these options once parsed and validated. */
+    public Settings settings() {
+        List<Settings.Request> requests = new ArrayList<>();
+        shutdownHttpGet.forEach(u -> requests.add(new Settings.Request("GET", u)));
+        shutdownHttpPost.forEach(u -> requests.add(new Settings.Request("POST", u)));
+        return new Settings(
+                new Settings.Sidecars(container, List.copyOf(waitFor), List.copyOf(ignore), List.copyOf(waitHttp),
+                        List.copyOf(waitTcp)),
+                new Settings.Startup(startupTimeout(), continueOnStartupTimeout() ? OnStartupTimeout.CONTINUE
+                        : OnStartupTimeout.FAIL),
+                new Settings.Shutdown(Optional.ofNullable(shutdownTimeout), List.copyOf(requests), List.copyOf(kill),
+                        killAll, noShutdownOnFailure),
+                new Settings.Report(events, terminationLog, !terminationLog.equals(DEFAULT_TERMINATION_LOG)),
+                List.copyOf(command), disabled);
+    }
+
+    /** Checks what picocli cannot check one option at a time. */
+    public void validate() {
+        kill = names("--kill", kill);
+        waitFor = names("--wait-for", waitFor);
+        ignore = names("--ignore", ignore);
+        if (command.getFirst().isBlank()) {
+            throw new ParameterException(spec.commandLine(), "COMMAND is empty: give the program to run after the options");
+        }
+        Set<String> both = new HashSet<>(waitFor);
+        both.retainAll(ignore);
+        if (!both.isEmpty()) {
+            throw new ParameterException(spec.commandLine(),
+                    "--wait-for and --ignore both name " + String.join(", ", both) + ": a sidecar cannot be both");
+        }
+    }
+
+    /** A list of names as given, "a, b" or "a,b": each trimmed, each once, none empty. */
+    private List<String> names(String option, List<String> given) {
+        List<String> names = given.stream().map(String::strip).distinct().toList();
+        if (names.contains("")) {
+            throw new ParameterException(spec.commandLine(), option + " got an empty name in '" + String.join(",", given) + "'");
+        }
+        return names;
+    }
+
+    /** Where an option's value came from, for messages: the flag itself, or its environment variable. */
+    public String sourceOf(String option) {
+        return spec.commandLine().getParseResult().hasMatchedOption(option) ? option : ENVIRONMENT.get(option);
+    }
+
+    /**
+     * Whether proa watches its Pod through the Kubernetes API: unless the only readiness conditions are
+     * --wait-http and --wait-tcp (then it needs no API access, and works outside Kubernetes too).
+     */
+    public boolean watchesPod() {
+        return (waitHttp.isEmpty() && waitTcp.isEmpty()) || !waitFor.isEmpty();
+    }
+
+    public boolean continueOnStartupTimeout() {
+        return onStartupTimeout.equals("continue");
+    }
+
+    public Optional<Duration> startupTimeout() {
+        return Optional.ofNullable(startupTimeout);
+    }
+
+    public static final class UrlConverter implements CommandLine.ITypeConverter<HttpUrl> {
+        @Override
+        public HttpUrl convert(String value) {
+            HttpUrl url = HttpUrl.parse(value.trim());
+            if (url == null) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not an http:// or https:// URL");
+            }
+            return url;
+        }
+    }
+
+    public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return Durations.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** A value from a fixed set, named case-insensitively; a bad one is named with the choices. */
+    public abstract static class OneOf implements CommandLine.ITypeConverter<String> {
+        private final List<String> choices;
+
+        public OneOf(String... choices) {
+            this.choices = List.of(choices);
+        }
+
+        @Override
+        public String convert(String value) {
+            String choice = value.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!choices.contains(choice)) {
+                throw new CommandLine.TypeConversionException(
+                        "'" + value + "' is not one of " + String.join(", ", choices));
+            }
+            return choice;
+        }
+    }
+
+    public static final class StartupTimeoutConverter extends OneOf {
+        public StartupTimeoutConverter() {
+            super("fail", "continue");
+        }
+    }
+
+    public static final class LogLevelConverter extends OneOf {
+        public LogLevelConverter() {
+            super("error", "warn", "info", "debug", "trace");
+        }
+    }
+
+    public static final class LogFormatConverter extends OneOf {
+        public LogFormatConverter() {
+            super("text", "json");
+        }
+    }
+
+    /** HOST:PORT, as [::1]:80 for IPv6; the host is not looked up here (it may not resolve yet). */
+    public static final class TcpConverter implements CommandLine.ITypeConverter<java.net.InetSocketAddress> {
+        @Override
+        public java.net.InetSocketAddress convert(String value) {
+            String text = value.trim();
+            int colon = text.lastIndexOf(':');
+            String host = colon > 0 ? text.substring(0, colon) : "";
+            if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+            int port = -1;
+            try {
+                port = colon > 0 ? Integer.parseInt(text.substring(colon + 1)) : -1;
+            } catch (NumberFormatException e) {
+                // below
+            }
+            if (host.isEmpty() || port < 1 || port > 65535) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not HOST:PORT (a port from 1 to 65535)");
+            }
+            return java.net.InetSocketAddress.createUnresolved(host, port);
+        }
+    }
+
+    public static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Options.class.getPackage().getImplementationVersion();
+            return new String[] {"proa " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

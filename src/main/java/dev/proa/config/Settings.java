@@ -1,0 +1,38 @@
+package dev.proa.config;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import okhttp3.HttpUrl;
+
+/**
+ * The configuration, each phase's part in a small record of its own: built once from the parsed options, never
+ * changed afterwards.
+ */
+public record Settings(Sidecars sidecars, Startup startup, Shutdown shutdown, Report report, List<String> command,
+        boolean disabled) {
+
+    /** Which containers are the sidecars, and where readiness is read from. */
+    public record Sidecars(String container, List<String> waitFor, List<String> ignore, List<HttpUrl> waitHttp,
+            List<InetSocketAddress> waitTcp) {
+        /**
+         * Whether proa watches its Pod through the Kubernetes API: unless the only readiness conditions are
+         * --wait-http and --wait-tcp (then it needs no API access, and works outside Kubernetes too).
+         */
+        public boolean watchesPod() {
+            return (waitHttp.isEmpty() && waitTcp.isEmpty()) || !waitFor.isEmpty();
+        }
+    }
+
+    public record Startup(Optional<Duration> timeout, OnStartupTimeout onTimeout) {}
+
+    /** A shutdown request: its method, GET or POST, and URL. */
+    public record Request(String method, HttpUrl url) {}
+
+    public record Shutdown(Optional<Duration> timeout, List<Request> requests, List<String> kill, boolean killAll,
+            boolean keepSidecarsOnFailure) {}
+
+    /** {@code terminationLogGiven}: the path was given explicitly, so it is created if need be. */
+    public record Report(boolean events, String terminationLog, boolean terminationLogGiven) {}
+}

@@ -1,0 +1,90 @@
+package dev.proa.lifecycle;
+
+import dev.proa.config.Durations;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One shutdown request's retries, as decisions. A refused connection (the sidecar not listening yet, or gone) is
+ * retried with a doubling delay until the sidecars have stopped or the shutdown timeout passes; an answer, a timeout
+ * or any other failure ends it. A pure step function of (state, how the last attempt went, the time).
+ */
+public final class RequestRetry {
+    /** The longest one request may take; an endpoint that hangs is abandoned after this. */
+    public static final Duration PER_REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration FIRST_RETRY = Duration.ofMillis(100);
+    static final Duration LAST_RETRY = Duration.ofSeconds(1);
+
+    private RequestRetry() {}
+
+    /** A request: its method and URL, and where its retries are. */
+    public record State(String method, String url, Duration nextDelay, boolean refusedBefore) {
+        public static State of(String method, String url) {
+            return new State(method, url, FIRST_RETRY, false);
+        }
+
+        @Override
+        public String toString() {
+            return method + " " + url;
+        }
+    }
+
+    /** How an attempt went. */
+    public sealed interface Result {}
+
+    public record Answered(int code, String message, Duration took) implements Result {}
+
+    public record Refused(String message) implements Result {}
+
+    public record NoAnswer(Duration waited) implements Result {}
+
+    public record Failed(String message) implements Result {}
+
+    /** What to do next: {@code sendTimeout} > 0 to send now with that timeout, else {@code retryAt}, else done. */
+    public record Step(State state, Duration sendTimeout, long retryAt, boolean done, List<Line> lines) {}
+
+    /** Time to send (first, or again): now, unless the deadline passed. */
+    public static Step send(State state, long now, long deadline) {
+        long left = deadline - now;
+        if (left <= 0) {
+            return done(state, Line.warn("Shutdown request " + state + " gave up: the shutdown timeout passed"
+                    + (state.refusedBefore() ? " while its connection was refused" : "")));
+        }
+        return new Step(state, Duration.ofNanos(Math.min(left, PER_REQUEST_TIMEOUT.toNanos())), 0, false, List.of());
+    }
+
+    /** The attempt ended with {@code result}; {@code sidecarsStopped}: no sidecar is left to wait for. */
+    public static Step after(State state, Result result, long now, long deadline, boolean sidecarsStopped) {
+        return switch (result) {
+            case Answered a when a.code() >= 200 && a.code() < 300 -> done(state, Line.info("Shutdown request " + state
+                    + " answered " + a.code() + " in " + Durations.human(a.took()), fields(state, a.code())));
+            case Answered a -> done(state, Line.warn("Shutdown request " + state + " answered " + a.code() + " "
+                    + a.message() + " in " + Durations.human(a.took()) + ": the sidecar may not have stopped",
+                    fields(state, a.code())));
+            case NoAnswer n -> done(state, Line.warn("Shutdown request " + state + " got no answer within "
+                    + Durations.human(n.waited()) + ": abandoned"));
+            case Failed f -> done(state, Line.warn("Shutdown request " + state + " failed: " + f.message()
+                    + ". Not retrying"));
+            case Refused r when sidecarsStopped -> done(state, Line.info("Shutdown request " + state + " was refused,"
+                    + " and no sidecar is left to wait for: not retrying"));
+            case Refused r -> {
+                List<Line> lines = state.refusedBefore() ? List.of() : List.of(Line.warn("Shutdown request " + state
+                        + " was refused (" + r.message() + "); retrying until the sidecars stop or the shutdown timeout"
+                        + " passes"));
+                Duration doubled = state.nextDelay().multipliedBy(2);
+                State next = new State(state.method(), state.url(),
+                        doubled.compareTo(LAST_RETRY) > 0 ? LAST_RETRY : doubled, true);
+                long at = now + Math.min(state.nextDelay().toNanos(), Math.max(deadline - now, 0));
+                yield new Step(next, Duration.ZERO, at, false, lines);
+            }
+        };
+    }
+
+    private static Object[] fields(State state, int code) {
+        return new Object[] {"url", state.url(), "method", state.method(), "status", code};
+    }
+
+    private static Step done(State state, Line line) {
+        return new Step(state, Duration.ZERO, 0, true, List.of(line));
+    }
+}

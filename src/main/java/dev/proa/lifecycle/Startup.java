@@ -1,0 +1,273 @@
+package dev.proa.lifecycle;
+
+import dev.proa.config.ExitStatus;
+
+import dev.proa.config.Durations;
+import dev.proa.sidecars.PodView;
+import dev.proa.sidecars.Readiness;
+import dev.proa.sidecars.Readiness.Pending;
+import dev.proa.sidecars.Sidecars;
+import dev.proa.sidecars.Sidecars.Sidecar;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The first phase, as decisions: wait until every sidecar is ready, one fails for good, the startup timeout passes, or
+ * a signal arrives. A pure step function: (settings, state, what happened, the time) → (next state, what to do, what
+ * to log, and how the wait ended once it has). Times are nanoseconds on one monotonic clock.
+ */
+public final class Startup {
+    public static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(30);
+    /** How often a {@code --wait-http}/{@code --wait-tcp} target not ready yet is probed again. */
+    public static final Duration PROBE_INTERVAL = Duration.ofMillis(200);
+
+    private Startup() {}
+
+    /**
+     * What the wait needs to know. {@code pod} is "namespace/name"; {@code origin} says where they came from, for the
+     * message when there is no such Pod.
+     */
+    public record Settings(Sources sources, Sidecars.Choice choice, Optional<Duration> timeout,
+            boolean continueOnTimeout, Duration progressInterval, String pod, String origin) {}
+
+    /** How the wait ended. */
+    public sealed interface Outcome {}
+
+    /** Run COMMAND (all is ready, or the timeout passed with {@code --on-startup-timeout=continue}). */
+    public record Proceed(Duration waited) implements Outcome {}
+
+    /** Do not run COMMAND; exit with {@code status}, for the reason {@code why}. */
+    public record Abort(int status, String why) implements Outcome {}
+
+    /** What happened. */
+    public sealed interface Input {}
+
+    /** A new version of the Pod. */
+    public record PodSeen(PodView view) implements Input {}
+
+    /** The targets just probed: each with null when it answered, else why not. */
+    public record Probed(Map<String, String> results) implements Input {}
+
+    /** Signal {@code number} arrived: COMMAND is not to be started. */
+    public record Stopped(int number) implements Input {}
+
+    /** Time passed (a wake-up the last step asked for). */
+    public record Tick() implements Input {}
+
+    /** Where the wait is. {@code notReady}: each target not ready yet, and why, as last probed. */
+    public record State(long started, PodView seen, Map<String, String> notReady, Set<String> ready,
+            Map<String, String> stuck, boolean announced, long nextProgress, long nextProbe, boolean probing) {}
+
+    /**
+     * One step: the next state; whether to probe the targets not ready yet now; what to log; the outcome, or null to
+     * keep waiting; and when to be woken up at the latest if nothing happens.
+     */
+    public record Step(State state, boolean probe, List<Line> lines, Outcome outcome, long wakeAt) {}
+
+    /** The wait begins at {@code started} (which may be before now), with what is known of the Pod so far. */
+    public static Step begin(Settings settings, PodView seen, long started, long now) {
+        Map<String, String> notReady = new LinkedHashMap<>();
+        settings.sources().targets().forEach(t -> notReady.put(t, "not probed yet"));
+        State state = new State(started, seen, notReady, Set.of(), Map.of(), false,
+                started + settings.progressInterval().toNanos(), started, false);
+        List<Line> lines = new ArrayList<>();
+        if (!settings.sources().pod()) {
+            lines.add(Line.info("Waiting for " + String.join(", ", notReady.keySet()) + timeoutText(settings)));
+        }
+        return evaluate(settings, state, now, lines);
+    }
+
+    public static Step step(Settings settings, State state, Input input, long now) {
+        List<Line> lines = new ArrayList<>();
+        return switch (input) {
+            case PodSeen p -> evaluate(settings, with(state, p.view()), now, lines);
+            case Probed p -> evaluate(settings, probed(state, p.results(), now, lines), now, lines);
+            case Tick t -> evaluate(settings, state, now, lines);
+            case Stopped s -> new Step(state, false, lines, new Abort(ExitStatus.ofSignal(s.number()),
+                    "signal " + s.number() + " arrived before COMMAND started"), Long.MAX_VALUE);
+        };
+    }
+
+    private static State with(State s, PodView seen) {
+        return new State(s.started(), seen, s.notReady(), s.ready(), s.stuck(), s.announced(), s.nextProgress(),
+                s.nextProbe(), s.probing());
+    }
+
+    private static State probed(State s, Map<String, String> results, long now, List<Line> lines) {
+        Map<String, String> notReady = new LinkedHashMap<>(s.notReady());
+        results.forEach((target, why) -> {
+            if (why == null) {
+                notReady.remove(target);
+                lines.add(Line.info(target + " answers: ready"
+                        + (notReady.isEmpty() ? "" : "; still waiting for " + String.join(", ", notReady.keySet()))));
+            } else if (notReady.containsKey(target)) {
+                notReady.put(target, why);
+            }
+        });
+        return new State(s.started(), s.seen(), notReady, s.ready(), s.stuck(), s.announced(), s.nextProgress(),
+                now + PROBE_INTERVAL.toNanos(), false);
+    }
+
+    private static Step evaluate(Settings settings, State s, long now, List<Line> lines) {
+        Judged judged = settings.sources().pod() ? judge(settings, s, now, lines) : new Judged(s, true, null);
+        s = judged.state();
+        if (judged.abort() != null) return new Step(s, false, lines, judged.abort(), Long.MAX_VALUE);
+        boolean probe = false;
+        if (settings.sources().probes() && judged.podReady() && !s.probing() && now >= s.nextProbe()
+                && !s.notReady().isEmpty()) {
+            probe = true;
+            s = new State(s.started(), s.seen(), s.notReady(), s.ready(), s.stuck(), s.announced(), s.nextProgress(),
+                    s.nextProbe(), true);
+        }
+        if (judged.podReady() && s.notReady().isEmpty()) {
+            lines.add(ready(settings, s, now));
+            return new Step(s, false, lines, new Proceed(Duration.ofNanos(now - s.started())), Long.MAX_VALUE);
+        }
+        Optional<Duration> timeout = settings.timeout();
+        if (timeout.isPresent() && now - s.started() >= timeout.get().toNanos()) {
+            return timedOut(settings, s, now, lines);
+        }
+        long nextProgress = s.nextProgress();
+        if (now >= nextProgress) {
+            lines.add(Line.info("Still waiting after " + elapsed(s, now) + " for " + describeWaiting(settings, s)));
+            nextProgress = now + settings.progressInterval().toNanos();
+            s = new State(s.started(), s.seen(), s.notReady(), s.ready(), s.stuck(), s.announced(), nextProgress,
+                    s.nextProbe(), s.probing());
+        }
+        long wakeAt = nextProgress;
+        if (timeout.isPresent()) wakeAt = Math.min(wakeAt, s.started() + timeout.get().toNanos());
+        if (settings.sources().probes() && judged.podReady() && !s.probing()) wakeAt = Math.min(wakeAt, s.nextProbe());
+        return new Step(s, probe, lines, null, wakeAt);
+    }
+
+    /** What the Pod's latest version means: an abort, or whether its sidecars are ready; noting what changed. */
+    private record Judged(State state, boolean podReady, Abort abort) {}
+
+    private static Judged judge(Settings settings, State s, long now, List<Line> lines) {
+        PodView seen = s.seen();
+        if (seen.gone()) {
+            String why;
+            if (seen.pod() == null) {
+                why = "Pod " + settings.pod() + " does not exist"
+                        + (settings.origin().isEmpty() ? "" : " (" + settings.origin() + ")");
+                lines.add(Line.error(why + ": check --pod-name and --namespace (or POD_NAME and POD_NAMESPACE, set from"
+                        + " the downward API). Not running COMMAND; exit " + ExitStatus.STARTUP_FAILED));
+            } else {
+                why = "Pod " + settings.pod() + " was deleted while proa waited for its sidecars";
+                lines.add(Line.error(why + ". Not running COMMAND; exit " + ExitStatus.STARTUP_FAILED));
+            }
+            return new Judged(s, false, new Abort(ExitStatus.STARTUP_FAILED, why));
+        }
+        if (seen.pod() == null) return new Judged(s, false, null);
+        return switch (Readiness.judge(seen.pod(), settings.choice())) {
+            case Readiness.Ready r -> new Judged(noteReady(settings, s, now, r.sidecars(), List.of(), lines), true, null);
+            case Readiness.Failed f -> {
+                lines.add(Line.error("Startup failed: " + f.why() + ". Not running COMMAND; stopping the sidecars, then"
+                        + " exiting " + ExitStatus.STARTUP_FAILED));
+                yield new Judged(s, false, new Abort(ExitStatus.STARTUP_FAILED, f.why()));
+            }
+            case Readiness.Waiting w -> {
+                State noted = noteReady(settings, s, now, w.sidecars(), w.pending(), lines);
+                yield new Judged(noteStuck(settings, noted, w.pending(), lines), false, null);
+            }
+        };
+    }
+
+    private static State noteReady(Settings settings, State s, long now, List<Sidecar> sidecars, List<Pending> pending,
+            List<Line> lines) {
+        if (!s.announced()) {
+            lines.add(Line.info("Waiting for the sidecars of Pod " + settings.pod() + " to be ready: "
+                    + Sidecars.names(sidecars) + (s.notReady().isEmpty() ? "" : "; and for "
+                            + String.join(", ", s.notReady().keySet())) + timeoutText(settings)));
+        }
+        Set<String> ready = new LinkedHashSet<>(s.ready());
+        Set<String> notReady = pending.stream().map(Pending::container).collect(Collectors.toSet());
+        for (Sidecar sidecar : sidecars) {
+            if (!notReady.contains(sidecar.name()) && ready.add(sidecar.name()) && !pending.isEmpty()) {
+                lines.add(Line.info("Sidecar " + sidecar.name() + " is ready after " + elapsed(s, now) + "; still"
+                        + " waiting for " + String.join(", ", notReady), "pod", settings.pod(), "container", sidecar.name()));
+            }
+            if (notReady.contains(sidecar.name()) && ready.remove(sidecar.name())) {
+                lines.add(Line.warn("Sidecar " + sidecar.name() + " is no longer ready; waiting for it again"));
+            }
+        }
+        return new State(s.started(), s.seen(), s.notReady(), Set.copyOf(ready), s.stuck(), true, s.nextProgress(),
+                s.nextProbe(), s.probing());
+    }
+
+    /** A stuck sidecar is logged when first seen and whenever its reason changes: not on every event. */
+    private static State noteStuck(Settings settings, State s, List<Pending> pending, List<Line> lines) {
+        Map<String, String> stuck = new LinkedHashMap<>(s.stuck());
+        for (Pending p : pending) {
+            String before = stuck.get(p.container());
+            if (p.isStuck() && !p.state().equals(before)) {
+                lines.add(Line.warn("Sidecar " + p.container() + " cannot start: " + p.state() + ". It will not become"
+                        + " ready until this is fixed", "pod", settings.pod(), "container", p.container(),
+                        "reason", p.stuckReason()));
+            }
+            if (p.isStuck()) stuck.put(p.container(), p.state());
+            else stuck.remove(p.container());
+        }
+        return new State(s.started(), s.seen(), s.notReady(), s.ready(), Map.copyOf(stuck), s.announced(),
+                s.nextProgress(), s.nextProbe(), s.probing());
+    }
+
+    private static Line ready(Settings settings, State s, long now) {
+        String sidecars = "";
+        if (settings.sources().pod()) {
+            List<Sidecar> all = ((Readiness.Ready) Readiness.judge(s.seen().pod(), settings.choice())).sidecars();
+            sidecars = "all sidecars of Pod " + settings.pod()
+                    + (all.isEmpty() ? " (it has none)" : " (" + Sidecars.names(all) + ")") + " are ready";
+        }
+        String targets = settings.sources().probes() ? "every --wait-http and --wait-tcp target answers" : "";
+        String both = sidecars.isEmpty() || targets.isEmpty() ? sidecars + targets : sidecars + ", and " + targets;
+        return Line.info("After " + elapsed(s, now) + ", " + both + ": running COMMAND",
+                "pod", settings.sources().pod() ? settings.pod() : null);
+    }
+
+    private static Step timedOut(Settings settings, State s, long now, List<Line> lines) {
+        String waiting = describeWaiting(settings, s);
+        String timeout = Durations.format(settings.timeout().orElseThrow());
+        if (settings.continueOnTimeout()) {
+            lines.add(Line.warn("Startup timeout of " + timeout + " passed; running COMMAND anyway"
+                    + " (--on-startup-timeout=continue). Not ready: " + waiting));
+            return new Step(s, false, lines, new Proceed(Duration.ofNanos(now - s.started())), Long.MAX_VALUE);
+        }
+        lines.add(Line.error("Startup timeout of " + timeout + " passed. Not ready: " + waiting + ". Not running"
+                + " COMMAND; stopping the sidecars, then exiting " + ExitStatus.STARTUP_FAILED));
+        return new Step(s, false, lines, new Abort(ExitStatus.STARTUP_FAILED,
+                "startup timeout of " + timeout + " passed; not ready: " + waiting), Long.MAX_VALUE);
+    }
+
+    private static String describeWaiting(Settings settings, State s) {
+        String targets = s.notReady().entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")")
+                .collect(Collectors.joining(", "));
+        if (!settings.sources().pod()) return targets;
+        String sidecars = describeSidecars(settings, s.seen());
+        return targets.isEmpty() ? sidecars : sidecars.equals("(nothing)") ? targets : sidecars + ", " + targets;
+    }
+
+    private static String describeSidecars(Settings settings, PodView seen) {
+        if (seen.pod() == null) {
+            String why = seen.error() == null ? "no answer yet" : "last error: " + seen.error();
+            return "Pod " + settings.pod() + " to be read from the API server (" + why + ")";
+        }
+        if (!(Readiness.judge(seen.pod(), settings.choice()) instanceof Readiness.Waiting w)) return "(nothing)";
+        return w.pending().stream().map(p -> p.container() + " (" + p.state() + ")").collect(Collectors.joining(", "));
+    }
+
+    private static String timeoutText(Settings settings) {
+        return settings.timeout().map(t -> " (startup timeout " + Durations.format(t) + ")").orElse("");
+    }
+
+    private static String elapsed(State s, long now) {
+        return Durations.human(Duration.ofNanos(now - s.started()));
+    }
+}

@@ -1,0 +1,54 @@
+package dev.proa.shutdown;
+
+import dev.proa.lifecycle.RequestRetry;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/**
+ * The HTTP GETs and POSTs that ask sidecars to stop: each attempt on a virtual thread of its own with its own timeout,
+ * so a slow endpoint holds up no other. How it went is handed back; whether to try again is
+ * {@link RequestRetry}'s to decide.
+ */
+public final class ShutdownRequests {
+    private static final RequestBody EMPTY = RequestBody.create(new byte[0], null);
+
+    private final Supplier<OkHttpClient> http;
+
+    /** {@code http}: proa's HTTP client, built ahead; OkHttp's own retries are off, as a refused request is proa's to retry. */
+    public ShutdownRequests(Supplier<OkHttpClient> http) {
+        this.http = http;
+    }
+
+    /** Sends one attempt of {@code request} in the background; {@code done} hears how it went. */
+    public void send(RequestRetry.State request, Duration timeout, Consumer<RequestRetry.Result> done) {
+        Thread.ofVirtual().name("proa-shutdown " + request).start(() -> done.accept(attempt(request, timeout)));
+    }
+
+    private RequestRetry.Result attempt(RequestRetry.State request, Duration timeout) {
+        HttpUrl url = HttpUrl.get(request.url());
+        Request call = new Request.Builder().url(url)
+                .method(request.method(), request.method().equals("POST") ? EMPTY : null).build();
+        long sent = System.nanoTime();
+        try (Response response = http.get().newBuilder().retryOnConnectionFailure(false).followRedirects(false).callTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).build()
+                .newCall(call).execute()) {
+            return new RequestRetry.Answered(response.code(), response.message(),
+                    Duration.ofNanos(System.nanoTime() - sent));
+        } catch (ConnectException e) {
+            return new RequestRetry.Refused(e.getMessage());
+        } catch (InterruptedIOException e) {
+            return new RequestRetry.NoAnswer(timeout);
+        } catch (IOException e) {
+            return new RequestRetry.Failed(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.proa.sidecars;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStateRunning;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * Small lookups on a Pod that the decisions share, and the reading of a Pod from the API server's JSON.
+ * <p>
+ * proa watches its Pod as a generic resource (a tree of maps) and copies into a fabric8 {@link Pod} only the fields its
+ * decisions read. Letting Jackson bind the whole Pod model instead loads some 1,000 classes (every volume, probe and
+ * security type) at every start: about 100 ms of CPU, and memory held for the whole run.
+ */
+public final class Pods {
+    private Pods() {}
+
+    /** The Pod in {@code resource}, with the fields proa reads: names, restart policies, grace period, statuses. */
+    public static Pod fromResource(GenericKubernetesResource resource) {
+        Map<String, Object> spec = map(resource.getAdditionalProperties().get("spec"));
+        Map<String, Object> status = map(resource.getAdditionalProperties().get("status"));
+        PodSpec podSpec = new PodSpec();
+        podSpec.setRestartPolicy(string(spec.get("restartPolicy")));
+        podSpec.setTerminationGracePeriodSeconds(number(spec.get("terminationGracePeriodSeconds")));
+        podSpec.setContainers(list(spec.get("containers"), Pods::container));
+        podSpec.setInitContainers(list(spec.get("initContainers"), Pods::container));
+        PodStatus podStatus = new PodStatus();
+        podStatus.setPhase(string(status.get("phase")));
+        podStatus.setContainerStatuses(list(status.get("containerStatuses"), Pods::containerStatus));
+        podStatus.setInitContainerStatuses(list(status.get("initContainerStatuses"), Pods::containerStatus));
+        Pod pod = new Pod();
+        pod.setMetadata(resource.getMetadata());
+        pod.setSpec(podSpec);
+        pod.setStatus(podStatus);
+        return pod;
+    }
+
+    private static Container container(Map<String, Object> fields) {
+        Container container = new Container();
+        container.setName(string(fields.get("name")));
+        container.setRestartPolicy(string(fields.get("restartPolicy")));
+        return container;
+    }
+
+    private static ContainerStatus containerStatus(Map<String, Object> fields) {
+        ContainerStatus status = new ContainerStatus();
+        status.setName(string(fields.get("name")));
+        status.setReady(fields.get("ready") instanceof Boolean b ? b : null);
+        Long restarts = number(fields.get("restartCount"));
+        status.setRestartCount(restarts == null ? null : restarts.intValue());
+        status.setState(state(fields.get("state")));
+        status.setLastState(state(fields.get("lastState")));
+        return status;
+    }
+
+    private static ContainerState state(Object value) {
+        if (!(value instanceof Map<?, ?>)) return null;
+        Map<String, Object> fields = map(value);
+        ContainerState state = new ContainerState();
+        if (fields.get("waiting") instanceof Map<?, ?> w) {
+            Map<String, Object> waiting = map(w);
+            ContainerStateWaiting stuck = new ContainerStateWaiting();
+            stuck.setReason(string(waiting.get("reason")));
+            stuck.setMessage(string(waiting.get("message")));
+            state.setWaiting(stuck);
+        }
+        if (fields.get("running") instanceof Map<?, ?> r) {
+            ContainerStateRunning running = new ContainerStateRunning();
+            running.setStartedAt(string(map(r).get("startedAt")));
+            state.setRunning(running);
+        }
+        if (fields.get("terminated") instanceof Map<?, ?> t) {
+            Map<String, Object> ended = map(t);
+            ContainerStateTerminated terminated = new ContainerStateTerminated();
+            Long code = number(ended.get("exitCode"));
+            terminated.setExitCode(code == null ? null : code.intValue());
+            terminated.setReason(string(ended.get("reason")));
+            terminated.setMessage(string(ended.get("message")));
+            state.setTerminated(terminated);
+        }
+        return state;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value) {
+        return value instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    private static <T> List<T> list(Object value, Function<Map<String, Object>, T> read) {
+        List<T> items = new ArrayList<>();
+        if (value instanceof List<?> l) {
+            for (Object item : l) items.add(read.apply(map(item)));
+        }
+        return items;
+    }
+
+    private static String string(Object value) {
+        return value == null ? null : value.toString();
+    }
+
+    private static Long number(Object value) {
+        return value instanceof Number n ? n.longValue() : null;
+    }
+
+    /** "namespace/name", as an operator types it into kubectl. */
+    public static String describe(Pod pod) {
+        return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+    }
+
+    /** The status of the named container or init container, or null when the kubelet has not reported one. */
+    public static ContainerStatus status(Pod pod, String container) {
+        if (pod.getStatus() == null) return null;
+        return Stream.concat(pod.getStatus().getContainerStatuses().stream(),
+                        pod.getStatus().getInitContainerStatuses().stream())
+                .filter(s -> container.equals(s.getName()))
+                .findFirst()
+                .orElse(null);
+    }
+}

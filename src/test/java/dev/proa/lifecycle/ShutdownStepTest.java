@@ -1,0 +1,123 @@
+package dev.proa.lifecycle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.proa.TestPods;
+import dev.proa.sidecars.PodView;
+import dev.proa.sidecars.Sidecars;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The shutdown as decisions: (state, what happened, the time) → (next state, what to do, what to log, the end). */
+class ShutdownStepTest {
+    private static final long S = 1_000_000_000L;
+    private static final Sources POD = new Sources(true, List.of());
+
+    private static Shutdown.Settings settings(Sources sources, Optional<Duration> timeout, int requests, boolean kills) {
+        return new Shutdown.Settings(sources, Sidecars.Choice.ALL, timeout, requests, kills);
+    }
+
+    private static PodView pod(ContainerStatus proxy, ContainerStatus mesh) {
+        Pod pod = TestPods.pod("job", List.of("proxy"), List.of("mesh"));
+        pod.getStatus().setContainerStatuses(List.of(TestPods.running("main", true), proxy));
+        pod.getStatus().setInitContainerStatuses(List.of(mesh));
+        return new PodView(pod, false, null, false);
+    }
+
+    private static final PodView RUNNING = pod(TestPods.running("proxy", true), TestPods.running("mesh", true));
+    private static final PodView PROXY_STOPPED = pod(TestPods.terminated("proxy", 0), TestPods.running("mesh", true));
+
+    private static List<String> lines(Shutdown.Step step) {
+        return step.lines().stream().map(Line::toString).toList();
+    }
+
+    @Test
+    void nothingAskedMeansNothingToWaitFor() {
+        Shutdown.Step step = Shutdown.begin(settings(POD, Optional.empty(), 0, false), RUNNING, 0);
+
+        assertEquals(Optional.of(List.of()), step.ended());
+        assertEquals(List.of("INFO Shutdown: nothing to ask the sidecars (no --shutdown-http-get, --shutdown-http-post"
+                + " or --kill); not waiting for them"), lines(step));
+    }
+
+    @Test
+    void waitsForTheRequestsAndTheRegularSidecarsNotTheNativeOnes() {
+        Shutdown.Settings settings = settings(POD, Optional.empty(), 1, false);
+        Shutdown.Step begun = Shutdown.begin(settings, RUNNING, 0);
+        assertEquals(Optional.empty(), begun.ended());
+        assertEquals(30 * S, begun.wakeAt(), "the Pod's grace period");
+
+        Shutdown.Step answered = Shutdown.step(settings, begun.state(), new Shutdown.RequestDone(), S / 10);
+        assertEquals(Optional.empty(), answered.ended(), "proxy still runs");
+        assertFalse(answered.state().sidecarsStopped(settings));
+
+        Shutdown.Step stopped = Shutdown.step(settings, answered.state(), new Shutdown.PodSeen(PROXY_STOPPED), S);
+        assertEquals(Optional.of(List.of()), stopped.ended());
+        assertEquals(List.of("INFO Shutdown complete after 1.0s: every sidecar has stopped"), lines(stopped));
+    }
+
+    @Test
+    void theTimeoutEndsItNamingWhatStillRuns() {
+        Shutdown.Settings settings = settings(POD, Optional.of(Duration.ofSeconds(2)), 0, true);
+        Shutdown.Step begun = Shutdown.begin(settings, RUNNING, 0);
+        Shutdown.Step late = Shutdown.step(settings, begun.state(), new Shutdown.Tick(), 2 * S);
+
+        assertEquals(Optional.of(List.of("proxy")), late.ended());
+        assertEquals(List.of("WARN Shutdown timeout of 2s passed after 2.0s; still running: proxy"), lines(late));
+    }
+
+    @Test
+    void aTimeoutBelowOneSecondIsOneSecondSoEveryRequestIsSent() {
+        Shutdown.Step begun = Shutdown.begin(settings(POD, Optional.of(Duration.ZERO), 1, false), RUNNING, 0);
+
+        assertEquals(S, begun.wakeAt());
+    }
+
+    @Test
+    void aRepeatedStopSignalCutsItShort() {
+        Shutdown.Settings settings = settings(POD, Optional.empty(), 1, false);
+        Shutdown.Step cut = Shutdown.step(settings, Shutdown.begin(settings, RUNNING, 0).state(), new Shutdown.Skip(), S);
+
+        assertEquals(Optional.of(List.of("proxy")), cut.ended());
+        assertEquals(List.of("WARN Shutdown cut short by a signal after 1.0s; still running: proxy"), lines(cut));
+    }
+
+    @Test
+    void aPodThatCannotBeWatchedIsNotWaitedFor() {
+        Shutdown.Settings settings = settings(POD, Optional.empty(), 1, false);
+        Shutdown.Step denied = Shutdown.begin(settings, new PodView(RUNNING.pod(), false, "HTTP 403: forbidden", true), 0);
+        assertEquals(List.of("WARN Shutdown: the Pod cannot be watched, so proa does not wait for the sidecars to stop"),
+                lines(denied));
+        assertTrue(denied.state().sidecarsStopped(settings));
+
+        Shutdown.Step begun = Shutdown.begin(settings, RUNNING, 0);
+        Shutdown.Step deleted = Shutdown.step(settings, begun.state(), new Shutdown.PodSeen(
+                new PodView(RUNNING.pod(), true, null, false)), S);
+        assertEquals(List.of("WARN Shutdown: the Pod can no longer be watched (it was deleted); not waiting for the"
+                + " sidecars"), lines(deleted));
+        Shutdown.Step done = Shutdown.step(settings, deleted.state(), new Shutdown.RequestDone(), S);
+        assertEquals(Optional.of(List.of()), done.ended());
+    }
+
+    @Test
+    void withTargetsOnlyProbesUntilNothingAnswers() {
+        Shutdown.Settings settings = settings(new Sources(false, List.of("tcp://127.0.0.1:5432")), Optional.empty(), 0, true);
+        Shutdown.Step begun = Shutdown.begin(settings, PodView.UNSEEN, 0);
+        assertTrue(begun.probe());
+
+        Shutdown.Step answering = Shutdown.step(settings, begun.state(),
+                new Shutdown.Probed(List.of("tcp://127.0.0.1:5432")), S / 10);
+        assertEquals(Optional.empty(), answering.ended());
+        assertEquals(S / 10 + Startup.PROBE_INTERVAL.toNanos(), answering.wakeAt());
+
+        Shutdown.Step silent = Shutdown.step(settings, answering.state(), new Shutdown.Probed(List.of()), S);
+        assertEquals(Optional.of(List.of()), silent.ended());
+        assertEquals(List.of("INFO Shutdown complete after 1.0s: every sidecar has stopped"), lines(silent));
+    }
+}
