@@ -42,7 +42,7 @@ public final class Proa {
         this.options = options;
         this.settings = options.settings();
         this.env = env;
-        this.lifecycle = new Lifecycle(log, settings, httpClient(), new Reaper(log), System.nanoTime());
+        this.lifecycle = new Lifecycle(log, settings, httpClient(), new Reaper(log));
     }
 
     public static void main(String[] args) {
