@@ -23,7 +23,6 @@ import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
-import picocli.CommandLine.ParameterException;
 
 /**
  * proa's entry point, wiring the parts: the configuration, the API, the event loop that owns the lifecycle, and the
@@ -32,15 +31,13 @@ import picocli.CommandLine.ParameterException;
 public final class Proa {
     private final Logger log;
     private final Settings settings;
-    private final Options options;
     private final Map<String, String> env;
     private final Lifecycle lifecycle;
     private Events events = Events.NONE;
 
-    private Proa(Logger log, Options options, Map<String, String> env) {
+    private Proa(Logger log, Settings settings, Map<String, String> env) {
         this.log = log;
-        this.options = options;
-        this.settings = options.settings();
+        this.settings = settings;
         this.env = env;
         this.lifecycle = new Lifecycle(log, settings, httpClient(), new Reaper(log));
     }
@@ -49,24 +46,22 @@ public final class Proa {
         System.exit(run(args, System.getenv()));
     }
 
-    /** Parses the command line; on success runs the lifecycle. Returns the exit status. */
+    /**
+     * Parses the command line (picocli: a usage error prints its message and gives {@link ExitStatus#USAGE}; --help and
+     * --version print and give 0); then runs the lifecycle. Returns the exit status.
+     */
     static int run(String[] args, Map<String, String> env) {
         Options options = new Options();
         CommandLine cli = Options.commandLine(options, env);
-        try {
-            cli.parseArgs(args);
-            if (CommandLine.printHelpIfRequested(cli.getParseResult())) return 0;
-            options.validate();
-        } catch (ParameterException e) {
-            try {
-                return cli.getParameterExceptionHandler().handleParseException(e, args);
-            } catch (Exception unexpected) {
-                throw new IllegalStateException(unexpected); // the handler only prints
-            }
-        }
-        Logging.configure(options.logLevel, options.logFormat);
-        Proa proa = new Proa(LoggerFactory.getLogger("proa"), options, env);
-        return exit(options.disabled ? proa.commandOnly() : proa.lifecycle());
+        cli.setExecutionStrategy(parsed -> {
+            Integer help = CommandLine.executeHelpRequest(parsed);
+            if (help != null) return help;
+            options.validate(); // a ParameterException here is a usage error too
+            Logging.configure(options.logLevel, options.logFormat);
+            Proa proa = new Proa(LoggerFactory.getLogger("proa"), options.settings(), env);
+            return exit(options.disabled ? proa.commandOnly() : proa.lifecycle());
+        });
+        return cli.execute(args);
     }
 
     /**
@@ -136,7 +131,7 @@ public final class Proa {
     /** Starts watching the Pod; false (having said why) when there is no Pod to watch. */
     private boolean connect() {
         try {
-            Cluster cluster = Cluster.locate(options, env);
+            Cluster cluster = Cluster.locate(settings.pod(), env);
             String detected = settings.sidecars().container() == null ? OwnContainer.detect().orElse(null) : null;
             log.info("Watching Pod {} in namespace {} through {}", cluster.podName, cluster.namespace,
                     cluster.config.getMasterUrl());

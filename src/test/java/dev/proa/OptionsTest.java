@@ -2,6 +2,8 @@ package dev.proa;
 
 import dev.proa.config.Durations;
 import dev.proa.config.ExitStatus;
+import dev.proa.config.LogFormat;
+import dev.proa.config.LogLevel;
 import dev.proa.config.Options;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,6 +36,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
 class OptionsTest {
+    /** Each option's environment variable, as its description declares it. */
+    private static final Map<String, String> ENVIRONMENT =
+            Options.environment(Options.commandLine(new Options(), Map.of()).getCommandSpec());
+
 
     private static final String POST = "http://127.0.0.1:15020/quitquitquit";
     private static final String GET = "http://127.0.0.1:9901/drain";
@@ -65,8 +71,8 @@ class OptionsTest {
                 option("--on-startup-timeout fail", o -> o.continueOnStartupTimeout(), false),
                 option("--shutdown-timeout 2m", o -> o.shutdownTimeout, Duration.ofMinutes(2)),
                 option("--shutdown-timeout=1h", o -> o.shutdownTimeout, Duration.ofHours(1)),
-                option("--log-level debug", o -> o.logLevel, "debug"),
-                option("--log-level=TRACE", o -> o.logLevel, "trace"));
+                option("--log-level debug", o -> o.logLevel, LogLevel.DEBUG),
+                option("--log-level=TRACE", o -> o.logLevel, LogLevel.TRACE));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -92,7 +98,7 @@ class OptionsTest {
         assertEquals(Optional.empty(), options.startupTimeout());
         assertFalse(options.continueOnStartupTimeout());
         assertNull(options.shutdownTimeout);
-        assertEquals("info", options.logLevel);
+        assertEquals(LogLevel.INFO, options.logLevel);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -151,10 +157,10 @@ class OptionsTest {
                 env("--wait-for", "envoy,istio-proxy", o -> o.waitFor, List.of("envoy", "istio-proxy")),
                 env("--ignore", "vault", o -> o.ignore, List.of("vault")),
                 env("--startup-timeout", "5m", o -> o.startupTimeout, Duration.ofMinutes(5)),
-                env("--on-startup-timeout", "continue", o -> o.continueOnStartupTimeout(), true),
+                env("--on-startup-timeout", "CONTINUE", o -> o.continueOnStartupTimeout(), true),
                 env("--shutdown-timeout", "45", o -> o.shutdownTimeout, Duration.ofSeconds(45)),
-                env("--log-level", "warn", o -> o.logLevel, "warn"),
-                env("--log-format", "json", o -> o.logFormat, "json"),
+                env("--log-level", "warn", o -> o.logLevel, LogLevel.WARN),
+                env("--log-format", "json", o -> o.logFormat, LogFormat.JSON),
                 env("--wait-http", "http://127.0.0.1:8080/ready,http://127.0.0.1:9090/healthz",
                         o -> o.waitHttp.stream().map(Object::toString).toList(),
                         List.of("http://127.0.0.1:8080/ready", "http://127.0.0.1:9090/healthz")),
@@ -192,7 +198,7 @@ class OptionsTest {
     @Test
     void theEnvironmentTableCoversEveryVariable() {
         Set<String> tested = environment().map(a -> (String) a.get()[0]).collect(Collectors.toCollection(TreeSet::new));
-        assertEquals(new TreeSet<>(Options.ENVIRONMENT.keySet()), tested);
+        assertEquals(new TreeSet<>(ENVIRONMENT.keySet()), tested);
     }
 
     @Test
@@ -202,7 +208,19 @@ class OptionsTest {
                 .filter(o -> !o.usageHelp() && !o.versionHelp())
                 .map(OptionSpec::longestName)
                 .collect(Collectors.toCollection(TreeSet::new));
-        assertEquals(new TreeSet<>(Options.ENVIRONMENT.keySet()), options);
+        assertEquals(new TreeSet<>(ENVIRONMENT.keySet()), options);
+    }
+
+    /** The README's option table ("| `-g`, `--shutdown-http-get=URL` | `PROA_SHUTDOWN_HTTP_GET` | …") says the same. */
+    @Test
+    void theReadmeOptionTableNamesTheSameOptionsAndVariables() throws Exception {
+        java.util.regex.Pattern row = java.util.regex.Pattern.compile("^\\| (?:`-\\w`, )?`(--[a-z-]+)(?:[^|]|\\\\\\|)*\\| `([A-Z_]+)` \\|");
+        Map<String, String> readme = new java.util.TreeMap<>();
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("README.md"))) {
+            java.util.regex.Matcher m = row.matcher(line);
+            if (m.find()) readme.put(m.group(1), m.group(2));
+        }
+        assertEquals(new java.util.TreeMap<>(ENVIRONMENT), readme);
     }
 
     @Test
@@ -245,7 +263,7 @@ class OptionsTest {
                 override("PROA_ON_STARTUP_TIMEOUT", "continue", "--on-startup-timeout fail",
                         o -> o.continueOnStartupTimeout(), false),
                 override("PROA_SHUTDOWN_TIMEOUT", "1m", "--shutdown-timeout 10s", o -> o.shutdownTimeout, Duration.ofSeconds(10)),
-                override("PROA_LOG_LEVEL", "debug", "--log-level error", o -> o.logLevel, "error"));
+                override("PROA_LOG_LEVEL", "debug", "--log-level error", o -> o.logLevel, LogLevel.ERROR));
     }
 
     @ParameterizedTest(name = "{0}={1} then {2}")
@@ -254,7 +272,7 @@ class OptionsTest {
             Object expected) {
         Options options = parse(Map.of(variable, value), (args + " sh").split(" "));
         assertEquals(expected, field.apply(options));
-        String option = Options.ENVIRONMENT.entrySet().stream()
+        String option = ENVIRONMENT.entrySet().stream()
                 .filter(e -> e.getValue().equals(variable)).findFirst().orElseThrow().getKey();
         assertEquals(option, options.sourceOf(option));
     }
@@ -273,7 +291,7 @@ class OptionsTest {
         Function<Options, Duration> field = option.equals("--startup-timeout") ? o -> o.startupTimeout : o -> o.shutdownTimeout;
         assertEquals(Duration.ofMillis(millis), field.apply(parse(Map.of(), option, value, "sh")));
         assertEquals(Duration.ofMillis(millis), field.apply(parse(Map.of(), option + "=" + value, "sh")));
-        assertEquals(Duration.ofMillis(millis), field.apply(parse(Map.of(Options.ENVIRONMENT.get(option), value), "sh")));
+        assertEquals(Duration.ofMillis(millis), field.apply(parse(Map.of(ENVIRONMENT.get(option), value), "sh")));
     }
 
     @ParameterizedTest(name = "--on-startup-timeout={0}")
@@ -385,8 +403,8 @@ class OptionsTest {
         Run run = run(args.split(" "), Map.of());
         assertEquals(0, run.status, run::toString);
         assertTrue(run.out.contains("Usage: proa [OPTIONS] [--] COMMAND [ARG...]"), run::toString);
-        for (String option : Options.ENVIRONMENT.keySet()) assertTrue(run.out.contains(option), option);
-        for (String variable : Options.ENVIRONMENT.values()) assertTrue(run.out.contains(variable), variable);
+        for (String option : ENVIRONMENT.keySet()) assertTrue(run.out.contains(option), option);
+        for (String variable : ENVIRONMENT.values()) assertTrue(run.out.contains(variable), variable);
         assertEquals("", run.err, run::toString);
     }
 
@@ -421,7 +439,7 @@ class OptionsTest {
     }
 
     private static Arguments env(String option, String value, Function<Options, Object> field, Object expected) {
-        return arguments(option, Options.ENVIRONMENT.get(option), value, field, expected);
+        return arguments(option, ENVIRONMENT.get(option), value, field, expected);
     }
 
     private static Arguments override(String variable, String value, String args, Function<Options, Object> field,

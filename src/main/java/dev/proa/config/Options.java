@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -42,7 +44,10 @@ import picocli.CommandLine.Spec;
                     + " variable named in its description; a list there is comma-separated, and so is a list value"
                     + " on the command line.",
         },
-        optionListHeading = "%nOptions:%n")
+        optionListHeading = "%nOptions:%n",
+        exitCodeOnInvalidInput = ExitStatus.USAGE,
+        // proa's own defect, escaped from the lifecycle: as when COMMAND could not be started.
+        exitCodeOnExecutionException = ExitStatus.STARTUP_FAILED)
 public final class Options {
 
     @Spec CommandLine.Model.CommandSpec spec;
@@ -93,24 +98,24 @@ public final class Options {
                     + " Default: wait forever. Env: PROA_STARTUP_TIMEOUT.")
     public Duration startupTimeout;
 
-    @Option(names = "--on-startup-timeout", paramLabel = "fail|continue", arity = "1", converter = StartupTimeoutConverter.class,
+    @Option(names = "--on-startup-timeout", paramLabel = "fail|continue", arity = "1",
             description = "On startup timeout, fail (exit 125 without running COMMAND) or continue (run COMMAND anyway)."
                     + " Default: fail. Env: PROA_ON_STARTUP_TIMEOUT.")
-    public String onStartupTimeout = "fail";
+    public OnStartupTimeout onStartupTimeout = OnStartupTimeout.FAIL;
 
     @Option(names = "--shutdown-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "The longest the shutdown may take. Default: the Pod's terminationGracePeriodSeconds,"
                     + " else 30s. Env: PROA_SHUTDOWN_TIMEOUT.")
     public Duration shutdownTimeout;
 
-    @Option(names = "--log-level", paramLabel = "LEVEL", converter = LogLevelConverter.class,
+    @Option(names = "--log-level", paramLabel = "LEVEL",
             description = "error, warn, info, debug or trace. Default: info. Env: PROA_LOG_LEVEL.")
-    public String logLevel = "info";
+    public LogLevel logLevel = LogLevel.INFO;
 
-    @Option(names = "--log-format", paramLabel = "text|json", converter = LogFormatConverter.class,
+    @Option(names = "--log-format", paramLabel = "text|json",
             description = "text, or json: one JSON object per line with time, level, message and fields."
                     + " Default: text. Env: PROA_LOG_FORMAT.")
-    public String logFormat = "text";
+    public LogFormat logFormat = LogFormat.TEXT;
 
     @Option(names = "--wait-http", paramLabel = "URL", split = ",", converter = UrlConverter.class,
             description = "Also wait until URL answers 2xx. Repeatable. With only --wait-http and --wait-tcp (no"
@@ -147,33 +152,36 @@ public final class Options {
     @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The command to run, and its arguments.")
     public List<String> command = new ArrayList<>();
 
-    /** The environment variable each option falls back to. */
-    public static final Map<String, String> ENVIRONMENT = Map.ofEntries(
-            Map.entry("--shutdown-http-get", "PROA_SHUTDOWN_HTTP_GET"),
-            Map.entry("--shutdown-http-post", "PROA_SHUTDOWN_HTTP_POST"),
-            Map.entry("--kill", "PROA_KILL"),
-            Map.entry("--kill-all", "PROA_KILL_ALL"),
-            Map.entry("--pod-name", "POD_NAME"),
-            Map.entry("--namespace", "POD_NAMESPACE"),
-            Map.entry("--container", "PROA_CONTAINER"),
-            Map.entry("--wait-for", "PROA_WAIT_FOR"),
-            Map.entry("--ignore", "PROA_IGNORE"),
-            Map.entry("--startup-timeout", "PROA_STARTUP_TIMEOUT"),
-            Map.entry("--on-startup-timeout", "PROA_ON_STARTUP_TIMEOUT"),
-            Map.entry("--shutdown-timeout", "PROA_SHUTDOWN_TIMEOUT"),
-            Map.entry("--log-level", "PROA_LOG_LEVEL"),
-            Map.entry("--log-format", "PROA_LOG_FORMAT"),
-            Map.entry("--wait-http", "PROA_WAIT_HTTP"),
-            Map.entry("--wait-tcp", "PROA_WAIT_TCP"),
-            Map.entry("--events", "PROA_EVENTS"),
-            Map.entry("--termination-log", "PROA_TERMINATION_LOG"),
-            Map.entry("--no-shutdown-on-failure", "PROA_NO_SHUTDOWN_ON_FAILURE"),
-            Map.entry("--disabled", "PROA_DISABLED"));
+    /**
+     * The environment variable of an option: declared once, at the end of its description ("Env: NAME."), which is
+     * what {@code --help} shows; the README's option table is checked against the same (OptionsTest).
+     */
+    public static String variable(OptionSpec option) {
+        Matcher m = ENV.matcher(String.join(" ", option.description()));
+        return m.find() ? m.group(1) : null;
+    }
+
+    private static final Pattern ENV = Pattern.compile("Env: ([A-Z_]+)\\.$");
+
+    /** Every option's environment variable, by the option's long name. */
+    public static Map<String, String> environment(CommandLine.Model.CommandSpec spec) {
+        Map<String, String> variables = new java.util.LinkedHashMap<>();
+        for (OptionSpec option : spec.options()) {
+            String variable = variable(option);
+            if (variable != null) variables.put(option.longestName(), variable);
+        }
+        return variables;
+    }
 
     /** A parser for proa's command line that falls back to {@code env} for every option not given. */
     public static CommandLine commandLine(Options options, Map<String, String> env) {
         CommandLine cli = new CommandLine(options);
         cli.setStopAtPositional(true); // COMMAND's own options are never proa's
+        cli.registerConverter(OnStartupTimeout.class, new Choice<>(OnStartupTimeout.class));
+        cli.registerConverter(LogLevel.class, new Choice<>(LogLevel.class));
+        cli.registerConverter(LogFormat.class, new Choice<>(LogFormat.class));
+        // No ${...} in proa's descriptions; expanding them would ask the default provider, which reads descriptions.
+        cli.setInterpolateVariables(false);
         cli.setDefaultValueProvider(arg -> fromEnvironment(arg, env));
         cli.setParameterExceptionHandler(Options::usageError);
         return cli;
@@ -192,7 +200,7 @@ public final class Options {
 
     private static String fromEnvironment(ArgSpec arg, Map<String, String> env) {
         if (!(arg instanceof OptionSpec option)) return null;
-        String variable = ENVIRONMENT.get(option.longestName());
+        String variable = variable(option);
         String value = variable == null ? null : env.get(variable);
         return value == null || value.isBlank() ? null : value.trim();
     }
@@ -203,14 +211,18 @@ public final class Options {
         shutdownHttpGet.forEach(u -> requests.add(new Settings.Request("GET", u)));
         shutdownHttpPost.forEach(u -> requests.add(new Settings.Request("POST", u)));
         return new Settings(
+                new Settings.Pod(given("--pod-name", podName), given("--namespace", namespace)),
                 new Settings.Sidecars(container, List.copyOf(waitFor), List.copyOf(ignore), List.copyOf(waitHttp),
                         List.copyOf(waitTcp)),
-                new Settings.Startup(startupTimeout(), continueOnStartupTimeout() ? OnStartupTimeout.CONTINUE
-                        : OnStartupTimeout.FAIL),
+                new Settings.Startup(startupTimeout(), onStartupTimeout),
                 new Settings.Shutdown(Optional.ofNullable(shutdownTimeout), List.copyOf(requests), List.copyOf(kill),
                         killAll, noShutdownOnFailure),
                 new Settings.Report(events, terminationLog, !terminationLog.equals(DEFAULT_TERMINATION_LOG)),
                 List.copyOf(command), disabled);
+    }
+
+    private Optional<Settings.Given> given(String option, String value) {
+        return Optional.ofNullable(value).map(v -> new Settings.Given(v, sourceOf(option)));
     }
 
     /** Checks what picocli cannot check one option at a time. */
@@ -240,7 +252,7 @@ public final class Options {
 
     /** Where an option's value came from, for messages: the flag itself, or its environment variable. */
     public String sourceOf(String option) {
-        return spec.commandLine().getParseResult().hasMatchedOption(option) ? option : ENVIRONMENT.get(option);
+        return spec.commandLine().getParseResult().hasMatchedOption(option) ? option : variable(spec.findOption(option));
     }
 
     /**
@@ -252,7 +264,7 @@ public final class Options {
     }
 
     public boolean continueOnStartupTimeout() {
-        return onStartupTimeout.equals("continue");
+        return onStartupTimeout == OnStartupTimeout.CONTINUE;
     }
 
     public Optional<Duration> startupTimeout() {
@@ -281,40 +293,25 @@ public final class Options {
         }
     }
 
-    /** A value from a fixed set, named case-insensitively; a bad one is named with the choices. */
-    public abstract static class OneOf implements CommandLine.ITypeConverter<String> {
-        private final List<String> choices;
+    /**
+     * One of an enum's values, named in any case, with surrounding white space ignored (a value written in YAML often
+     * has some). picocli's own enum conversion does all but the trimming.
+     */
+    static final class Choice<E extends Enum<E>> implements CommandLine.ITypeConverter<E> {
+        private final Class<E> type;
 
-        public OneOf(String... choices) {
-            this.choices = List.of(choices);
+        Choice(Class<E> type) {
+            this.type = type;
         }
 
         @Override
-        public String convert(String value) {
-            String choice = value.trim().toLowerCase(java.util.Locale.ROOT);
-            if (!choices.contains(choice)) {
-                throw new CommandLine.TypeConversionException(
-                        "'" + value + "' is not one of " + String.join(", ", choices));
+        public E convert(String value) {
+            for (E choice : type.getEnumConstants()) {
+                if (choice.name().equalsIgnoreCase(value.strip())) return choice;
             }
-            return choice;
-        }
-    }
-
-    public static final class StartupTimeoutConverter extends OneOf {
-        public StartupTimeoutConverter() {
-            super("fail", "continue");
-        }
-    }
-
-    public static final class LogLevelConverter extends OneOf {
-        public LogLevelConverter() {
-            super("error", "warn", "info", "debug", "trace");
-        }
-    }
-
-    public static final class LogFormatConverter extends OneOf {
-        public LogFormatConverter() {
-            super("text", "json");
+            throw new CommandLine.TypeConversionException("'" + value + "' is not one of "
+                    + java.util.Arrays.stream(type.getEnumConstants()).map(Object::toString)
+                            .collect(java.util.stream.Collectors.joining(", ")));
         }
     }
 

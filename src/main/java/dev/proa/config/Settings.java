@@ -10,8 +10,14 @@ import okhttp3.HttpUrl;
  * The configuration, each phase's part in a small record of its own: built once from the parsed options, never
  * changed afterwards.
  */
-public record Settings(Sidecars sidecars, Startup startup, Shutdown shutdown, Report report, List<String> command,
-        boolean disabled) {
+public record Settings(Pod pod, Sidecars sidecars, Startup startup, Shutdown shutdown, Report report,
+        List<String> command, boolean disabled) {
+
+    /** A value as the options gave it, and the flag or environment variable it came from (for messages). */
+    public record Given(String value, String source) {}
+
+    /** proa's own Pod as the options name it; what they leave empty is found otherwise (host name, client config). */
+    public record Pod(Optional<Given> name, Optional<Given> namespace) {}
 
     /** Which containers are the sidecars, and where readiness is read from. */
     public record Sidecars(String container, List<String> waitFor, List<String> ignore, List<HttpUrl> waitHttp,

@@ -1,6 +1,6 @@
 package dev.proa.kube;
 
-import dev.proa.config.Options;
+import dev.proa.config.Settings;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -56,7 +56,7 @@ public final class Cluster {
      */
     private static final int REQUEST_RETRIES = 2;
 
-    public static Cluster locate(Options options, Map<String, String> env) throws Unreachable {
+    public static Cluster locate(Settings.Pod pod, Map<String, String> env) throws Unreachable {
         Config config = new ConfigBuilder().build();
         if (env.get("KUBERNETES_REQUEST_RETRY_BACKOFFLIMIT") == null
                 && System.getProperty(Config.KUBERNETES_REQUEST_RETRY_BACKOFFLIMIT_SYSTEM_PROPERTY) == null) {
@@ -68,9 +68,9 @@ public final class Cluster {
                     + " a Pod");
         }
         useTokenFileTrimmed(config);
-        Sourced name = podName(options, env);
-        Sourced namespace = options.namespace != null
-                ? new Sourced(options.namespace, options.sourceOf("--namespace"))
+        Sourced name = podName(pod, env);
+        Sourced namespace = pod.namespace().isPresent()
+                ? new Sourced(pod.namespace().get().value(), pod.namespace().get().source())
                 : config.getNamespace() != null ? new Sourced(config.getNamespace(), "the client configuration") : null;
         if (namespace == null) {
             throw new Unreachable("proa does not know its Pod's namespace: set POD_NAMESPACE from the downward API"
@@ -153,8 +153,8 @@ public final class Cluster {
                 || System.getProperty("kubernetes.master") != null;
     }
 
-    private static Sourced podName(Options options, Map<String, String> env) throws Unreachable {
-        if (options.podName != null) return new Sourced(options.podName, options.sourceOf("--pod-name"));
+    private static Sourced podName(Settings.Pod pod, Map<String, String> env) throws Unreachable {
+        if (pod.name().isPresent()) return new Sourced(pod.name().get().value(), pod.name().get().source());
         String host = env.get("HOSTNAME");
         if (host != null && !host.isBlank()) return new Sourced(firstLabel(host), "$HOSTNAME");
         try {

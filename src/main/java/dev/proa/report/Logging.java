@@ -1,5 +1,7 @@
 package dev.proa.report;
 
+import dev.proa.config.LogFormat;
+import dev.proa.config.LogLevel;
 import org.slf4j.spi.LoggingEventBuilder;
 
 /**
@@ -13,8 +15,9 @@ public final class Logging {
     /** Whether lines are JSON objects ({@code --log-format=json}), whose fields {@link #with} adds. */
     private static boolean json;
 
-    public static void configure(String level, String format) {
-        json = format.equals("json");
+    public static void configure(LogLevel logLevel, LogFormat format) {
+        String level = logLevel.toString();
+        json = format == LogFormat.JSON;
         if (json) {
             set("slf4j.provider", JsonLogProvider.class.getName()); // JsonLogger, fed by the same properties below
             set("slf4j.internal.verbosity", "WARN"); // SLF4J's own note that it uses the provider named here
