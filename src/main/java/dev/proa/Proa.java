@@ -1,5 +1,7 @@
 package dev.proa;
 
+import dev.proa.check.Check;
+import dev.proa.config.LogFormat;
 import dev.proa.config.Options;
 import dev.proa.config.Settings;
 import dev.proa.kube.ApiErrors;
@@ -15,6 +17,7 @@ import dev.proa.report.Events;
 import dev.proa.report.Logging;
 import dev.proa.report.TerminationLog;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -51,6 +54,7 @@ public final class Proa {
      * --version print and give 0); then runs the lifecycle. Returns the exit status.
      */
     static int run(String[] args, Map<String, String> env) {
+        if (args.length > 0 && args[0].equals(CHECK)) return check(List.of(args).subList(1, args.length), env);
         Options options = new Options();
         CommandLine cli = Options.commandLine(options, env);
         cli.setExecutionStrategy(parsed -> {
@@ -62,6 +66,25 @@ public final class Proa {
             return exit(options.disabled ? proa.commandOnly() : proa.lifecycle());
         });
         return cli.execute(args);
+    }
+
+    /** The first argument that makes the run a check: {@code proa -- check} runs a program named check. */
+    private static final String CHECK = "check";
+
+    /** {@code proa check [--probe] [OPTIONS]}: see {@link Check}. */
+    private static int check(List<String> args, Map<String, String> env) {
+        List<String> rest = new ArrayList<>(args);
+        boolean probe = rest.remove("--probe");
+        Options options = new Options();
+        CommandLine cli = Options.checkCommandLine(options, env);
+        cli.setExecutionStrategy(parsed -> {
+            Integer help = CommandLine.executeHelpRequest(parsed);
+            if (help != null) return help;
+            options.validate();
+            Logging.configure(options.logLevel, options.logFormat);
+            return Check.run(options.settings(), env, probe, options.logFormat == LogFormat.JSON, System.out);
+        });
+        return cli.execute(rest.toArray(String[]::new));
     }
 
     /**

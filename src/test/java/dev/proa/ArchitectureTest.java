@@ -31,7 +31,8 @@ class ArchitectureTest {
             "probe", Set.of("config"),
             "process", Set.of("config", "report"),
             "shutdown", Set.of("config", "lifecycle"),
-            "report", Set.of("config", "sidecars", "kube"));
+            "report", Set.of("config", "sidecars", "kube"),
+            "check", Set.of("config", "sidecars", "kube"));
 
     private static final List<String> IMPURE_IMPORTS = List.of("java.io.", "java.net.", "java.nio.",
             "java.util.concurrent.", "io.fabric8.kubernetes.client.", "okhttp3.", "org.slf4j.", "picocli.", "sun.misc.");

@@ -40,6 +40,8 @@ import picocli.CommandLine.Spec;
                     + " and waits until they have. Exits with COMMAND's status (128+N if signal N killed it),"
                     + " 2 on a usage error, 125 if COMMAND could not be started (startup failed),"
                     + " 126 if COMMAND is not executable, 127 if it is not found.",
+            "'proa check [--probe] [OPTIONS]' prints the plan of a run with these options, and whether it will work;"
+                    + " it starts and stops nothing.",
             "Everything from COMMAND on belongs to COMMAND. Every option can also be given by the environment"
                     + " variable named in its description; a list there is comma-separated, and so is a list value"
                     + " on the command line.",
@@ -187,6 +189,16 @@ public final class Options {
         return cli;
     }
 
+    /**
+     * The parser for {@code proa check [OPTIONS]}: the same options and variables as a run, and no COMMAND (one given
+     * is a usage error).
+     */
+    public static CommandLine checkCommandLine(Options options, Map<String, String> env) {
+        CommandLine cli = commandLine(options, env);
+        cli.getCommandSpec().remove(cli.getCommandSpec().positionalParameters().getFirst());
+        return cli;
+    }
+
     /** A bad command line: the message naming the bad value, the synopsis, where to read more; exit 2. */
     private static int usageError(ParameterException e, String[] args) {
         CommandLine cli = e.getCommandLine();
@@ -230,7 +242,7 @@ public final class Options {
         kill = names("--kill", kill);
         waitFor = names("--wait-for", waitFor);
         ignore = names("--ignore", ignore);
-        if (command.getFirst().isBlank()) {
+        if (!command.isEmpty() && command.getFirst().isBlank()) {
             throw new ParameterException(spec.commandLine(), "COMMAND is empty: give the program to run after the options");
         }
         Set<String> both = new HashSet<>(waitFor);

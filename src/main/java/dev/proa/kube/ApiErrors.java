@@ -92,19 +92,13 @@ public final class ApiErrors {
         return message.endsWith(".") ? message.substring(0, message.length() - 1) : message;
     }
 
-    /** The Role and RoleBinding that grant what proa needs, for the service account the API server named. */
-    public String rbacFix(Throwable error) {
-        String saNamespace = namespace;
-        String account = "<the Pod's serviceAccountName>";
-        String message = describe(error);
-        Matcher user = USER.matcher(message);
-        if (user.find()) {
-            saNamespace = user.group(1);
-            account = user.group(2);
-        }
-        Matcher verb = VERB.matcher(message);
-        String denied = verb.find() ? "# denied: " + verb.group(1) + " pods in namespace " + namespace + "\n" : "";
-        return denied + """
+    /**
+     * The Role and RoleBinding that grant what proa needs in {@code namespace} (with {@code events}, creating Events
+     * too) to service account {@code account} of {@code accountNamespace}.
+     */
+    public static String role(String namespace, String account, String accountNamespace, boolean events) {
+        String eventsRule = events ? "\n  - apiGroups: [\"\"]\n    resources: [\"events\"]\n    verbs: [\"create\"]" : "";
+        return """
                 apiVersion: rbac.authorization.k8s.io/v1
                 kind: Role
                 metadata:
@@ -113,7 +107,7 @@ public final class ApiErrors {
                 rules:
                   - apiGroups: [""]
                     resources: ["pods"]
-                    verbs: ["get", "list", "watch"]
+                    verbs: ["get", "list", "watch"]%4$s
                 ---
                 apiVersion: rbac.authorization.k8s.io/v1
                 kind: RoleBinding
@@ -127,6 +121,21 @@ public final class ApiErrors {
                 subjects:
                   - kind: ServiceAccount
                     name: %2$s
-                    namespace: %3$s""".formatted(namespace, account, saNamespace);
+                    namespace: %3$s""".formatted(namespace, account, accountNamespace, eventsRule);
+    }
+
+    /** The Role and RoleBinding that grant what proa needs, for the service account the API server named. */
+    public String rbacFix(Throwable error) {
+        String saNamespace = namespace;
+        String account = "<the Pod's serviceAccountName>";
+        String message = describe(error);
+        Matcher user = USER.matcher(message);
+        if (user.find()) {
+            saNamespace = user.group(1);
+            account = user.group(2);
+        }
+        Matcher verb = VERB.matcher(message);
+        String denied = verb.find() ? "# denied: " + verb.group(1) + " pods in namespace " + namespace + "\n" : "";
+        return denied + role(namespace, account, saNamespace, false);
     }
 }

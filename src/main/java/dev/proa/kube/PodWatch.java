@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  */
 public final class PodWatch implements AutoCloseable {
     /** Pods in the core API group, named so that fabric8 need not ask the API server what a Pod is. */
-    static final ResourceDefinitionContext POD = new ResourceDefinitionContext.Builder()
+    public static final ResourceDefinitionContext POD = new ResourceDefinitionContext.Builder()
             .withGroup("").withVersion("v1").withKind("Pod").withPlural("pods").withNamespaced(true).build();
 
     private final SharedIndexInformer<GenericKubernetesResource> informer;

@@ -1,0 +1,226 @@
+package dev.proa.check;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.proa.check.Report.Identity;
+import dev.proa.check.Report.Permission;
+import dev.proa.check.Report.Probe;
+import dev.proa.check.Report.SidecarPlan;
+import dev.proa.config.Settings;
+import dev.proa.kube.ApiErrors;
+import dev.proa.kube.Cluster;
+import dev.proa.kube.OwnContainer;
+import dev.proa.kube.PodWatch;
+import dev.proa.sidecars.Pods;
+import dev.proa.sidecars.ReadinessProbes;
+import dev.proa.sidecars.Sidecars;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * {@code proa check}: the plan of a run, and whether it will work, found out in a few seconds before the Job runs. It
+ * reads the Pod once, asks the API server what the service account may do, and (with {@code --probe}) knocks once on
+ * each readiness target and each shutdown endpoint's port; it never starts or stops anything.
+ */
+public final class Check {
+    private static final int PROBE_TIMEOUT_MS = 1000;
+    private static final ResourceDefinitionContext ACCESS_REVIEW = new ResourceDefinitionContext.Builder()
+            .withGroup("authorization.k8s.io").withVersion("v1").withKind("SelfSubjectAccessReview")
+            .withPlural("selfsubjectaccessreviews").withNamespaced(false).build();
+
+    private final Settings settings;
+    private final Map<String, String> env;
+    private final List<String> problems = new ArrayList<>();
+
+    private Check(Settings settings, Map<String, String> env) {
+        this.settings = settings;
+        this.env = env;
+    }
+
+    /** Runs the check and prints its report on {@code out}: 0 when the plan is complete and permitted, else 1. */
+    public static int run(Settings settings, Map<String, String> env, boolean probe, boolean json, PrintStream out) {
+        Report report = new Check(settings, env).report(probe);
+        try {
+            out.print(json ? new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report) + "\n"
+                    : report.text());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        out.flush();
+        return report.complete() ? 0 : CHECK_FAILED;
+    }
+
+    /** The exit status of a check that found something to fix. */
+    public static final int CHECK_FAILED = 1;
+
+    private Report report(boolean probe) {
+        List<SidecarPlan> sidecars = new ArrayList<>();
+        List<Permission> permissions = new ArrayList<>();
+        List<Probe> probes = new ArrayList<>();
+        List<String> targets = new ArrayList<>();
+        settings.sidecars().waitHttp().forEach(u -> targets.add(u.toString()));
+        settings.sidecars().waitTcp().forEach(a -> targets.add("tcp://" + a.getHostString() + ":" + a.getPort()));
+        Identity identity = null;
+        if (settings.sidecars().watchesPod()) identity = readPod(sidecars, permissions);
+        if (probe) probes.addAll(probe());
+        return new Report(identity, sidecars, targets, permissions, probes, problems);
+    }
+
+    /** The Pod's part: who proa is, its sidecars, and the service account's permissions. */
+    private Identity readPod(List<SidecarPlan> sidecars, List<Permission> permissions) {
+        Cluster cluster;
+        try {
+            cluster = Cluster.locate(settings.pod(), env);
+        } catch (Cluster.Unreachable e) {
+            problems.add(e.getMessage());
+            return null;
+        }
+        String namespace = cluster.namespace.value();
+        try (KubernetesClient client = cluster.client()) {
+            permissions.addAll(permissions(client, namespace));
+            GenericKubernetesResource resource = client.genericKubernetesResources(PodWatch.POD).inNamespace(namespace)
+                    .withName(cluster.podName.value()).get();
+            String[] container = ownContainer();
+            Identity identity = new Identity(cluster.podName.value(), cluster.podName.source(), namespace,
+                    cluster.namespace.source(), container[0], container[1], cluster.config.getMasterUrl());
+            if (resource == null) {
+                problems.add("Pod " + namespace + "/" + cluster.podName.value() + " does not exist: check --pod-name and"
+                        + " --namespace (or POD_NAME and POD_NAMESPACE)");
+                return identity;
+            }
+            Pod pod = Pods.fromResource(resource);
+            sidecars.addAll(plans(pod, spec(resource), container[0]));
+            if (container[0] == null) {
+                identity = new Identity(identity.pod(), identity.podSource(), namespace, identity.namespaceSource(),
+                        pod.getSpec().getContainers().getFirst().getName(), "the Pod's first container",
+                        identity.apiServer());
+            }
+            return identity;
+        } catch (KubernetesClientException e) {
+            problems.add("Could not read Pod " + namespace + "/" + cluster.podName.value() + ": " + ApiErrors.describe(e));
+            return new Identity(cluster.podName.value(), cluster.podName.source(), namespace, cluster.namespace.source(),
+                    null, "unknown", cluster.config.getMasterUrl());
+        }
+    }
+
+    /** proa's container and where that came from: --container, else its kubelet mounts, else (null) the first one. */
+    private String[] ownContainer() {
+        if (settings.sidecars().container() != null) {
+            return new String[] {settings.sidecars().container(), "--container or PROA_CONTAINER"};
+        }
+        Optional<String> mounted = OwnContainer.detect();
+        return mounted.map(c -> new String[] {c, "the kubelet mounts"}).orElse(new String[] {null, "the Pod's first container"});
+    }
+
+    private List<SidecarPlan> plans(Pod pod, Map<String, Object> spec, String detected) {
+        Sidecars.Choice choice = new Sidecars.Choice(settings.sidecars().container(), detected,
+                settings.sidecars().waitFor(), settings.sidecars().ignore());
+        List<SidecarPlan> plans = new ArrayList<>();
+        try {
+            for (Sidecars.Sidecar sidecar : Sidecars.select(pod, choice)) {
+                plans.add(Report.plan(sidecar, ReadinessProbes.describe(spec, sidecar.name()), settings.shutdown(), problems));
+            }
+        } catch (Sidecars.NotInPod e) {
+            problems.add(e.getMessage());
+        }
+        return plans;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> spec(GenericKubernetesResource resource) {
+        return resource.getAdditionalProperties().get("spec") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    /** What the run needs of the API, asked with SelfSubjectAccessReviews; each denial is a problem, with its fix. */
+    private List<Permission> permissions(KubernetesClient client, String namespace) {
+        List<String[]> needed = new ArrayList<>(List.of(
+                new String[] {"get", "pods"}, new String[] {"list", "pods"}, new String[] {"watch", "pods"}));
+        if (settings.report().events()) needed.add(new String[] {"create", "events"});
+        List<Permission> answers = new ArrayList<>();
+        List<String> denied = new ArrayList<>();
+        for (String[] need : needed) {
+            Permission answer = ask(client, namespace, need[0], need[1]);
+            answers.add(answer);
+            if (Boolean.FALSE.equals(answer.allowed())) denied.add(need[0] + " " + need[1]);
+        }
+        answers.stream().filter(a -> a.allowed() == null).forEach(a -> problems.add("Could not find out whether the"
+                + " service account may " + a.verb() + " " + a.resource() + " in namespace " + namespace + ": " + a.error()));
+        if (!denied.isEmpty()) {
+            problems.add("The service account may not " + String.join(", ", denied) + " in namespace " + namespace
+                    + ". This Role and RoleBinding grant what proa needs:\n"
+                    + ApiErrors.role(namespace, "<the Pod's serviceAccountName>", namespace, settings.report().events()));
+        }
+        return answers;
+    }
+
+    private static Permission ask(KubernetesClient client, String namespace, String verb, String resource) {
+        GenericKubernetesResource review = new GenericKubernetesResource();
+        review.setApiVersion("authorization.k8s.io/v1");
+        review.setKind("SelfSubjectAccessReview");
+        review.setAdditionalProperty("spec", Map.of("resourceAttributes",
+                Map.of("namespace", namespace, "verb", verb, "resource", resource)));
+        try {
+            GenericKubernetesResource answer = client.genericKubernetesResources(ACCESS_REVIEW).resource(review).create();
+            Object status = answer.getAdditionalProperties().get("status");
+            Object allowed = status instanceof Map<?, ?> s ? s.get("allowed") : null;
+            if (allowed instanceof Boolean b) return new Permission(verb, resource, b, null);
+            return new Permission(verb, resource, null, "the API server's answer said nothing about it");
+        } catch (KubernetesClientException e) {
+            return new Permission(verb, resource, null, ApiErrors.describe(e));
+        }
+    }
+
+    /**
+     * One knock on each readiness target (its own kind of request: an HTTP GET, or a TCP connect) and on each shutdown
+     * endpoint's port (a TCP connect only: never the request that would stop a sidecar).
+     */
+    private List<Probe> probe() {
+        List<Probe> probes = new ArrayList<>();
+        OkHttpClient http = new OkHttpClient.Builder().callTimeout(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                .retryOnConnectionFailure(false).followRedirects(false).build();
+        for (HttpUrl url : settings.sidecars().waitHttp()) probes.add(httpGet(http, url));
+        for (InetSocketAddress a : settings.sidecars().waitTcp()) {
+            probes.add(connect("tcp://" + a.getHostString() + ":" + a.getPort(), a.getHostString(), a.getPort()));
+        }
+        for (Settings.Request r : settings.shutdown().requests()) {
+            probes.add(connect(r.method() + " " + r.url() + " (its port)", r.url().host(), r.url().port()));
+        }
+        probes.stream().filter(p -> !p.answered())
+                .forEach(p -> problems.add(p.target() + " did not answer from here: " + p.result()));
+        return probes;
+    }
+
+    private static Probe httpGet(OkHttpClient http, HttpUrl url) {
+        try (Response response = http.newCall(new Request.Builder().url(url).build()).execute()) {
+            int code = response.code();
+            return new Probe(url.toString(), true, "answered " + code + (response.isSuccessful() ? " (ready)" : " (not ready yet)"));
+        } catch (IOException e) {
+            return new Probe(url.toString(), false, String.valueOf(e.getMessage()));
+        }
+    }
+
+    private static Probe connect(String target, String host, int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), PROBE_TIMEOUT_MS);
+            return new Probe(target, true, "accepts connections");
+        } catch (IOException e) {
+            return new Probe(target, false, String.valueOf(e.getMessage()));
+        }
+    }
+}

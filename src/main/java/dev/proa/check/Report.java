@@ -1,0 +1,92 @@
+package dev.proa.check;
+
+import dev.proa.config.Settings;
+import dev.proa.sidecars.Sidecars.Sidecar;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What {@code proa check} found: which Pod and container proa takes itself to be, the sidecars it will wait for and
+ * how each becomes ready and is stopped, the readiness targets, what the service account may do, what answered, and
+ * the list of what to fix. Built up by {@link Check}; rendered as text or (by Jackson) as one JSON document.
+ */
+public record Report(Identity identity, List<SidecarPlan> sidecars, List<String> targets, List<Permission> permissions,
+        List<Probe> probes, List<String> problems) {
+
+    /** Each value with where it came from (a flag, a variable, the host name, the kubelet mounts, the client). */
+    public record Identity(String pod, String podSource, String namespace, String namespaceSource, String container,
+            String containerSource, String apiServer) {}
+
+    public record SidecarPlan(String name, boolean isNative, String readiness, String shutdown) {}
+
+    /** {@code allowed} is null when the API server could not be asked; then {@code error} says why. */
+    public record Permission(String verb, String resource, Boolean allowed, String error) {}
+
+    public record Probe(String target, boolean answered, String result) {}
+
+    public boolean complete() {
+        return problems.isEmpty();
+    }
+
+    /**
+     * How a sidecar will be stopped after COMMAND exits, and a problem when nothing will stop it (the Pod would never
+     * complete). Native sidecars need nothing: the kubelet stops them once proa's container has exited.
+     */
+    static SidecarPlan plan(Sidecar sidecar, String readiness, Settings.Shutdown shutdown, List<String> problems) {
+        String how;
+        if (sidecar.isNative()) {
+            how = "stopped by the kubelet once proa's container has exited (native sidecar)";
+        } else if (!shutdown.requests().isEmpty() || !shutdown.kill().isEmpty() || shutdown.killAll()) {
+            how = "asked to stop by the shutdown options: " + requests(shutdown);
+        } else {
+            how = "nothing stops it: the Pod will not complete after COMMAND exits";
+            problems.add("Sidecar " + sidecar.name() + " is a regular container that nothing stops, so the Pod will not"
+                    + " complete after COMMAND exits: give --shutdown-http-post=URL (or -g URL) for its quit endpoint,"
+                    + " --kill=NAME for its process (with shareProcessNamespace: true), or make it a native sidecar");
+        }
+        return new SidecarPlan(sidecar.name(), sidecar.isNative(), readiness, how);
+    }
+
+    private static String requests(Settings.Shutdown shutdown) {
+        List<String> all = new ArrayList<>();
+        shutdown.requests().forEach(r -> all.add(r.method() + " " + r.url()));
+        shutdown.kill().forEach(k -> all.add("SIGTERM to " + k));
+        if (shutdown.killAll()) all.add("SIGTERM to every other process");
+        return String.join(", ", all);
+    }
+
+    /** For a person: one fact per line, then the verdict and what to fix. */
+    public String text() {
+        StringBuilder out = new StringBuilder();
+        if (identity != null) {
+            out.append("Pod:        ").append(identity.namespace()).append('/').append(identity.pod())
+                    .append(" (name from ").append(identity.podSource()).append(", namespace from ")
+                    .append(identity.namespaceSource()).append(")\n");
+            out.append("Container:  ").append(identity.container() == null ? "(unknown)" : identity.container())
+                    .append(" (from ").append(identity.containerSource()).append(")\n");
+            out.append("API server: ").append(identity.apiServer()).append('\n');
+        }
+        if (!sidecars.isEmpty()) out.append("Sidecars:\n");
+        for (SidecarPlan s : sidecars) {
+            out.append("  ").append(s.name()).append(s.isNative() ? " (native)" : "").append('\n')
+                    .append("    ready:   ").append(s.readiness()).append('\n')
+                    .append("    stopped: ").append(s.shutdown()).append('\n');
+        }
+        if (!targets.isEmpty()) out.append("Readiness targets: ").append(String.join(", ", targets)).append('\n');
+        if (!permissions.isEmpty()) out.append("Permissions:\n");
+        for (Permission p : permissions) {
+            out.append("  ").append(p.verb()).append(' ').append(p.resource()).append(": ")
+                    .append(p.allowed() == null ? "could not ask (" + p.error() + ")" : p.allowed() ? "allowed" : "DENIED")
+                    .append('\n');
+        }
+        if (!probes.isEmpty()) out.append("Probes:\n");
+        for (Probe p : probes) out.append("  ").append(p.target()).append(": ").append(p.result()).append('\n');
+        if (complete()) {
+            out.append("\nThe plan is complete and permitted.\n");
+        } else {
+            out.append("\nTo fix:\n");
+            for (String problem : problems) out.append("  - ").append(problem.replace("\n", "\n    ")).append('\n');
+        }
+        return out.toString();
+    }
+}
