@@ -66,6 +66,12 @@ public final class Options {
                     + " Needs shareProcessNamespace: true. Env: PROA_KILL_ALL.")
     public boolean killAll;
 
+    @Option(names = "--shutdown-auto", paramLabel = "true|false", arity = "0..1", fallbackValue = "true",
+            description = "With no -g, -p, -k or -K, stop each sidecar proa recognizes (istio-proxy, linkerd-proxy,"
+                    + " the Cloud SQL and AlloyDB Auth Proxies, Envoy, Vault Agent) its own way. Default: true."
+                    + " Env: PROA_SHUTDOWN_AUTO.")
+    public boolean shutdownAuto = true;
+
     @Option(names = "--pod-name", paramLabel = "NAME",
             description = "proa's own Pod. Default: $HOSTNAME up to its first '.', else the host name likewise. Env: POD_NAME.")
     public String podName;
@@ -153,6 +159,7 @@ public final class Options {
             Map.entry("--shutdown-http-post", "PROA_SHUTDOWN_HTTP_POST"),
             Map.entry("--kill", "PROA_KILL"),
             Map.entry("--kill-all", "PROA_KILL_ALL"),
+            Map.entry("--shutdown-auto", "PROA_SHUTDOWN_AUTO"),
             Map.entry("--pod-name", "POD_NAME"),
             Map.entry("--namespace", "POD_NAMESPACE"),
             Map.entry("--container", "PROA_CONTAINER"),
@@ -208,9 +215,19 @@ public final class Options {
                 new Settings.Startup(startupTimeout(), continueOnStartupTimeout() ? OnStartupTimeout.CONTINUE
                         : OnStartupTimeout.FAIL),
                 new Settings.Shutdown(Optional.ofNullable(shutdownTimeout), List.copyOf(requests), List.copyOf(kill),
-                        killAll, noShutdownOnFailure),
+                        killAll, noShutdownOnFailure, shutdownAuto, shutdownOptions()),
                 new Settings.Report(events, terminationLog, !terminationLog.equals(DEFAULT_TERMINATION_LOG)),
                 List.copyOf(command), disabled);
+    }
+
+    /** The shutdown options given, as an operator would write them: the plan names them. */
+    private List<String> shutdownOptions() {
+        List<String> given = new ArrayList<>();
+        shutdownHttpGet.forEach(u -> given.add("--shutdown-http-get=" + u));
+        shutdownHttpPost.forEach(u -> given.add("--shutdown-http-post=" + u));
+        kill.forEach(k -> given.add("--kill=" + k));
+        if (killAll) given.add("--kill-all");
+        return List.copyOf(given);
     }
 
     /** Checks what picocli cannot check one option at a time. */
