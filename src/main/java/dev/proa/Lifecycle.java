@@ -19,6 +19,7 @@ import dev.proa.shutdown.ProcessKiller;
 import dev.proa.shutdown.ShutdownRequests;
 import dev.proa.sidecars.Deaths;
 import dev.proa.sidecars.PodView;
+import dev.proa.sidecars.ShutdownPlan;
 import dev.proa.sidecars.Sidecars;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
@@ -54,6 +55,14 @@ public final class Lifecycle {
     /** How the wait for the sidecars and COMMAND ended: the exit status, and one line saying why. */
     public record Outcome(int status, String summary) {}
 
+    /**
+     * How the shutdown ended: the sidecars still running, and one sentence (with its fix) per regular sidecar that
+     * exited non-zero during it, which fails the Pod.
+     */
+    public record Stopped(List<String> stillRunning, List<String> failed) {
+        public static final Stopped NOTHING = new Stopped(List.of(), List.of());
+    }
+
     private final Logger log;
     private final Settings settings;
     private final BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
@@ -66,6 +75,7 @@ public final class Lifecycle {
     private PodWatch watch;
     private volatile PodView latest = PodView.UNSEEN;
     private SignalStep.State signals = SignalStep.State.INITIAL;
+    private boolean planSaid;
 
     public Lifecycle(Logger log, Settings settings, Supplier<OkHttpClient> http, Reaper reaper) {
         this.log = log;
@@ -134,6 +144,7 @@ public final class Lifecycle {
             Startup.Input input = switch (next(step.wakeAt())) {
                 case PodSeen p -> {
                     latest = p.view();
+                    sayPlan();
                     yield new Startup.PodSeen(p.view());
                 }
                 case Probed p -> new Startup.Probed(p.results());
@@ -180,24 +191,53 @@ public final class Lifecycle {
         }
     }
 
-    /** Asks the sidecars to stop and waits until they have; returns what was still running at the end. */
-    public List<String> shutDown() throws InterruptedException {
+    /**
+     * How each sidecar will be stopped, from the Pod as last seen: every sidecar but --ignore's (--wait-for chooses
+     * what to wait for at the start, not what must stop for the Pod to complete).
+     */
+    public ShutdownPlan plan() {
+        ShutdownPlan.Options options = ShutdownPlan.Options.of(settings.shutdown());
+        PodView view = latest;
+        if (view.pod() == null || !settings.sidecars().watchesPod()) return ShutdownPlan.withoutPod(options);
+        try {
+            Sidecars.Choice all = new Sidecars.Choice(choice.ownContainer(), choice.detectedContainer(), List.of(),
+                    choice.ignore());
+            return ShutdownPlan.of(view.pod(), Sidecars.select(view.pod(), all), options);
+        } catch (Sidecars.NotInPod e) {
+            return ShutdownPlan.withoutPod(options); // the startup fails for this reason, and says so
+        }
+    }
+
+    /** The plan, said once, when the Pod is first seen: an operator learns at the start what will not stop. */
+    private void sayPlan() {
+        if (planSaid || latest.pod() == null) return;
+        planSaid = true;
+        for (ShutdownPlan.Step step : plan().steps()) {
+            write(List.of(step.warn() ? Line.warn(step.sentence(), "container", step.sidecar())
+                    : Line.info(step.sentence(), "container", step.sidecar())));
+        }
+    }
+
+    /** Asks the sidecars to stop and waits until they have; returns what was still running, and what failed. */
+    public Stopped shutDown() throws InterruptedException {
         signals = signals.in(SignalStep.Phase.SHUTTING_DOWN);
         Settings.Shutdown asked = settings.shutdown();
-        Shutdown.Settings plan = new Shutdown.Settings(sources(), choice, asked.timeout(), asked.requests().size(),
-                !asked.kill().isEmpty() || asked.killAll());
+        ShutdownPlan shutdownPlan = plan();
+        List<ShutdownPlan.Request> requested = shutdownPlan.requests();
+        Shutdown.Settings plan = new Shutdown.Settings(sources(), choice, asked.timeout(), requested.size(),
+                !asked.kill().isEmpty() || asked.killAll(), shutdownPlan);
         Shutdown.Step step = Shutdown.begin(plan, latest, System.nanoTime());
         long deadline = step.state().deadline();
         List<RequestRetry.State> sent = new ArrayList<>();
-        long[] retryAt = new long[asked.requests().size()];
-        for (Settings.Request request : asked.requests()) {
-            sent.add(RequestRetry.State.of(request.method(), request.url().toString()));
+        long[] retryAt = new long[requested.size()];
+        for (ShutdownPlan.Request request : requested) {
+            sent.add(RequestRetry.State.of(request));
             attempt(sent.size() - 1, RequestRetry.send(sent.getLast(), System.nanoTime(), deadline), sent, retryAt);
         }
         new ProcessKiller(log).kill(asked.kill(), asked.killAll());
         while (true) {
             write(step.lines());
-            if (step.ended().isPresent()) return step.ended().get();
+            if (step.ended().isPresent()) return new Stopped(step.ended().get(), step.state().failed());
             if (step.probe()) probeStillAnswering();
             long wakeAt = step.wakeAt();
             boolean stopped = step.state().sidecarsStopped(plan);
@@ -225,7 +265,7 @@ public final class Lifecycle {
                     if (attempt(i, RequestRetry.send(sent.get(i), now, deadline), sent, retryAt)) {
                         step = Shutdown.step(plan, step.state(), new Shutdown.RequestDone(), now);
                         write(step.lines());
-                        if (step.ended().isPresent()) return step.ended().get();
+                        if (step.ended().isPresent()) return new Stopped(step.ended().get(), step.state().failed());
                     }
                 }
             }

@@ -113,8 +113,8 @@ public final class Proa {
                 : lifecycle.stoppedBy() != 0
                         ? new Lifecycle.Outcome(ExitStatus.ofSignal(lifecycle.stoppedBy()), "stopped by a signal")
                         : NO_POD;
-        List<String> stillRunning = stop(outcome.status());
-        report(outcome, stillRunning);
+        Lifecycle.Stopped stopped = stop(outcome.status());
+        report(outcome, stopped);
         return outcome.status();
     }
 
@@ -126,11 +126,14 @@ public final class Proa {
             new Lifecycle.Outcome(ExitStatus.STARTUP_FAILED, "startup failed: no Pod to watch; see proa's log");
 
     /** What the run leaves for an operator: the last Event, and the one-line termination message. */
-    private void report(Lifecycle.Outcome outcome, List<String> stillRunning) {
+    private void report(Lifecycle.Outcome outcome, Lifecycle.Stopped stopped) {
+        List<String> stillRunning = stopped.stillRunning();
         String leftOver = String.join(", ", stillRunning);
         if (!stillRunning.isEmpty()) events.warning("ShutdownIncomplete", "Still running after the shutdown: " + leftOver);
+        stopped.failed().forEach(why -> events.warning("SidecarFailed", why));
         TerminationLog.write(log, settings.report().terminationLog(), settings.report().terminationLogGiven(),
-                "proa: " + outcome.summary() + (stillRunning.isEmpty() ? "" : "; still running after the shutdown: " + leftOver));
+                "proa: " + outcome.summary() + (stillRunning.isEmpty() ? "" : "; still running after the shutdown: " + leftOver)
+                        + stopped.failed().stream().map(why -> "; " + why).collect(java.util.stream.Collectors.joining()));
         try {
             events.finish(Duration.ofSeconds(2));
         } catch (InterruptedException e) {
@@ -200,10 +203,10 @@ public final class Proa {
      * The shutdown, unless --no-shutdown-on-failure keeps the sidecars for a retry. It must never cost COMMAND's exit
      * status: whatever fails in it is logged, not thrown. Returns what was still running at its end.
      */
-    private List<String> stop(int status) {
+    private Lifecycle.Stopped stop(int status) {
         if (settings.shutdown().keepSidecarsOnFailure() && status != 0) {
             log.info("Exit status {}: leaving the sidecars running (--no-shutdown-on-failure)", status);
-            return List.of();
+            return Lifecycle.Stopped.NOTHING;
         }
         try {
             return lifecycle.shutDown();
@@ -212,6 +215,6 @@ public final class Proa {
         } catch (RuntimeException e) {
             log.error("The shutdown failed: {}", e.toString(), e);
         }
-        return List.of();
+        return Lifecycle.Stopped.NOTHING;
     }
 }

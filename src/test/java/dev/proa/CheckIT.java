@@ -66,9 +66,9 @@ class CheckIT extends EndToEnd {
             assertTrue(out.contains("Pod:        jobs/job (name from POD_NAME, namespace from POD_NAMESPACE)"), out);
             assertTrue(out.contains("Container:  main (from the Pod's first container)"), out);
             assertTrue(out.contains("  proxy\n    ready:   readiness probe HTTP GET :15021/ready\n"
-                    + "    stopped: asked to stop by the shutdown options: POST " + quit.url("/quitquitquit")), out);
+                    + "    stopped: stopped by the options given (--shutdown-http-post=" + quit.url("/quitquitquit")), out);
             assertTrue(out.contains("  logger (native)\n    ready:   no readiness probe: ready as soon as it runs\n"
-                    + "    stopped: stopped by the kubelet once proa's container has exited (native sidecar)"), out);
+                    + "    stopped: a native sidecar, which the kubelet stops once proa's container has exited"), out);
             assertTrue(out.contains("  watch pods: allowed"), out);
             assertTrue(out.contains("(its port): accepts connections"), out);
             assertTrue(out.contains("The plan is complete and permitted."), out);
@@ -83,9 +83,22 @@ class CheckIT extends EndToEnd {
         ProaRun proa = check(List.of());
 
         assertEquals(1, proa.exitStatus(), proa.output() + proa.log());
-        assertTrue(proa.output().contains("To fix:\n  - Sidecar proxy is a regular container that nothing stops, so the"
-                + " Pod will not complete after COMMAND exits: give --shutdown-http-post=URL"), proa.output());
+        assertTrue(proa.output().contains("To fix:\n  - Sidecar proxy: nothing known stops it (not a sidecar proa"
+                + " recognizes, and no shutdown option given). The Pod will not complete after COMMAND exits unless proxy"
+                + " exits by itself. Fix: give --shutdown-http-post=URL"), proa.output());
         assertFalse(proa.output().contains("Sidecar logger"), "a native sidecar needs nothing: " + proa.output());
+    }
+
+    @Test
+    void aRecognizedSidecarNeedsNoFlagAndShowsHowItWillBeStopped() throws Exception {
+        cluster.create(TestPods.pod("job", new ContainerBuilder().withName("istio-proxy")
+                .withImage("docker.io/istio/proxyv2:1.24.0").build(), Map.of("status.sidecar.istio.io/port", "15020")));
+        permissions(Set.of());
+        ProaRun proa = check(List.of());
+
+        assertEquals(0, proa.exitStatus(), proa.output() + proa.log());
+        assertTrue(proa.output().contains("    stopped: POST http://127.0.0.1:15020/quitquitquit (recognized as Istio"),
+                proa.output());
     }
 
     @Test

@@ -1,6 +1,9 @@
 package dev.proa;
 
 import dev.proa.config.Options;
+import dev.proa.config.Settings;
+import dev.proa.sidecars.ShutdownPlan;
+import dev.proa.sidecars.Sidecars;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -183,6 +186,26 @@ class ExamplesTest {
                 Set<String> all = new TreeSet<>(allContainers(pod).stream().map(Container::getName).toList());
                 for (String name : Stream.concat(options.waitFor.stream(), options.ignore.stream()).toList()) {
                     assertTrue(all.contains(name), where + ": --wait-for/--ignore " + name + " is not a container of " + all);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("manifests")
+    void everySidecarInTheManifestIsOneProaCanStop(String file) throws Exception {
+        for (PodTemplate template : podTemplates(file, documents(file))) {
+            for (Container proa : proaContainers(template.spec())) {
+                Options options = proaOptions(proa, template.where());
+                if (!options.watchesPod()) continue;
+                Pod pod = new Pod();
+                pod.setMetadata(new ObjectMeta());
+                pod.setSpec(template.spec());
+                Settings.Shutdown asked = options.settings().shutdown();
+                ShutdownPlan plan = ShutdownPlan.of(pod, Sidecars.select(pod, new Sidecars.Choice(options.container,
+                        List.of(), options.ignore)), new ShutdownPlan.Options(asked.given(), List.of(), asked.auto()));
+                for (ShutdownPlan.Step step : plan.steps()) {
+                    assertFalse(step.warn(), template.where() + ": " + step.sentence());
                 }
             }
         }

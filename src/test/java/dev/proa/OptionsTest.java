@@ -72,7 +72,9 @@ class OptionsTest {
                 option("--shutdown-timeout 2m", o -> o.shutdownTimeout, Duration.ofMinutes(2)),
                 option("--shutdown-timeout=1h", o -> o.shutdownTimeout, Duration.ofHours(1)),
                 option("--log-level debug", o -> o.logLevel, LogLevel.DEBUG),
-                option("--log-level=TRACE", o -> o.logLevel, LogLevel.TRACE));
+                option("--log-level=TRACE", o -> o.logLevel, LogLevel.TRACE),
+                option("--shutdown-auto=false", o -> o.shutdownAuto, false),
+                option("--shutdown-auto", o -> o.shutdownAuto, true));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -99,6 +101,7 @@ class OptionsTest {
         assertFalse(options.continueOnStartupTimeout());
         assertNull(options.shutdownTimeout);
         assertEquals(LogLevel.INFO, options.logLevel);
+        assertTrue(options.shutdownAuto);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -151,6 +154,7 @@ class OptionsTest {
                         List.of(POST, "http://127.0.0.1:8500/stop")),
                 env("--kill", "envoy,vault", o -> o.kill, List.of("envoy", "vault")),
                 env("--kill-all", "true", o -> o.killAll, true),
+                env("--shutdown-auto", "false", o -> o.shutdownAuto, false),
                 env("--pod-name", "web-0", o -> o.podName, "web-0"),
                 env("--namespace", "shop", o -> o.namespace, "shop"),
                 env("--container", "web", o -> o.container, "web"),

@@ -34,7 +34,17 @@ class PodsTest {
                         .editSpec().withRestartPolicy("OnFailure").withTerminationGracePeriodSeconds(null).endSpec()
                         .editStatus().withContainerStatuses(TestPods.terminated("proxy", 0), TestPods.terminated("db", 2))
                         .endStatus().build()),
-                Arguments.of("no status yet", new PodBuilder(base).withStatus(null).build()));
+                Arguments.of("no status yet", new PodBuilder(base).withStatus(null).build()),
+                Arguments.of("what recognition reads: image, command, args, env, ports, annotations", new PodBuilder(base)
+                        .editMetadata().addToAnnotations("status.sidecar.istio.io/port", "15021").endMetadata()
+                        .editSpec().editContainer(1).withImage("docker.io/istio/proxyv2:1.24.0")
+                        .withCommand("/usr/local/bin/pilot-agent").withArgs("proxy", "sidecar", "--concurrency", "2")
+                        .addNewEnv().withName("LINKERD2_PROXY_SHUTDOWN_ENDPOINT_ENABLED").withValue("true").endEnv()
+                        .addNewEnv().withName("POD_NAME").withNewValueFrom().withNewFieldRef().withFieldPath("metadata.name")
+                        .endFieldRef().endValueFrom().endEnv()
+                        .addNewPort().withName("admin").withContainerPort(9901).withProtocol("TCP").endPort()
+                        .addNewPort().withContainerPort(15090).endPort()
+                        .endContainer().endSpec().build()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -49,6 +59,8 @@ class PodsTest {
         assertEquals(names(pod.getSpec().getInitContainers()), names(read.getSpec().getInitContainers()));
         assertEquals(pod.getSpec().getInitContainers().stream().map(c -> c.getRestartPolicy()).toList(),
                 read.getSpec().getInitContainers().stream().map(c -> c.getRestartPolicy()).toList());
+        assertEquals(recognized(pod.getSpec().getContainers()), recognized(read.getSpec().getContainers()));
+        assertEquals(recognized(pod.getSpec().getInitContainers()), recognized(read.getSpec().getInitContainers()));
         List<ContainerStatus> statuses = pod.getStatus() == null ? List.of() : pod.getStatus().getContainerStatuses();
         List<ContainerStatus> initStatuses = pod.getStatus() == null ? List.of() : pod.getStatus().getInitContainerStatuses();
         assertEquals(statuses, read.getStatus().getContainerStatuses());
@@ -56,6 +68,13 @@ class PodsTest {
         for (Sidecars.Choice choice : List.of(Sidecars.Choice.ALL, new Sidecars.Choice(null, List.of("mesh"), List.of()))) {
             assertEquals(Readiness.judge(pod, choice), Readiness.judge(read, choice));
         }
+    }
+
+    /** What recognizing a sidecar reads of each container; an env value from elsewhere (valueFrom) is not in the spec. */
+    private static List<String> recognized(List<io.fabric8.kubernetes.api.model.Container> containers) {
+        return containers.stream().map(c -> c.getImage() + " " + c.getCommand() + " " + c.getArgs() + " "
+                + c.getEnv().stream().map(e -> e.getName() + "=" + e.getValue()).toList() + " "
+                + c.getPorts().stream().map(p -> p.getName() + ":" + p.getContainerPort()).toList()).toList();
     }
 
     private static List<String> names(List<io.fabric8.kubernetes.api.model.Container> containers) {

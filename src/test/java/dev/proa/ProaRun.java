@@ -71,9 +71,15 @@ final class ProaRun {
 
     /** A FakeSidecar process, listening on the port it reports once it runs, ready {@code readyAfterMs} after it starts. */
     static FakeKubelet.Sidecar sidecar(Path dir, String name, long readyAfterMs) throws IOException, InterruptedException {
+        return sidecar(dir, name, readyAfterMs, "plain");
+    }
+
+    /** The same, behaving as {@code mode} says (see {@link FakeSidecar}); its requests are recorded in NAME.quit. */
+    static FakeKubelet.Sidecar sidecar(Path dir, String name, long readyAfterMs, String mode)
+            throws IOException, InterruptedException {
         Path portFile = dir.resolve(name + ".port");
         Process process = new ProcessBuilder(JAVA, "-cp", System.getProperty("java.class.path"), FakeSidecar.class.getName(),
-                portFile.toString(), Long.toString(readyAfterMs), dir.resolve(name + ".quit").toString())
+                portFile.toString(), Long.toString(readyAfterMs), dir.resolve(name + ".quit").toString(), mode)
                 .inheritIO().start();
         TestSupport.awaitTrue(() -> Files.exists(portFile) || !process.isAlive());
         if (!process.isAlive()) throw new AssertionError("sidecar " + name + " exited with " + process.exitValue());

@@ -36,6 +36,18 @@ public final class TestPods {
         return pod.editStatus().withContainerStatuses(statuses).withInitContainerStatuses(initStatuses).endStatus().build();
     }
 
+    /**
+     * A Pod like {@link #pod} with one sidecar written as its injector writes it ({@code sidecar}: its name, image,
+     * args, env), and the Pod's {@code annotations}.
+     */
+    public static Pod pod(String name, io.fabric8.kubernetes.api.model.Container sidecar, java.util.Map<String, String> annotations) {
+        Pod pod = pod(name, List.of(), List.of());
+        pod.getMetadata().setAnnotations(annotations);
+        pod.getSpec().getContainers().add(sidecar);
+        pod.getStatus().getContainerStatuses().add(waiting(sidecar.getName(), "ContainerCreating"));
+        return pod;
+    }
+
     public static ContainerStatus running(String name, boolean ready) {
         return new ContainerStatusBuilder().withName(name).withReady(ready).withRestartCount(0)
                 .withNewState().withNewRunning().withStartedAt("2026-11-21T00:00:00Z").endRunning().endState().build();

@@ -13,6 +13,7 @@ import dev.proa.kube.OwnContainer;
 import dev.proa.kube.PodWatch;
 import dev.proa.sidecars.Pods;
 import dev.proa.sidecars.ReadinessProbes;
+import dev.proa.sidecars.ShutdownPlan;
 import dev.proa.sidecars.Sidecars;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -128,13 +129,25 @@ public final class Check {
         return mounted.map(c -> new String[] {c, "the kubelet mounts"}).orElse(new String[] {null, "the Pod's first container"});
     }
 
+    /**
+     * Each sidecar: how it becomes ready (when waited for) and how it is stopped, from the same plan a run logs at its
+     * start (every sidecar but --ignore's: --wait-for chooses what to wait for, not what must stop).
+     */
     private List<SidecarPlan> plans(Pod pod, Map<String, Object> spec, String detected) {
         Sidecars.Choice choice = new Sidecars.Choice(settings.sidecars().container(), detected,
                 settings.sidecars().waitFor(), settings.sidecars().ignore());
+        Sidecars.Choice all = new Sidecars.Choice(choice.ownContainer(), detected, List.of(), choice.ignore());
         List<SidecarPlan> plans = new ArrayList<>();
         try {
-            for (Sidecars.Sidecar sidecar : Sidecars.select(pod, choice)) {
-                plans.add(Report.plan(sidecar, ReadinessProbes.describe(spec, sidecar.name()), settings.shutdown(), problems));
+            List<String> waited = Sidecars.select(pod, choice).stream().map(Sidecars.Sidecar::name).toList();
+            List<Sidecars.Sidecar> sidecars = Sidecars.select(pod, all);
+            ShutdownPlan plan = ShutdownPlan.of(pod, sidecars, ShutdownPlan.Options.of(settings.shutdown()));
+            for (Sidecars.Sidecar sidecar : sidecars) {
+                String readiness = waited.contains(sidecar.name()) ? ReadinessProbes.describe(spec, sidecar.name())
+                        : "not waited for (--wait-for names others)";
+                ShutdownPlan.Step step = plan.step(sidecar.name()).orElseThrow();
+                if (step.warn()) problems.add("Sidecar " + sidecar.name() + ": " + step.description());
+                plans.add(new SidecarPlan(sidecar.name(), sidecar.isNative(), readiness, step.description()));
             }
         } catch (Sidecars.NotInPod e) {
             problems.add(e.getMessage());

@@ -1,8 +1,5 @@
 package dev.proa.check;
 
-import dev.proa.config.Settings;
-import dev.proa.sidecars.Sidecars.Sidecar;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,33 +23,6 @@ public record Report(Identity identity, List<SidecarPlan> sidecars, List<String>
 
     public boolean complete() {
         return problems.isEmpty();
-    }
-
-    /**
-     * How a sidecar will be stopped after COMMAND exits, and a problem when nothing will stop it (the Pod would never
-     * complete). Native sidecars need nothing: the kubelet stops them once proa's container has exited.
-     */
-    static SidecarPlan plan(Sidecar sidecar, String readiness, Settings.Shutdown shutdown, List<String> problems) {
-        String how;
-        if (sidecar.isNative()) {
-            how = "stopped by the kubelet once proa's container has exited (native sidecar)";
-        } else if (!shutdown.requests().isEmpty() || !shutdown.kill().isEmpty() || shutdown.killAll()) {
-            how = "asked to stop by the shutdown options: " + requests(shutdown);
-        } else {
-            how = "nothing stops it: the Pod will not complete after COMMAND exits";
-            problems.add("Sidecar " + sidecar.name() + " is a regular container that nothing stops, so the Pod will not"
-                    + " complete after COMMAND exits: give --shutdown-http-post=URL (or -g URL) for its quit endpoint,"
-                    + " --kill=NAME for its process (with shareProcessNamespace: true), or make it a native sidecar");
-        }
-        return new SidecarPlan(sidecar.name(), sidecar.isNative(), readiness, how);
-    }
-
-    private static String requests(Settings.Shutdown shutdown) {
-        List<String> all = new ArrayList<>();
-        shutdown.requests().forEach(r -> all.add(r.method() + " " + r.url()));
-        shutdown.kill().forEach(k -> all.add("SIGTERM to " + k));
-        if (shutdown.killAll()) all.add("SIGTERM to every other process");
-        return String.join(", ", all);
     }
 
     /** For a person: one fact per line, then the verdict and what to fix. */

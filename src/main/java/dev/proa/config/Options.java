@@ -73,6 +73,12 @@ public final class Options {
                     + " Needs shareProcessNamespace: true. Env: PROA_KILL_ALL.")
     public boolean killAll;
 
+    @Option(names = "--shutdown-auto", paramLabel = "true|false", arity = "0..1", fallbackValue = "true",
+            description = "With no -g, -p, -k or -K, stop each sidecar proa recognizes (istio-proxy, linkerd-proxy,"
+                    + " the Cloud SQL and AlloyDB Auth Proxies, Envoy, Vault Agent) its own way. Default: true."
+                    + " Env: PROA_SHUTDOWN_AUTO.")
+    public boolean shutdownAuto = true;
+
     @Option(names = "--pod-name", paramLabel = "NAME",
             description = "proa's own Pod. Default: $HOSTNAME up to its first '.', else the host name likewise. Env: POD_NAME.")
     public String podName;
@@ -228,13 +234,23 @@ public final class Options {
                         List.copyOf(waitTcp)),
                 new Settings.Startup(startupTimeout(), onStartupTimeout),
                 new Settings.Shutdown(Optional.ofNullable(shutdownTimeout), List.copyOf(requests), List.copyOf(kill),
-                        killAll, noShutdownOnFailure),
+                        killAll, noShutdownOnFailure, shutdownAuto, shutdownOptions()),
                 new Settings.Report(events, terminationLog, !terminationLog.equals(DEFAULT_TERMINATION_LOG)),
                 List.copyOf(command), disabled);
     }
 
     private Optional<Settings.Given> given(String option, String value) {
         return Optional.ofNullable(value).map(v -> new Settings.Given(v, sourceOf(option)));
+    }
+
+    /** The shutdown options given, as an operator would write them: the plan names them. */
+    private List<String> shutdownOptions() {
+        List<String> given = new ArrayList<>();
+        shutdownHttpGet.forEach(u -> given.add("--shutdown-http-get=" + u));
+        shutdownHttpPost.forEach(u -> given.add("--shutdown-http-post=" + u));
+        kill.forEach(k -> given.add("--kill=" + k));
+        if (killAll) given.add("--kill-all");
+        return List.copyOf(given);
     }
 
     /** Checks what picocli cannot check one option at a time. */

@@ -36,8 +36,12 @@ public record Settings(Pod pod, Sidecars sidecars, Startup startup, Shutdown shu
     /** A shutdown request: its method, GET or POST, and URL. */
     public record Request(String method, HttpUrl url) {}
 
+    /**
+     * {@code auto}: --shutdown-auto, stop the sidecars proa recognizes when no shutdown option is given;
+     * {@code given}: the shutdown options given, as written ({@code --kill=envoy}).
+     */
     public record Shutdown(Optional<Duration> timeout, List<Request> requests, List<String> kill, boolean killAll,
-            boolean keepSidecarsOnFailure) {}
+            boolean keepSidecarsOnFailure, boolean auto, List<String> given) {}
 
     /** {@code terminationLogGiven}: the path was given explicitly, so it is created if need be. */
     public record Report(boolean events, String terminationLog, boolean terminationLogGiven) {}

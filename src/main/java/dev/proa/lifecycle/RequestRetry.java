@@ -1,6 +1,8 @@
 package dev.proa.lifecycle;
 
 import dev.proa.config.Durations;
+import dev.proa.sidecars.KnownSidecars;
+import dev.proa.sidecars.ShutdownPlan;
 import java.time.Duration;
 import java.util.List;
 
@@ -17,10 +19,21 @@ public final class RequestRetry {
 
     private RequestRetry() {}
 
-    /** A request: its method and URL, and where its retries are. */
-    public record State(String method, String url, Duration nextDelay, boolean refusedBefore) {
+    /**
+     * A request: its method and URL, where its retries are, and the sidecar it is known to be for (null when it is
+     * not known), whose facts name the likely cause of a failure.
+     */
+    public record State(String method, String url, Duration nextDelay, boolean refusedBefore, KnownSidecars.Known known) {
         public static State of(String method, String url) {
-            return new State(method, url, FIRST_RETRY, false);
+            return new State(method, url, FIRST_RETRY, false, null);
+        }
+
+        public static State of(ShutdownPlan.Request request) {
+            return new State(request.method(), request.url(), FIRST_RETRY, false, request.known());
+        }
+
+        ShutdownPlan.Request request() {
+            return new ShutdownPlan.Request(method, url, known);
         }
 
         @Override
@@ -32,7 +45,12 @@ public final class RequestRetry {
     /** How an attempt went. */
     public sealed interface Result {}
 
-    public record Answered(int code, String message, Duration took) implements Result {}
+    /** {@code body}: the start of the answer's body, which may say why (Linkerd's 404 does). */
+    public record Answered(int code, String message, Duration took, String body) implements Result {
+        public Answered(int code, String message, Duration took) {
+            this(code, message, took, "");
+        }
+    }
 
     public record Refused(String message) implements Result {}
 
@@ -59,8 +77,8 @@ public final class RequestRetry {
             case Answered a when a.code() >= 200 && a.code() < 300 -> done(state, Line.info("Shutdown request " + state
                     + " answered " + a.code() + " in " + Durations.human(a.took()), fields(state, a.code())));
             case Answered a -> done(state, Line.warn("Shutdown request " + state + " answered " + a.code() + " "
-                    + a.message() + " in " + Durations.human(a.took()) + ": the sidecar may not have stopped",
-                    fields(state, a.code())));
+                    + a.message() + said(a.body()) + " in " + Durations.human(a.took()) + ": the sidecar may not have stopped"
+                    + hint(ShutdownPlan.hint(state.request(), a.code(), a.body())), fields(state, a.code())));
             case NoAnswer n -> done(state, Line.warn("Shutdown request " + state + " got no answer within "
                     + Durations.human(n.waited()) + ": abandoned"));
             case Failed f -> done(state, Line.warn("Shutdown request " + state + " failed: " + f.message()
@@ -70,14 +88,25 @@ public final class RequestRetry {
             case Refused r -> {
                 List<Line> lines = state.refusedBefore() ? List.of() : List.of(Line.warn("Shutdown request " + state
                         + " was refused (" + r.message() + "); retrying until the sidecars stop or the shutdown timeout"
-                        + " passes"));
+                        + " passes" + hint(ShutdownPlan.refusedHint(state.request()))));
                 Duration doubled = state.nextDelay().multipliedBy(2);
                 State next = new State(state.method(), state.url(),
-                        doubled.compareTo(LAST_RETRY) > 0 ? LAST_RETRY : doubled, true);
+                        doubled.compareTo(LAST_RETRY) > 0 ? LAST_RETRY : doubled, true, state.known());
                 long at = now + Math.min(state.nextDelay().toNanos(), Math.max(deadline - now, 0));
                 yield new Step(next, Duration.ZERO, at, false, lines);
             }
         };
+    }
+
+    private static String hint(String hint) {
+        return hint == null ? "" : ". " + hint;
+    }
+
+    /** The answer's body, when it says something, on one line. */
+    private static String said(String body) {
+        String text = body == null ? "" : body.strip().replaceAll("\\s+", " ");
+        if (text.length() > 120) text = text.substring(0, 120) + "...";
+        return text.isEmpty() ? "" : " (\"" + text + "\")";
     }
 
     private static Object[] fields(State state, int code) {

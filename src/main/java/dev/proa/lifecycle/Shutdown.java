@@ -2,7 +2,12 @@ package dev.proa.lifecycle;
 
 import dev.proa.config.Durations;
 import dev.proa.sidecars.PodView;
+import dev.proa.sidecars.Pods;
+import dev.proa.sidecars.Readiness;
+import dev.proa.sidecars.ShutdownPlan;
 import dev.proa.sidecars.Sidecars;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +26,16 @@ public final class Shutdown {
 
     private Shutdown() {}
 
-    /** {@code requests}: how many shutdown requests are sent; {@code kills}: whether --kill or --kill-all was given. */
+    /**
+     * {@code requests}: how many shutdown requests are sent; {@code kills}: whether --kill or --kill-all was given;
+     * {@code plan}: how each sidecar is stopped, which names the fix when one does not stop, or fails the Pod.
+     */
     public record Settings(Sources sources, Sidecars.Choice choice, Optional<Duration> timeout, int requests,
-            boolean kills) {}
+            boolean kills, ShutdownPlan plan) {
+        public Settings(Sources sources, Sidecars.Choice choice, Optional<Duration> timeout, int requests, boolean kills) {
+            this(sources, choice, timeout, requests, kills, ShutdownPlan.NONE);
+        }
+    }
 
     /** What happened. */
     public sealed interface Input {}
@@ -47,7 +59,12 @@ public final class Shutdown {
      */
     public record State(long start, long deadline, Duration timeout, PodView seen, int unfinished,
             Optional<List<Sidecars.Sidecar>> watched, List<String> answering, boolean probing, long nextProbe,
-            boolean skip) {
+            boolean skip, List<String> failed) {
+        /** {@code failed}: one sentence per regular sidecar that exited non-zero during the shutdown, with its fix. */
+        public State {
+            failed = List.copyOf(failed);
+        }
+
         /** Whether no sidecar is left to wait for: a refused request need not be retried any more. */
         public boolean sidecarsStopped(Settings settings) {
             return running(settings, this).isEmpty();
@@ -64,8 +81,8 @@ public final class Shutdown {
         if (settings.requests() == 0 && !settings.kills()) {
             // Sidecars cannot tell that COMMAND is done until proa's container exits, so waiting would be in vain.
             lines.add(Line.info("Shutdown: nothing to ask the sidecars (no --shutdown-http-get, --shutdown-http-post"
-                    + " or --kill); not waiting for them"));
-            State state = new State(now, now, timeout, seen, 0, Optional.empty(), List.of(), false, now, false);
+                    + " or --kill, and no sidecar proa recognizes and can stop); not waiting for them"));
+            State state = new State(now, now, timeout, seen, 0, Optional.empty(), List.of(), false, now, false, List.of());
             return new Step(state, false, lines, Optional.of(List.of()), Long.MAX_VALUE);
         }
         Optional<List<Sidecars.Sidecar>> watched = seen.observable() ? sidecars(settings, seen) : Optional.empty();
@@ -74,34 +91,63 @@ public final class Shutdown {
         }
         boolean probing = !settings.sources().pod() && settings.sources().probes();
         State state = new State(now, now + timeout.toNanos(), timeout, seen, settings.requests(), watched,
-                settings.sources().targets(), probing, now, false);
+                settings.sources().targets(), probing, now, false, List.of());
         return evaluate(settings, state, now, lines);
     }
 
     public static Step step(Settings settings, State s, Input input, long now) {
         List<Line> lines = new ArrayList<>();
         State next = switch (input) {
-            case PodSeen p -> seen(s, p.view(), lines);
+            case PodSeen p -> seen(settings, s, p.view(), lines);
             case Probed p -> new State(s.start(), s.deadline(), s.timeout(), s.seen(), s.unfinished(), s.watched(),
-                    List.copyOf(p.answering()), s.probing(), now + Startup.PROBE_INTERVAL.toNanos(), s.skip());
+                    List.copyOf(p.answering()), s.probing(), now + Startup.PROBE_INTERVAL.toNanos(), s.skip(), s.failed());
             case RequestDone r -> new State(s.start(), s.deadline(), s.timeout(), s.seen(), s.unfinished() - 1,
-                    s.watched(), s.answering(), s.probing(), s.nextProbe(), s.skip());
+                    s.watched(), s.answering(), s.probing(), s.nextProbe(), s.skip(), s.failed());
             case Skip k -> new State(s.start(), s.deadline(), s.timeout(), s.seen(), s.unfinished(), s.watched(),
-                    s.answering(), s.probing(), s.nextProbe(), true);
+                    s.answering(), s.probing(), s.nextProbe(), true, s.failed());
             case Tick t -> s;
         };
         return evaluate(settings, next, now, lines);
     }
 
-    private static State seen(State s, PodView view, List<Line> lines) {
+    private static State seen(Settings settings, State s, PodView view, List<Line> lines) {
         Optional<List<Sidecars.Sidecar>> watched = s.watched();
+        List<String> failed = new ArrayList<>(s.failed());
+        if (view.observable() && watched.isPresent() && s.seen().pod() != null) {
+            for (Sidecars.Sidecar sidecar : watched.get()) {
+                String why = failedNow(settings, sidecar, s.seen(), view);
+                if (why != null) {
+                    lines.add(Line.warn(why, "container", sidecar.name()));
+                    failed.add(why);
+                }
+            }
+        }
         if (!view.observable() && watched.isPresent()) {
             lines.add(Line.warn("Shutdown: the Pod can no longer be watched ("
                     + (view.gone() ? "it was deleted" : view.error()) + "); not waiting for the sidecars"));
             watched = Optional.empty();
         }
         return new State(s.start(), s.deadline(), s.timeout(), view, s.unfinished(), watched, s.answering(),
-                s.probing(), s.nextProbe(), s.skip());
+                s.probing(), s.nextProbe(), s.skip(), failed);
+    }
+
+    /**
+     * A regular sidecar that has just terminated with a non-zero code: the kubelet then marks the Pod Failed, even
+     * when COMMAND succeeded. Said with the sidecar's own fix when proa knows it; null when it did not just fail.
+     */
+    private static String failedNow(Settings settings, Sidecars.Sidecar sidecar, PodView before, PodView after) {
+        if (sidecar.isNative()) return null; // its exit code does not decide the Pod's phase
+        ContainerStateTerminated now = terminated(Pods.status(after.pod(), sidecar.name()));
+        if (now == null || now.getExitCode() == null || now.getExitCode() == 0) return null;
+        if (terminated(Pods.status(before.pod(), sidecar.name())) != null) return null; // said already, or before
+        String fix = settings.plan().step(sidecar.name()).map(ShutdownPlan.Step::exitFix)
+                .orElse(new ShutdownPlan.Step(sidecar.name(), Optional.empty(), new ShutdownPlan.Unknown()).exitFix());
+        return "Sidecar " + sidecar.name() + " " + Readiness.describeEnd(now) + " during the shutdown: the Pod will be"
+                + " marked Failed even though COMMAND's status is what proa exits with. Fix: " + fix;
+    }
+
+    private static ContainerStateTerminated terminated(ContainerStatus status) {
+        return status == null || status.getState() == null ? null : status.getState().getTerminated();
     }
 
     private static Step evaluate(Settings settings, State s, long now, List<Line> lines) {
@@ -118,13 +164,18 @@ public final class Shutdown {
                     + " after " + took + "; " + (running.isEmpty()
                             ? s.unfinished() + " shutdown request(s) still unanswered"
                             : "still running: " + String.join(", ", running))));
+            if (now >= s.deadline() && s.watched().isPresent()) {
+                for (String sidecar : running) {
+                    settings.plan().step(sidecar).ifPresent(p -> lines.add(Line.warn(p.stillRunning(), "container", sidecar)));
+                }
+            }
             return new Step(s, false, lines, Optional.of(running), Long.MAX_VALUE);
         }
         boolean probe = s.probing() && now >= s.nextProbe();
         long wakeAt = s.deadline();
         if (probe) {
             s = new State(s.start(), s.deadline(), s.timeout(), s.seen(), s.unfinished(), s.watched(), s.answering(),
-                    s.probing(), Long.MAX_VALUE, s.skip()); // the next probe is set when this one's results arrive
+                    s.probing(), Long.MAX_VALUE, s.skip(), s.failed()); // the next probe is set when this one's results arrive
         } else if (s.probing()) {
             wakeAt = Math.min(wakeAt, s.nextProbe());
         }

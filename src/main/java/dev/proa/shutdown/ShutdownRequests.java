@@ -21,6 +21,8 @@ import okhttp3.Response;
  */
 public final class ShutdownRequests {
     private static final RequestBody EMPTY = RequestBody.create(new byte[0], null);
+    /** Enough of a failed answer's body to say why (Linkerd's "shutdown endpoint is not enabled"). */
+    private static final long BODY_KEPT = 512;
 
     private final Supplier<OkHttpClient> http;
 
@@ -41,8 +43,9 @@ public final class ShutdownRequests {
         long sent = System.nanoTime();
         try (Response response = http.get().newBuilder().retryOnConnectionFailure(false).followRedirects(false).callTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).build()
                 .newCall(call).execute()) {
-            return new RequestRetry.Answered(response.code(), response.message(),
-                    Duration.ofNanos(System.nanoTime() - sent));
+            Duration took = Duration.ofNanos(System.nanoTime() - sent);
+            String body = response.isSuccessful() ? "" : response.peekBody(BODY_KEPT).string();
+            return new RequestRetry.Answered(response.code(), response.message(), took, body);
         } catch (ConnectException e) {
             return new RequestRetry.Refused(e.getMessage());
         } catch (InterruptedIOException e) {

@@ -1,11 +1,13 @@
 package dev.proa.sidecars;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateRunning;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -26,7 +28,10 @@ import java.util.stream.Stream;
 public final class Pods {
     private Pods() {}
 
-    /** The Pod in {@code resource}, with the fields proa reads: names, restart policies, grace period, statuses. */
+    /**
+     * The Pod in {@code resource}, with the fields proa reads: names, restart policies, grace period, statuses, and
+     * what recognizing a sidecar needs of each container (image, command, args, plain env values, ports).
+     */
     public static Pod fromResource(GenericKubernetesResource resource) {
         Map<String, Object> spec = map(resource.getAdditionalProperties().get("spec"));
         Map<String, Object> status = map(resource.getAdditionalProperties().get("status"));
@@ -50,7 +55,25 @@ public final class Pods {
         Container container = new Container();
         container.setName(string(fields.get("name")));
         container.setRestartPolicy(string(fields.get("restartPolicy")));
+        container.setImage(string(fields.get("image")));
+        container.setCommand(strings(fields.get("command")));
+        container.setArgs(strings(fields.get("args")));
+        container.setEnv(list(fields.get("env"), Pods::envVar));
+        container.setPorts(list(fields.get("ports"), Pods::port));
         return container;
+    }
+
+    /** A variable's literal value only: one from a Secret or the downward API is not in the spec, and stays null. */
+    private static EnvVar envVar(Map<String, Object> fields) {
+        return new EnvVar(string(fields.get("name")), string(fields.get("value")), null);
+    }
+
+    private static ContainerPort port(Map<String, Object> fields) {
+        ContainerPort port = new ContainerPort();
+        port.setName(string(fields.get("name")));
+        Long number = number(fields.get("containerPort"));
+        port.setContainerPort(number == null ? null : number.intValue());
+        return port;
     }
 
     private static ContainerStatus containerStatus(Map<String, Object> fields) {
@@ -101,6 +124,14 @@ public final class Pods {
         List<T> items = new ArrayList<>();
         if (value instanceof List<?> l) {
             for (Object item : l) items.add(read.apply(map(item)));
+        }
+        return items;
+    }
+
+    private static List<String> strings(Object value) {
+        List<String> items = new ArrayList<>();
+        if (value instanceof List<?> l) {
+            for (Object item : l) items.add(string(item));
         }
         return items;
     }

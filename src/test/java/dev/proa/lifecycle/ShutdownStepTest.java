@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.proa.TestPods;
 import dev.proa.sidecars.PodView;
+import dev.proa.sidecars.ShutdownPlan;
 import dev.proa.sidecars.Sidecars;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -43,7 +44,7 @@ class ShutdownStepTest {
 
         assertEquals(Optional.of(List.of()), step.ended());
         assertEquals(List.of("INFO Shutdown: nothing to ask the sidecars (no --shutdown-http-get, --shutdown-http-post"
-                + " or --kill); not waiting for them"), lines(step));
+                + " or --kill, and no sidecar proa recognizes and can stop); not waiting for them"), lines(step));
     }
 
     @Test
@@ -70,6 +71,43 @@ class ShutdownStepTest {
 
         assertEquals(Optional.of(List.of("proxy")), late.ended());
         assertEquals(List.of("WARN Shutdown timeout of 2s passed after 2.0s; still running: proxy"), lines(late));
+    }
+
+    private static Shutdown.Settings planned(Optional<Duration> timeout, int requests, boolean kills) throws Exception {
+        Pod pod = RUNNING.pod();
+        ShutdownPlan plan = ShutdownPlan.of(pod, Sidecars.select(pod, Sidecars.Choice.ALL),
+                new ShutdownPlan.Options(List.of(), List.of(), true));
+        return new Shutdown.Settings(POD, Sidecars.Choice.ALL, timeout, requests, kills, plan);
+    }
+
+    @Test
+    void aRegularSidecarExitingNonZeroDuringTheShutdownIsSaidOnceWithItsFix() throws Exception {
+        Shutdown.Settings settings = planned(Optional.empty(), 0, true);
+        Shutdown.Step begun = Shutdown.begin(settings, RUNNING, 0);
+        PodView failed = pod(TestPods.terminated("proxy", 143), TestPods.running("mesh", true));
+
+        Shutdown.Step ended = Shutdown.step(settings, begun.state(), new Shutdown.PodSeen(failed), S);
+        Shutdown.Step again = Shutdown.step(settings, ended.state(), new Shutdown.PodSeen(failed), S);
+
+        String why = "Sidecar proxy exited with code 143 (Error) during the shutdown: the Pod will be marked Failed even"
+                + " though COMMAND's status is what proa exits with. Fix: make it exit 0 when it is asked to stop, or run"
+                + " it as a native sidecar (an init container with restartPolicy: Always), whose exit code does not"
+                + " decide the Pod's phase";
+        assertEquals(List.of("WARN " + why, "INFO Shutdown complete after 1.0s: every sidecar has stopped"), lines(ended));
+        assertEquals(List.of(why), ended.state().failed());
+        assertEquals(List.of(why), again.state().failed(), "said once");
+        Shutdown.Step clean = Shutdown.step(settings, begun.state(), new Shutdown.PodSeen(PROXY_STOPPED), S);
+        assertEquals(List.of(), clean.state().failed(), "exit 0 fails nothing");
+    }
+
+    @Test
+    void theTimeoutNamesWhyEachSidecarStillRunsAndTheFix() throws Exception {
+        Shutdown.Settings settings = planned(Optional.of(Duration.ofSeconds(2)), 0, true);
+        Shutdown.Step late = Shutdown.step(settings, Shutdown.begin(settings, RUNNING, 0).state(), new Shutdown.Tick(), 2 * S);
+
+        assertEquals(List.of("WARN Shutdown timeout of 2s passed after 2.0s; still running: proxy",
+                "WARN Sidecar proxy is still running at the shutdown timeout: nothing asked it to stop. Fix: "
+                        + ShutdownPlan.GENERAL_FIX), lines(late));
     }
 
     @Test
