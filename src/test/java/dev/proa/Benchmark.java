@@ -139,12 +139,7 @@ public final class Benchmark {
 
     /** proa's resident memory 2 s and 10 minutes into a COMMAND that sleeps, with its watch on the Pod open. */
     private double[] longRunMemory() throws Exception {
-        String pod = readyPod();
-        Path mark = WORK.resolve("long");
-        Files.deleteIfExists(mark);
-        Process p = start(pod, List.of("sh", "-c", "date +%s%N > " + mark + "; sleep 610"));
-        while (!Files.exists(mark)) Thread.sleep(10);
-        Thread.sleep(2000);
+        Process p = twoSecondsInto(610);
         double early = rssMib(p.pid());
         Thread.sleep(Duration.ofMinutes(10).minusSeconds(2).toMillis());
         double late = rssMib(p.pid());
@@ -176,15 +171,20 @@ public final class Benchmark {
 
     /** proa's resident memory 2 s into a 3 s COMMAND. */
     private double idleMemory() throws Exception {
-        String pod = readyPod();
-        Path mark = WORK.resolve("idle");
-        Files.deleteIfExists(mark);
-        Process p = start(pod, List.of("sh", "-c", "date +%s%N > " + mark + "; sleep 3"));
-        while (!Files.exists(mark)) Thread.sleep(10);
-        Thread.sleep(2000);
+        Process p = twoSecondsInto(3);
         double rss = rssMib(p.pid());
         finish(p);
         return rss;
+    }
+
+    /** proa, with a ready Pod, 2 s after it started a COMMAND that sleeps {@code seconds}. */
+    private Process twoSecondsInto(int seconds) throws Exception {
+        Path mark = WORK.resolve("idle");
+        Files.deleteIfExists(mark);
+        Process p = start(readyPod(), List.of("sh", "-c", "date +%s%N > " + mark + "; sleep " + seconds));
+        while (!Files.exists(mark)) Thread.sleep(10);
+        Thread.sleep(2000);
+        return p;
     }
 
     private double helloMemory() throws Exception {
