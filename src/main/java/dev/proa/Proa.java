@@ -183,6 +183,7 @@ public final class Proa {
             return List.of();
         }
         try {
+            if (!lifecycle.awaitOtherMains()) return List.of(); // another main container's proa stops them
             return lifecycle.shutDown();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
