@@ -94,8 +94,10 @@ public final class MainsWait {
                 return decided(s, lines, Decision.LEAVE_THEM);
             }
             case Mains.Last last -> {
+                if (last.others().isEmpty()) return decided(s, lines, Decision.STOP_SIDECARS); // --main named only this one
                 lines.add(Line.info(first
-                        ? "Every other main container (" + mains + ") has terminated: Pod " + pod + " is done; stopping the sidecars"
+                        ? "Every other main container (" + String.join(", ", last.others()) + ") has terminated: Pod " + pod
+                                + " is done; stopping the sidecars"
                         : "After " + took + ", every other main container has terminated: stopping the sidecars"));
                 return decided(s, lines, Decision.STOP_SIDECARS);
             }

@@ -34,8 +34,8 @@ public final class Mains {
     /** Whose turn it is to stop the sidecars, now that COMMAND has exited. */
     public sealed interface Turn {}
 
-    /** Every other main container has terminated for good: this proa stops the sidecars now. */
-    public record Last() implements Turn {}
+    /** Every other main container ({@code others}) has terminated for good: this proa stops the sidecars now. */
+    public record Last(List<String> others) implements Turn {}
 
     /** Only main containers before proa's own still run: wait until they have terminated, then stop the sidecars. */
     public record Wait(List<Running> running) implements Turn {}
@@ -64,13 +64,14 @@ public final class Mains {
         String own = Sidecars.ownContainer(pod, choice);
         List<String> order = pod.getSpec().getContainers().stream().map(Container::getName).toList();
         List<Running> before = new ArrayList<>();
-        for (String main : others(pod, choice)) {
+        List<String> others = others(pod, choice);
+        for (String main : others) {
             String state = stillRunning(pod, main);
             if (state == null) continue;
             if (order.indexOf(main) > order.indexOf(own)) return new LeaveTo(new Running(main, state));
             before.add(new Running(main, state));
         }
-        return before.isEmpty() ? new Last() : new Wait(List.copyOf(before));
+        return before.isEmpty() ? new Last(others) : new Wait(List.copyOf(before));
     }
 
     /**

@@ -71,8 +71,17 @@ class MainsWaitTest {
     void theLastFindingTheOthersTerminatedStopsThemAtOnce() {
         MainsWait.Step step = MainsWait.begin(settings("b"), pod(A_DONE, B_RUNS), 0);
         assertEquals(Optional.of(MainsWait.Decision.STOP_SIDECARS), step.decided());
-        assertEquals(List.of("INFO Every other main container (a, b) has terminated: Pod jobs/job (container b) is"
+        assertEquals(List.of("INFO Every other main container (a) has terminated: Pod jobs/job (container b) is"
                 + " done; stopping the sidecars"), lines(step));
+    }
+
+    @Test
+    void aListOfOnlyItsOwnContainerIsAsNoList() {
+        MainsWait.Settings own = new MainsWait.Settings(new Sidecars.Choice("b", null, List.of(), List.of(), List.of("b")),
+                Optional.empty());
+        MainsWait.Step step = MainsWait.begin(own, pod(A_RUNS, B_RUNS), 0);
+        assertEquals(Optional.of(MainsWait.Decision.STOP_SIDECARS), step.decided());
+        assertEquals(List.of(), lines(step));
     }
 
     @Test
