@@ -6,6 +6,7 @@ import dev.proa.kube.ApiErrors;
 import dev.proa.kube.PodWatch;
 import dev.proa.config.ExitStatus;
 import dev.proa.lifecycle.Line;
+import dev.proa.lifecycle.MainsWait;
 import dev.proa.lifecycle.RequestRetry;
 import dev.proa.lifecycle.Shutdown;
 import dev.proa.lifecycle.SignalStep;
@@ -84,7 +85,7 @@ public final class Lifecycle {
         this.endpoints = new Endpoints(http, settings.sidecars().waitHttp(), settings.sidecars().waitTcp());
         this.requests = new ShutdownRequests(http);
         this.choice = new Sidecars.Choice(settings.sidecars().container(), null, settings.sidecars().waitFor(),
-                settings.sidecars().ignore());
+                settings.sidecars().ignore(), settings.sidecars().mains());
     }
 
     /** A signal arrived (called from the JDK's signal threads): it waits its turn in the queue. */
@@ -99,7 +100,8 @@ public final class Lifecycle {
     public void watch(KubernetesClient client, String namespace, String name, String origin, String detectedContainer) {
         this.pod = namespace + "/" + name;
         this.origin = origin;
-        this.choice = new Sidecars.Choice(choice.ownContainer(), detectedContainer, choice.waitFor(), choice.ignore());
+        this.choice = new Sidecars.Choice(choice.ownContainer(), detectedContainer, choice.waitFor(), choice.ignore(),
+                choice.mains());
         this.watch = new PodWatch(client, namespace, name, view -> queue.add(new PodSeen(view)),
                 new ApiErrors(log, namespace)::report);
     }
@@ -201,7 +203,7 @@ public final class Lifecycle {
         if (view.pod() == null || !settings.sidecars().watchesPod()) return ShutdownPlan.withoutPod(options);
         try {
             Sidecars.Choice all = new Sidecars.Choice(choice.ownContainer(), choice.detectedContainer(), List.of(),
-                    choice.ignore());
+                    choice.ignore(), choice.mains());
             return ShutdownPlan.of(view.pod(), Sidecars.select(view.pod(), all), options);
         } catch (Sidecars.NotInPod e) {
             return ShutdownPlan.withoutPod(options); // the startup fails for this reason, and says so
@@ -215,6 +217,33 @@ public final class Lifecycle {
         for (ShutdownPlan.Step step : plan().steps()) {
             write(List.of(step.warn() ? Line.warn(step.sentence(), "container", step.sidecar())
                     : Line.info(step.sentence(), "container", step.sidecar())));
+        }
+    }
+
+    /**
+     * With --main, after COMMAND: whether this proa is the one to stop the sidecars, waiting first for the other main
+     * containers to terminate when it is (see {@link MainsWait}). Without --main, or with nothing to ask the sidecars,
+     * it is, at once.
+     */
+    public boolean awaitOtherMains() throws InterruptedException {
+        Settings.Shutdown asked = settings.shutdown();
+        if (plan().requests().isEmpty() && asked.kill().isEmpty() && !asked.killAll()) return true;
+        signals = signals.in(SignalStep.Phase.SHUTTING_DOWN);
+        MainsWait.Settings wait = new MainsWait.Settings(choice, asked.timeout());
+        MainsWait.Step step = MainsWait.begin(wait, latest, System.nanoTime());
+        while (true) {
+            write(step.lines());
+            if (step.decided().isPresent()) return step.decided().get() == MainsWait.Decision.STOP_SIDECARS;
+            MainsWait.Input input = switch (next(step.wakeAt())) {
+                case PodSeen p -> {
+                    latest = p.view();
+                    yield new MainsWait.PodSeen(p.view());
+                }
+                case SignalArrived s -> signalled(s) == SignalStep.Effect.SKIP_WAITING ? new MainsWait.Skip()
+                        : new MainsWait.Tick();
+                case null, default -> new MainsWait.Tick();
+            };
+            step = MainsWait.step(wait, step.state(), input, System.nanoTime());
         }
     }
 

@@ -209,6 +209,7 @@ public final class Proa {
             return Lifecycle.Stopped.NOTHING;
         }
         try {
+            if (!lifecycle.awaitOtherMains()) return Lifecycle.Stopped.NOTHING; // another main's proa stops them
             return lifecycle.shutDown();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

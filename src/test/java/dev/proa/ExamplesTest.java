@@ -184,8 +184,8 @@ class ExamplesTest {
                 }
                 // The sidecars named must be in the manifest (one that is injected would need an exception here).
                 Set<String> all = new TreeSet<>(allContainers(pod).stream().map(Container::getName).toList());
-                for (String name : Stream.concat(options.waitFor.stream(), options.ignore.stream()).toList()) {
-                    assertTrue(all.contains(name), where + ": --wait-for/--ignore " + name + " is not a container of " + all);
+                for (String name : Stream.of(options.waitFor, options.ignore, options.main).flatMap(List::stream).toList()) {
+                    assertTrue(all.contains(name), where + ": --wait-for/--ignore/--main " + name + " is not a container of " + all);
                 }
             }
         }

@@ -16,6 +16,7 @@ import java.util.Objects;
  * into the Pod's status on the mock API server, the moment it changes. Remembers when it last wrote "ready".
  */
 final class FakeKubelet implements AutoCloseable {
+    /** A container's process, and the port of its readiness probe: 0 for none (a main container), ready while it runs. */
     record Sidecar(Process process, int port) {}
 
     private final MockCluster cluster;
@@ -72,6 +73,7 @@ final class FakeKubelet implements AutoCloseable {
     }
 
     private boolean ready(int port) {
+        if (port == 0) return true;
         try {
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready"))
                     .timeout(Duration.ofMillis(500)).build();

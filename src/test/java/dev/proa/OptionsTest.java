@@ -64,6 +64,8 @@ class OptionsTest {
                 option("--container web", o -> o.container, "web"),
                 option("--wait-for envoy", o -> o.waitFor, List.of("envoy")),
                 option("--ignore vault", o -> o.ignore, List.of("vault")),
+                option("--main loader", o -> o.main, List.of("loader")),
+                option("--main=loader,indexer", o -> o.main, List.of("loader", "indexer")),
                 option("--startup-timeout 90s", o -> o.startupTimeout, Duration.ofSeconds(90)),
                 option("--startup-timeout=250ms", o -> o.startupTimeout, Duration.ofMillis(250)),
                 option("--startup-timeout 2", o -> o.startupTimeout, Duration.ofSeconds(2)),
@@ -160,6 +162,7 @@ class OptionsTest {
                 env("--container", "web", o -> o.container, "web"),
                 env("--wait-for", "envoy,istio-proxy", o -> o.waitFor, List.of("envoy", "istio-proxy")),
                 env("--ignore", "vault", o -> o.ignore, List.of("vault")),
+                env("--main", "loader, indexer", o -> o.main, List.of("loader", "indexer")),
                 env("--startup-timeout", "5m", o -> o.startupTimeout, Duration.ofMinutes(5)),
                 env("--on-startup-timeout", "CONTINUE", o -> o.continueOnStartupTimeout(), true),
                 env("--shutdown-timeout", "45", o -> o.shutdownTimeout, Duration.ofSeconds(45)),
@@ -370,6 +373,9 @@ class OptionsTest {
                 usage("--wait-for a,envoy --ignore=envoy sh", Map.of(), "both name envoy"),
                 usage("--ignore envoy sh", Map.of("PROA_WAIT_FOR", "envoy"), "both name envoy"),
                 usage("-k envoy,,vault sh", Map.of(), "--kill got an empty name in 'envoy,,vault'"),
+                usage("--main a,,b sh", Map.of(), "--main got an empty name in 'a,,b'"),
+                usage("--wait-for envoy,loader --main loader sh", Map.of(), "--wait-for and --main both name loader"),
+                usage("--main loader --wait-tcp=db:5432 sh", Map.of(), "--main=loader needs the Pod"),
                 usage("-p " + POST, Map.of(), "COMMAND"),
                 usage("", Map.of(), "COMMAND"));
     }

@@ -48,6 +48,23 @@ public final class TestPods {
         return pod;
     }
 
+    /**
+     * A Pod whose containers are {@code mains} (the main containers, each running and ready, having no readiness
+     * probe), then {@code sidecars}, none ready; restartPolicy Never.
+     */
+    public static Pod withMains(String name, List<String> mains, List<String> sidecars) {
+        Pod pod = pod(name, sidecars, List.of());
+        List<io.fabric8.kubernetes.api.model.Container> containers = new ArrayList<>();
+        mains.forEach(m -> containers.add(new ContainerBuilder().withName(m).withImage("app").build()));
+        containers.addAll(pod.getSpec().getContainers().subList(1, pod.getSpec().getContainers().size()));
+        pod.getSpec().setContainers(containers);
+        List<ContainerStatus> statuses = new ArrayList<>();
+        mains.forEach(m -> statuses.add(running(m, true)));
+        statuses.addAll(pod.getStatus().getContainerStatuses().subList(1, pod.getStatus().getContainerStatuses().size()));
+        pod.getStatus().setContainerStatuses(statuses);
+        return pod;
+    }
+
     public static ContainerStatus running(String name, boolean ready) {
         return new ContainerStatusBuilder().withName(name).withReady(ready).withRestartCount(0)
                 .withNewState().withNewRunning().withStartedAt("2026-11-21T00:00:00Z").endRunning().endState().build();

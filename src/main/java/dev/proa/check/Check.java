@@ -135,8 +135,9 @@ public final class Check {
      */
     private List<SidecarPlan> plans(Pod pod, Map<String, Object> spec, String detected) {
         Sidecars.Choice choice = new Sidecars.Choice(settings.sidecars().container(), detected,
-                settings.sidecars().waitFor(), settings.sidecars().ignore());
-        Sidecars.Choice all = new Sidecars.Choice(choice.ownContainer(), detected, List.of(), choice.ignore());
+                settings.sidecars().waitFor(), settings.sidecars().ignore(), settings.sidecars().mains());
+        Sidecars.Choice all = new Sidecars.Choice(choice.ownContainer(), detected, List.of(), choice.ignore(),
+                choice.mains());
         List<SidecarPlan> plans = new ArrayList<>();
         try {
             List<String> waited = Sidecars.select(pod, choice).stream().map(Sidecars.Sidecar::name).toList();

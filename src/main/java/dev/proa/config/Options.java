@@ -101,6 +101,14 @@ public final class Options {
             description = "Never wait for these containers. Repeatable. Env: PROA_IGNORE.")
     public List<String> ignore = new ArrayList<>();
 
+    @Option(names = "--main", paramLabel = "NAME", split = ",",
+            description = "Another main container of the Pod (one that does the Job's work, with a proa of its own):"
+                    + " not a sidecar. After COMMAND exits, the proa of the last main container in the Pod's spec"
+                    + " waits until every other one has terminated for good (at most the shutdown timeout), then"
+                    + " stops the sidecars; the others leave it to that one. Give every proa the same list; its own"
+                    + " container in it is skipped. Repeatable. Env: PROA_MAIN.")
+    public List<String> main = new ArrayList<>();
+
     @Option(names = "--startup-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Give up waiting for the sidecars after DURATION (250ms, 30s, 5m, 1h or seconds)."
                     + " Default: wait forever. Env: PROA_STARTUP_TIMEOUT.")
@@ -231,7 +239,7 @@ public final class Options {
         return new Settings(
                 new Settings.Pod(given("--pod-name", podName), given("--namespace", namespace)),
                 new Settings.Sidecars(container, List.copyOf(waitFor), List.copyOf(ignore), List.copyOf(waitHttp),
-                        List.copyOf(waitTcp)),
+                        List.copyOf(waitTcp), List.copyOf(main)),
                 new Settings.Startup(startupTimeout(), onStartupTimeout),
                 new Settings.Shutdown(Optional.ofNullable(shutdownTimeout), List.copyOf(requests), List.copyOf(kill),
                         killAll, noShutdownOnFailure, shutdownAuto, shutdownOptions()),
@@ -258,6 +266,7 @@ public final class Options {
         kill = names("--kill", kill);
         waitFor = names("--wait-for", waitFor);
         ignore = names("--ignore", ignore);
+        main = names("--main", main);
         if (!command.isEmpty() && command.getFirst().isBlank()) {
             throw new ParameterException(spec.commandLine(), "COMMAND is empty: give the program to run after the options");
         }
@@ -266,6 +275,22 @@ public final class Options {
         if (!both.isEmpty()) {
             throw new ParameterException(spec.commandLine(),
                     "--wait-for and --ignore both name " + String.join(", ", both) + ": a sidecar cannot be both");
+        }
+        validateMains();
+    }
+
+    /** --main names containers that are not sidecars, and is read from the Pod, which proa must therefore watch. */
+    private void validateMains() {
+        Set<String> both = new HashSet<>(waitFor);
+        both.retainAll(main);
+        if (!both.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--wait-for and --main both name " + String.join(", ", both)
+                    + ": a main container is not a sidecar, and is never waited for at startup");
+        }
+        if (!main.isEmpty() && !watchesPod()) {
+            throw new ParameterException(spec.commandLine(), "--main=" + String.join(",", main) + " needs the Pod, whose"
+                    + " status says when those containers terminate; with only --wait-http/--wait-tcp proa does not"
+                    + " watch it (add --wait-for, or drop --main)");
         }
     }
 

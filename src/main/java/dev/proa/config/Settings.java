@@ -19,9 +19,12 @@ public record Settings(Pod pod, Sidecars sidecars, Startup startup, Shutdown shu
     /** proa's own Pod as the options name it; what they leave empty is found otherwise (host name, client config). */
     public record Pod(Optional<Given> name, Optional<Given> namespace) {}
 
-    /** Which containers are the sidecars, and where readiness is read from. */
+    /**
+     * Which containers are the sidecars, and where readiness is read from; {@code mains}: the other main containers
+     * (--main), which are not sidecars.
+     */
     public record Sidecars(String container, List<String> waitFor, List<String> ignore, List<HttpUrl> waitHttp,
-            List<InetSocketAddress> waitTcp) {
+            List<InetSocketAddress> waitTcp, List<String> mains) {
         /**
          * Whether proa watches its Pod through the Kubernetes API: unless the only readiness conditions are
          * --wait-http and --wait-tcp (then it needs no API access, and works outside Kubernetes too).

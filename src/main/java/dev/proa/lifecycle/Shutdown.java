@@ -192,9 +192,13 @@ public final class Shutdown {
      * once (a grace period of 0 is about deleting the Pod, not about proa's shutdown: it counts as unset).
      */
     static Duration timeout(Settings settings, PodView seen) {
+        return timeout(settings.timeout(), seen);
+    }
+
+    static Duration timeout(Optional<Duration> given, PodView seen) {
         Duration timeout = DEFAULT_TIMEOUT;
-        if (settings.timeout().isPresent()) {
-            timeout = settings.timeout().get();
+        if (given.isPresent()) {
+            timeout = given.get();
         } else if (seen.pod() != null) {
             Long grace = seen.pod().getSpec().getTerminationGracePeriodSeconds();
             if (grace != null && grace > 0) timeout = Duration.ofSeconds(grace);

@@ -85,7 +85,7 @@ public final class Readiness {
     }
 
     /** Native sidecars always restart; a regular one by its Pod's (or, where set, its own) restart policy. */
-    private static boolean willRestart(Pod pod, Sidecar sidecar, ContainerStateTerminated ended) {
+    static boolean willRestart(Pod pod, Sidecar sidecar, ContainerStateTerminated ended) {
         if (sidecar.isNative()) return true;
         return switch (restartPolicy(pod, sidecar)) {
             case "Never" -> false;
@@ -94,7 +94,7 @@ public final class Readiness {
         };
     }
 
-    private static String restartPolicy(Pod pod, Sidecar sidecar) {
+    static String restartPolicy(Pod pod, Sidecar sidecar) {
         if (sidecar.isNative()) return "Always";
         String own = pod.getSpec().getContainers().stream()
                 .filter(c -> c.getName().equals(sidecar.name()))

@@ -23,12 +23,18 @@ public final class Sidecars {
     /**
      * The options that choose the sidecars. {@code ownContainer} is --container, or null; then proa's container is
      * {@code detectedContainer} (see {@link OwnContainer}) when the Pod has it, else the Pod's first container.
+     * {@code mains}: the other main containers (--main, see {@link Mains}), which are not sidecars.
      */
-    public record Choice(String ownContainer, String detectedContainer, List<String> waitFor, List<String> ignore) {
+    public record Choice(String ownContainer, String detectedContainer, List<String> waitFor, List<String> ignore,
+            List<String> mains) {
         public static final Choice ALL = new Choice(null, List.of(), List.of());
 
         public Choice(String ownContainer, List<String> waitFor, List<String> ignore) {
             this(ownContainer, null, waitFor, ignore);
+        }
+
+        public Choice(String ownContainer, String detectedContainer, List<String> waitFor, List<String> ignore) {
+            this(ownContainer, detectedContainer, waitFor, ignore, List.of());
         }
     }
 
@@ -43,9 +49,12 @@ public final class Sidecars {
 
     public static List<Sidecar> select(Pod pod, Choice choice) throws NotInPod {
         String own = ownContainer(pod, choice);
+        List<String> mains = Mains.others(pod, choice);
         Map<String, Sidecar> candidates = new LinkedHashMap<>();
         for (Container c : pod.getSpec().getContainers()) {
-            if (!c.getName().equals(own)) candidates.put(c.getName(), new Sidecar(c.getName(), false));
+            if (!c.getName().equals(own) && !mains.contains(c.getName())) {
+                candidates.put(c.getName(), new Sidecar(c.getName(), false));
+            }
         }
         for (Container c : pod.getSpec().getInitContainers()) {
             if ("Always".equals(c.getRestartPolicy())) candidates.put(c.getName(), new Sidecar(c.getName(), true));
@@ -98,7 +107,7 @@ public final class Sidecars {
         return namesOrNone(sidecars.stream().map(Sidecar::name));
     }
 
-    private static String namesOrNone(Stream<String> names) {
+    static String namesOrNone(Stream<String> names) {
         String joined = String.join(", ", names.filter(Objects::nonNull).toList());
         return joined.isEmpty() ? "(none)" : joined;
     }

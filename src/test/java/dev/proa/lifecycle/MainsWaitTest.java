@@ -1,0 +1,164 @@
+package dev.proa.lifecycle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.proa.TestPods;
+import dev.proa.sidecars.PodView;
+import dev.proa.sidecars.Sidecars;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The wait for the other main containers as decisions: (state, what happened, the time) → (whose turn, what to log,
+ * when to look again). Main containers a and b, in that order, and a sidecar; every proa is given --main=a,b.
+ */
+class MainsWaitTest {
+    private static final long S = 1_000_000_000L;
+    private static final List<String> MAINS = List.of("a", "b");
+
+    private static MainsWait.Settings settings(String own) {
+        return new MainsWait.Settings(new Sidecars.Choice(own, null, List.of(), List.of(), MAINS), Optional.empty());
+    }
+
+    private static PodView pod(ContainerStatus a, ContainerStatus b) {
+        Pod pod = TestPods.withMains("job", MAINS, List.of("proxy"));
+        pod.getStatus().setContainerStatuses(List.of(a, b, TestPods.running("proxy", true)));
+        return new PodView(pod, false, null, false);
+    }
+
+    private static final ContainerStatus A_RUNS = TestPods.running("a", true);
+    private static final ContainerStatus A_DONE = TestPods.terminated("a", 0);
+    private static final ContainerStatus B_RUNS = TestPods.running("b", true);
+
+    private static List<String> lines(MainsWait.Step step) {
+        return step.lines().stream().map(Line::toString).toList();
+    }
+
+    @Test
+    void withoutMainsItIsAlwaysThisProasTurnSilently() {
+        MainsWait.Settings none = new MainsWait.Settings(Sidecars.Choice.ALL, Optional.empty());
+        MainsWait.Step step = MainsWait.begin(none, PodView.UNSEEN, 0);
+        assertEquals(Optional.of(MainsWait.Decision.STOP_SIDECARS), step.decided());
+        assertEquals(List.of(), lines(step));
+    }
+
+    @Test
+    void aMainContainerAfterThisOneStillRunningStopsThem() {
+        MainsWait.Step step = MainsWait.begin(settings("a"), pod(A_RUNS, B_RUNS), 0);
+        assertEquals(Optional.of(MainsWait.Decision.LEAVE_THEM), step.decided());
+        assertEquals(List.of("INFO Main container b (running) comes after this one in Pod jobs/job (container a) and"
+                + " still runs: its proa stops the sidecars once it is the last. Not stopping them"), lines(step));
+    }
+
+    @Test
+    void theLastWaitsForTheOthersThenStopsThem() {
+        MainsWait.Step begun = MainsWait.begin(settings("b"), pod(A_RUNS, B_RUNS), 0);
+        assertEquals(Optional.empty(), begun.decided());
+        assertEquals(List.of("INFO Waiting for the other main containers of Pod jobs/job (container b) to terminate"
+                + " before stopping the sidecars: a (running); at most 30s (the shutdown timeout)"), lines(begun));
+        assertEquals(10 * S, begun.wakeAt(), "the next progress line");
+
+        MainsWait.Step ended = MainsWait.step(settings("b"), begun.state(), new MainsWait.PodSeen(pod(A_DONE, B_RUNS)), 3 * S);
+        assertEquals(Optional.of(MainsWait.Decision.STOP_SIDECARS), ended.decided());
+        assertEquals(List.of("INFO After 3.0s, every other main container has terminated: stopping the sidecars"), lines(ended));
+    }
+
+    @Test
+    void theLastFindingTheOthersTerminatedStopsThemAtOnce() {
+        MainsWait.Step step = MainsWait.begin(settings("b"), pod(A_DONE, B_RUNS), 0);
+        assertEquals(Optional.of(MainsWait.Decision.STOP_SIDECARS), step.decided());
+        assertEquals(List.of("INFO Every other main container (a) has terminated: Pod jobs/job (container b) is"
+                + " done; stopping the sidecars"), lines(step));
+    }
+
+    @Test
+    void aListOfOnlyItsOwnContainerIsAsNoList() {
+        MainsWait.Settings own = new MainsWait.Settings(new Sidecars.Choice("b", null, List.of(), List.of(), List.of("b")),
+                Optional.empty());
+        MainsWait.Step step = MainsWait.begin(own, pod(A_RUNS, B_RUNS), 0);
+        assertEquals(Optional.of(MainsWait.Decision.STOP_SIDECARS), step.decided());
+        assertEquals(List.of(), lines(step));
+    }
+
+    @Test
+    void aMainContainerRestartingInPlaceIsWaitedFor() {
+        PodView restarting = pod(TestPods.terminated("a", 1), B_RUNS);
+        restarting.pod().getSpec().setRestartPolicy("OnFailure");
+        MainsWait.Step step = MainsWait.begin(settings("b"), restarting, 0);
+        assertEquals(Optional.empty(), step.decided());
+        assertEquals(List.of("INFO Waiting for the other main containers of Pod jobs/job (container b) to terminate"
+                + " before stopping the sidecars: a (exited with code 1 (Error), will be restarted (restartPolicy"
+                + " OnFailure)); at most 30s (the shutdown timeout)"), lines(step));
+    }
+
+    @Test
+    void saysWhatItStillWaitsForThenStopsThemAtTheShutdownTimeout() {
+        MainsWait.Step begun = MainsWait.begin(settings("b"), pod(A_RUNS, B_RUNS), 0);
+        MainsWait.Step quiet = MainsWait.step(settings("b"), begun.state(), new MainsWait.PodSeen(pod(A_RUNS, B_RUNS)), 5 * S);
+        assertEquals(List.of(), lines(quiet), "nothing changed");
+
+        MainsWait.Step progress = MainsWait.step(settings("b"), quiet.state(), new MainsWait.Tick(), 10 * S);
+        assertEquals(Optional.empty(), progress.decided());
+        assertEquals(List.of("INFO Still waiting after 10.0s for main containers a (running); the sidecars are"
+                + " stopped in 20.0s at the latest"), lines(progress));
+        assertEquals(20 * S, progress.wakeAt());
+
+        MainsWait.Step timedOut = MainsWait.step(settings("b"), progress.state(), new MainsWait.Tick(), 30 * S);
+        assertEquals(Optional.of(MainsWait.Decision.STOP_SIDECARS), timedOut.decided());
+        assertEquals(List.of("WARN Shutdown timeout of 30s passed while main containers still run: a (running)."
+                + " Stopping the sidecars under them now, so that the Pod ends (--shutdown-timeout sets how long to"
+                + " wait)"), lines(timedOut));
+    }
+
+    @Test
+    void aRepeatedStopSignalEndsTheWait() {
+        MainsWait.Step begun = MainsWait.begin(settings("b"), pod(A_RUNS, B_RUNS), 0);
+        MainsWait.Step skipped = MainsWait.step(settings("b"), begun.state(), new MainsWait.Skip(), S);
+        assertEquals(Optional.of(MainsWait.Decision.STOP_SIDECARS), skipped.decided());
+        assertEquals(List.of("WARN Received a second SIGTERM or SIGINT: no longer waiting for main containers"
+                + " a (running); stopping the sidecars now"), lines(skipped));
+    }
+
+    @Test
+    void aPodThatCannotBeSeenIsStoppedAsWithoutMain() {
+        PodView gone = new PodView(pod(A_RUNS, B_RUNS).pod(), true, null, false);
+        MainsWait.Step step = MainsWait.begin(settings("a"), gone, 0);
+        assertEquals(Optional.of(MainsWait.Decision.STOP_SIDECARS), step.decided());
+        assertEquals(List.of("WARN Cannot tell whether the other main containers (--main=a, b) still run: the Pod was"
+                + " deleted. Stopping the sidecars now, as without --main"), lines(step));
+    }
+
+    /**
+     * The race: whatever each proa sees when its COMMAND exits (the other running, not started, or terminated as far
+     * as is possible), exactly one of them stops the sidecars. b's proa exits only after stopping them, so a's proa
+     * never sees b terminated; a's container may be seen in any state by b's proa.
+     */
+    @Test
+    void exactlyOneProaStopsTheSidecarsWhateverEachSees() {
+        List<ContainerStatus> bAsASeesIt = List.of(B_RUNS, TestPods.waiting("b", "ContainerCreating"));
+        for (ContainerStatus b : bAsASeesIt) {
+            assertEquals(Optional.of(MainsWait.Decision.LEAVE_THEM),
+                    MainsWait.begin(settings("a"), pod(A_RUNS, b), 0).decided(), "a's proa, seeing " + b.getState());
+        }
+        for (ContainerStatus a : List.of(A_RUNS, A_DONE, TestPods.waiting("a", "ContainerCreating"))) {
+            MainsWait.Step step = MainsWait.begin(settings("b"), pod(a, B_RUNS), 0);
+            if (step.decided().isEmpty()) {
+                step = MainsWait.step(settings("b"), step.state(), new MainsWait.PodSeen(pod(A_DONE, B_RUNS)), S);
+            }
+            assertEquals(Optional.of(MainsWait.Decision.STOP_SIDECARS), step.decided(), "b's proa, seeing " + a.getState());
+        }
+    }
+
+    @Test
+    void theGracePeriodBoundsTheWaitUnlessTheShutdownTimeoutIsGiven() {
+        PodView view = pod(A_RUNS, B_RUNS);
+        view.pod().getSpec().setTerminationGracePeriodSeconds(90L);
+        assertEquals(90 * S, MainsWait.begin(settings("b"), view, 0).state().deadline());
+        MainsWait.Settings given = new MainsWait.Settings(settings("b").choice(), Optional.of(Duration.ofMinutes(10)));
+        assertEquals(600 * S, MainsWait.begin(given, view, 0).state().deadline());
+    }
+}
