@@ -8,6 +8,7 @@ import dev.proa.kube.OwnContainer;
 import dev.proa.config.ExitStatus;
 import dev.proa.lifecycle.Startup;
 import dev.proa.config.Durations;
+import dev.proa.process.Launch;
 import dev.proa.process.Libc;
 import dev.proa.process.Reaper;
 import dev.proa.process.Signals;
@@ -42,7 +43,7 @@ public final class Proa {
         this.options = options;
         this.settings = options.settings();
         this.env = env;
-        this.lifecycle = new Lifecycle(log, settings, httpClient(), new Reaper(log));
+        this.lifecycle = new Lifecycle(log, settings, httpClient(), new Reaper(log), Launch.nanoTime());
     }
 
     public static void main(String[] args) {

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,6 +24,13 @@ import org.junit.jupiter.api.Test;
  * that it ends in time.
  */
 class FaultsIT extends EndToEnd {
+    /**
+     * A startup timeout for the tests that need one to pass: it counts from proa's launch, so it must leave time, even
+     * on a loaded machine, for the JVM to start and for the API server's first answer (which each such test awaits,
+     * so that a machine too slow for it fails plainly rather than with a message that lacks what it waited for).
+     */
+    private static final String TIMEOUT = "8s";
+
     private static final String FORBIDDEN = "pods \\\"job\\\" is forbidden: User \\\"system:serviceaccount:jobs:runner\\\""
             + " cannot list resource \\\"pods\\\" in API group \\\"\\\" in the namespace \\\"jobs\\\"";
 
@@ -56,13 +64,37 @@ class FaultsIT extends EndToEnd {
         cluster.intercept(r -> r.getPath().startsWith("/api/v1/namespaces/jobs/pods")
                 ? MockCluster.status(403, "Forbidden", FORBIDDEN.replace("\\\"", "\"")) : null);
         long started = System.nanoTime();
-        ProaRun proa = ProaRun.start(dir, env("job"), List.of("--startup-timeout=3s", "touch", "ran"));
+        ProaRun proa = ProaRun.start(dir, env("job"), List.of("--startup-timeout=" + TIMEOUT, "touch", "ran"));
+        TestSupport.awaitTrue(() -> proa.log().contains("denied proa access"));
 
         assertEquals(125, proa.exitStatus(), proa.log());
         assertTrue(Duration.ofNanos(System.nanoTime() - started).toSeconds() < 60);
         assertFalse(Files.exists(dir.resolve("ran")));
-        assertTrue(proa.log().contains("Startup timeout of 3s passed. Not ready: Pod jobs/job to be read from the API"
+        assertTrue(proa.log().contains("Startup timeout of " + TIMEOUT + " passed. Not ready: Pod jobs/job to be read from the API"
                 + " server (last error: HTTP 403: pods \"job\" is forbidden"), proa.log());
+    }
+
+    /**
+     * The startup timeout counts from the launch of proa's process, not from when its wait begins (after the JVM and
+     * the API client have started). The process here starts 3 s before its JVM does (a shell that sleeps, then execs
+     * java in the same process, standing for a slow start): the timeout fires 4 s after the launch, so less than 4 s
+     * after proa began watching; counted from the wait, it could not fire before 4 s after that. Neither bound is a
+     * race: each has seconds of slack in the direction that matters.
+     */
+    @Test
+    void theStartupTimeoutCountsFromTheLaunchOfTheProcess() throws Exception {
+        cluster.create(TestPods.pod("job", List.of("proxy"), List.of()));
+        Instant launched = Instant.now();
+        ProaRun proa = ProaRun.start(dir, env("job"), List.of("sh", "-c", "sleep 3 && exec \"$0\" \"$@\""),
+                List.of("--startup-timeout=4s", "touch", "ran"));
+
+        assertEquals(125, proa.exitStatus(), proa.log());
+        assertFalse(Files.exists(dir.resolve("ran")));
+        Instant watching = TestSupport.loggedAt(proa.log(), "Watching Pod job");
+        Instant timedOut = TestSupport.loggedAt(proa.log(), "Startup timeout of 4s passed");
+        assertTrue(timedOut.isAfter(launched.plusMillis(4000 - 50)), "not before 4s after the launch (with the"
+                + " 10 ms granularity of the process's start time):\n" + proa.log());
+        assertTrue(timedOut.isBefore(watching.plusSeconds(4)), "4s from the launch, not from the wait:\n" + proa.log());
     }
 
     @Test
@@ -84,8 +116,10 @@ class FaultsIT extends EndToEnd {
         ProaRun proa;
         try (TestSupport.RefusingPort nothing = new TestSupport.RefusingPort()) {
             env.put("KUBERNETES_SERVICE_PORT", Integer.toString(nothing.port));
-            proa = ProaRun.start(dir, env, List.of("--startup-timeout=4s", "touch", "ran"));
-            assertEquals(125, proa.exitStatus(), proa.log());
+            ProaRun started = ProaRun.start(dir, env, List.of("--startup-timeout=" + TIMEOUT, "touch", "ran"));
+            TestSupport.awaitTrue(() -> started.log().contains("Watching the Pod failed"));
+            assertEquals(125, started.exitStatus(), started.log());
+            proa = started;
         }
         assertFalse(Files.exists(dir.resolve("ran")));
         assertEquals(1, count(proa.log(), "Watching the Pod failed: ConnectException"), proa.log());
@@ -100,7 +134,8 @@ class FaultsIT extends EndToEnd {
             Files.copy(Path.of(other.inClusterEnvironment(dir).get("KUBERNETES_CERTS_CA_FILE")), otherCa);
         }
         env.put("KUBERNETES_CERTS_CA_FILE", otherCa.toString());
-        ProaRun proa = ProaRun.start(dir, env, List.of("--startup-timeout=4s", "touch", "ran"));
+        ProaRun proa = ProaRun.start(dir, env, List.of("--startup-timeout=" + TIMEOUT, "touch", "ran"));
+        TestSupport.awaitTrue(() -> proa.log().contains("Watching the Pod failed"));
 
         assertEquals(125, proa.exitStatus(), proa.log());
         assertFalse(Files.exists(dir.resolve("ran")));
@@ -130,7 +165,7 @@ class FaultsIT extends EndToEnd {
     @Test
     void aStuckSidecarIsWarnedAboutOnceAndNamedWithItsReasonWhenTheStartupTimesOut() throws Exception {
         cluster.create(TestPods.pod("job", List.of("proxy"), List.of()));
-        ProaRun proa = ProaRun.start(dir, env("job"), List.of("--startup-timeout=4s", "touch", "ran"));
+        ProaRun proa = ProaRun.start(dir, env("job"), List.of("--startup-timeout=" + TIMEOUT, "touch", "ran"));
         TestSupport.awaitTrue(() -> proa.log().contains("Waiting for the sidecars"));
         for (int i = 0; i < 3; i++) { // the kubelet writes the same state again and again
             int restarts = i;
@@ -142,14 +177,16 @@ class FaultsIT extends EndToEnd {
         assertFalse(Files.exists(dir.resolve("ran")));
         assertEquals(1, count(proa.log(), "Sidecar proxy cannot start: waiting: ImagePullBackOff: Back-off pulling image"
                 + " proxy:gone"), proa.log());
-        assertTrue(proa.log().contains("Startup timeout of 4s passed. Not ready: proxy (waiting: ImagePullBackOff"), proa.log());
+        assertTrue(proa.log().contains("Startup timeout of " + TIMEOUT + " passed. Not ready: proxy (waiting:"
+                + " ImagePullBackOff"), proa.log());
     }
 
     @Test
     void onStartupTimeoutContinueRunsCommandAnywayAndSaysWhoWasNotReady() throws Exception {
         cluster.create(TestPods.pod("job", List.of("proxy"), List.of()));
-        ProaRun proa = ProaRun.start(dir, env("job"), List.of("--startup-timeout=2s", "--on-startup-timeout=continue",
-                "sh", "-c", "exit 5"));
+        ProaRun proa = ProaRun.start(dir, env("job"), List.of("--startup-timeout=" + TIMEOUT,
+                "--on-startup-timeout=continue", "sh", "-c", "exit 5"));
+        TestSupport.awaitTrue(() -> proa.log().contains("Waiting for the sidecars"));
 
         assertEquals(5, proa.exitStatus(), proa.log());
         assertTrue(proa.log().contains("running COMMAND anyway (--on-startup-timeout=continue). Not ready: proxy"), proa.log());
