@@ -142,7 +142,7 @@ public final class Proa {
             log.info("Watching Pod {} in namespace {} through {}", cluster.podName, cluster.namespace,
                     cluster.config.getMasterUrl());
             String origin = "the name from " + cluster.podName.source() + ", the namespace from " + cluster.namespace.source();
-            var client = cluster.client();
+            var client = cluster.client(log);
             lifecycle.watch(client, cluster.namespace.value(), cluster.podName.value(), origin, detected);
             if (settings.report().events()) events = new Events(log, client, lifecycle::latest);
             return true;

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.fabric8.mockwebserver.http.MockResponse;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.Test;
 
@@ -108,6 +109,68 @@ class FaultsIT extends EndToEnd {
         assertEquals(0, proa.exitStatus(), proa.log());
         assertTrue(Files.exists(dir.resolve("ran")));
         assertEquals(1, count(proa.log(), "Watching the Pod failed: HTTP 500: etcdserver: leader changed"), proa.log());
+    }
+
+    @Test
+    void anAnswerThatIsNotTheKubernetesApiIsSaidPlainlyOnceAndRetried() throws Exception {
+        cluster.create(TestPods.pod("job", List.of(), List.of()));
+        AtomicBoolean proxy = new AtomicBoolean(true); // a proxy, or a wrong KUBERNETES_SERVICE_HOST, answers instead
+        cluster.intercept(r -> proxy.get() ? new MockResponse().setResponseCode(200)
+                .setHeader("Content-Type", "text/html; charset=utf-8")
+                .setBody("<!DOCTYPE html><html><body><h1>Welcome to nginx!</h1></body></html>") : null);
+        ProaRun proa = ProaRun.start(dir, env("job"), List.of("touch", "ran"));
+        TestSupport.awaitTrue(() -> proa.log().contains("does not look like the Kubernetes API"));
+        int soFar = cluster.requests();
+        TestSupport.awaitTrue(() -> cluster.requests() >= soFar + 2); // retried, as for other API failures
+
+        proxy.set(false); // the address is fixed, or the proxy lets the API through
+
+        assertEquals(0, proa.exitStatus(), proa.log());
+        assertTrue(Files.exists(dir.resolve("ran")));
+        String log = proa.log();
+        String port = env("job").get("KUBERNETES_SERVICE_PORT");
+        assertEquals(1, count(log, "does not look like the Kubernetes API"), "said once, not once per retry:\n" + log);
+        assertTrue(log.contains("https://localhost:" + port + "/api/v1/namespaces/jobs/pods"), log);
+        assertTrue(log.contains("answered 200 with text/html"), log);
+        assertTrue(log.contains("KUBERNETES_SERVICE_HOST"), log);
+        assertTrue(log.contains("proxy"), log);
+        assertFalse(log.contains("Exception"), "no Java exception in the operator's words:\n" + log);
+        assertFalse(log.contains("will retry"), "fabric8's own retry warnings are not repeated:\n" + log);
+    }
+
+    /**
+     * API Priority and Fairness answers 429 with Retry-After, in plain text rather than a Status: proa's next request
+     * comes no sooner than the server asked (the gaps between requests are as the server set them, whatever the
+     * machine's load), and the throttling is said once.
+     */
+    @Test
+    void throttlingIsHonouredAsTheRetryAfterAsksAndSaidOnce() throws Exception {
+        cluster.create(TestPods.pod("job", List.of(), List.of()));
+        List<Long> throttled = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Long> after = new java.util.concurrent.CopyOnWriteArrayList<>();
+        cluster.intercept(r -> {
+            if (!r.getPath().startsWith("/api/v1/namespaces/jobs/pods")) return null;
+            if (throttled.size() < 3) {
+                throttled.add(System.nanoTime());
+                return new MockResponse().setResponseCode(429).setHeader("Retry-After", "2")
+                        .setHeader("Content-Type", "text/plain; charset=utf-8")
+                        .setBody("Too many requests, please try again later.\n");
+            }
+            if (after.isEmpty()) after.add(System.nanoTime());
+            return null;
+        });
+        ProaRun proa = ProaRun.start(dir, env("job"), List.of("touch", "ran"));
+
+        assertEquals(0, proa.exitStatus(), proa.log());
+        assertTrue(Files.exists(dir.resolve("ran")));
+        List<Long> requests = new java.util.ArrayList<>(throttled);
+        requests.addAll(after);
+        for (int i = 1; i < requests.size(); i++) {
+            Duration gap = Duration.ofNanos(requests.get(i) - requests.get(i - 1));
+            assertTrue(gap.toMillis() >= 1_950, "request " + (i + 1) + " came " + gap.toMillis() + " ms after a 429"
+                    + " that said Retry-After: 2\n" + proa.log());
+        }
+        assertEquals(1, count(proa.log(), "throttl"), "said once:\n" + proa.log());
     }
 
     @Test
