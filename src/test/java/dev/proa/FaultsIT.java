@@ -29,8 +29,18 @@ class FaultsIT extends EndToEnd {
      * A startup timeout for the tests that need one to pass: it counts from proa's launch, so it must leave time, even
      * on a loaded machine, for the JVM to start and for the API server's first answer (which each such test awaits,
      * so that a machine too slow for it fails plainly rather than with a message that lacks what it waited for).
+     * Measured: 8 s was not enough with a load average of 8 on 2 cores (JVM start and first HTTPS listing took 8.5 s).
      */
-    private static final String TIMEOUT = "8s";
+    private static final String TIMEOUT = "20s";
+
+    /** Waits until proa has logged {@code text}, which must come before its startup timeout passes. */
+    private static void awaitBeforeTheTimeout(ProaRun proa, String text) throws InterruptedException {
+        // proa ends by itself at its timeout if the line never comes; the cap is exitStatus()'s, for a proa that hangs
+        long cap = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!proa.log().contains(text) && proa.process.isAlive() && System.nanoTime() < cap) Thread.sleep(20);
+        assertTrue(proa.log().contains(text), "proa ended before it logged '" + text + "': is the machine too loaded"
+                + " for a startup timeout of " + TIMEOUT + " from the launch?\n" + proa.log());
+    }
 
     private static final String FORBIDDEN = "pods \\\"job\\\" is forbidden: User \\\"system:serviceaccount:jobs:runner\\\""
             + " cannot list resource \\\"pods\\\" in API group \\\"\\\" in the namespace \\\"jobs\\\"";
@@ -66,7 +76,7 @@ class FaultsIT extends EndToEnd {
                 ? MockCluster.status(403, "Forbidden", FORBIDDEN.replace("\\\"", "\"")) : null);
         long started = System.nanoTime();
         ProaRun proa = ProaRun.start(dir, env("job"), List.of("--startup-timeout=" + TIMEOUT, "touch", "ran"));
-        TestSupport.awaitTrue(() -> proa.log().contains("denied proa access"));
+        awaitBeforeTheTimeout(proa, "denied proa access");
 
         assertEquals(125, proa.exitStatus(), proa.log());
         assertTrue(Duration.ofNanos(System.nanoTime() - started).toSeconds() < 60);
@@ -180,7 +190,7 @@ class FaultsIT extends EndToEnd {
         try (TestSupport.RefusingPort nothing = new TestSupport.RefusingPort()) {
             env.put("KUBERNETES_SERVICE_PORT", Integer.toString(nothing.port));
             ProaRun started = ProaRun.start(dir, env, List.of("--startup-timeout=" + TIMEOUT, "touch", "ran"));
-            TestSupport.awaitTrue(() -> started.log().contains("Watching the Pod failed"));
+            awaitBeforeTheTimeout(started, "Watching the Pod failed");
             assertEquals(125, started.exitStatus(), started.log());
             proa = started;
         }
@@ -198,7 +208,7 @@ class FaultsIT extends EndToEnd {
         }
         env.put("KUBERNETES_CERTS_CA_FILE", otherCa.toString());
         ProaRun proa = ProaRun.start(dir, env, List.of("--startup-timeout=" + TIMEOUT, "touch", "ran"));
-        TestSupport.awaitTrue(() -> proa.log().contains("Watching the Pod failed"));
+        awaitBeforeTheTimeout(proa, "Watching the Pod failed");
 
         assertEquals(125, proa.exitStatus(), proa.log());
         assertFalse(Files.exists(dir.resolve("ran")));
@@ -229,7 +239,7 @@ class FaultsIT extends EndToEnd {
     void aStuckSidecarIsWarnedAboutOnceAndNamedWithItsReasonWhenTheStartupTimesOut() throws Exception {
         cluster.create(TestPods.pod("job", List.of("proxy"), List.of()));
         ProaRun proa = ProaRun.start(dir, env("job"), List.of("--startup-timeout=" + TIMEOUT, "touch", "ran"));
-        TestSupport.awaitTrue(() -> proa.log().contains("Waiting for the sidecars"));
+        awaitBeforeTheTimeout(proa, "Waiting for the sidecars");
         for (int i = 0; i < 3; i++) { // the kubelet writes the same state again and again
             int restarts = i;
             cluster.setStatus("job", "proxy", s -> TestPods.waiting("proxy", "ImagePullBackOff", "Back-off pulling image proxy:gone")
@@ -249,7 +259,7 @@ class FaultsIT extends EndToEnd {
         cluster.create(TestPods.pod("job", List.of("proxy"), List.of()));
         ProaRun proa = ProaRun.start(dir, env("job"), List.of("--startup-timeout=" + TIMEOUT,
                 "--on-startup-timeout=continue", "sh", "-c", "exit 5"));
-        TestSupport.awaitTrue(() -> proa.log().contains("Waiting for the sidecars"));
+        awaitBeforeTheTimeout(proa, "Waiting for the sidecars");
 
         assertEquals(5, proa.exitStatus(), proa.log());
         assertTrue(proa.log().contains("running COMMAND anyway (--on-startup-timeout=continue). Not ready: proxy"), proa.log());
