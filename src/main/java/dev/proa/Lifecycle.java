@@ -70,6 +70,7 @@ public final class Lifecycle {
     private final Endpoints endpoints;
     private final ShutdownRequests requests;
     private final Reaper reaper;
+    private final long started;
     private Sidecars.Choice choice;
     private String pod = "";
     private String origin = "";
@@ -78,10 +79,12 @@ public final class Lifecycle {
     private SignalStep.State signals = SignalStep.State.INITIAL;
     private boolean planSaid;
 
-    public Lifecycle(Logger log, Settings settings, Supplier<OkHttpClient> http, Reaper reaper) {
+    /** {@code started}: when the startup timeout starts counting (proa's launch), on {@link System#nanoTime()}'s clock. */
+    public Lifecycle(Logger log, Settings settings, Supplier<OkHttpClient> http, Reaper reaper, long started) {
         this.log = log;
         this.settings = settings;
         this.reaper = reaper;
+        this.started = started;
         this.endpoints = new Endpoints(http, settings.sidecars().waitHttp(), settings.sidecars().waitTcp());
         this.requests = new ShutdownRequests(http);
         this.choice = new Sidecars.Choice(settings.sidecars().container(), null, settings.sidecars().waitFor(),
@@ -137,8 +140,7 @@ public final class Lifecycle {
 
     /** The same, with the settings given (a test's shorter progress interval, say). */
     Startup.Outcome awaitStartup(Startup.Settings wait) throws InterruptedException {
-        long now = System.nanoTime(); // the startup timeout counts from here, once the Pod's watch has started
-        Startup.Step step = Startup.begin(wait, latest, now, now);
+        Startup.Step step = Startup.begin(wait, latest, started, System.nanoTime());
         while (true) {
             write(step.lines());
             if (step.probe()) probe(step.state().notReady().keySet());

@@ -10,6 +10,7 @@ import dev.proa.kube.OwnContainer;
 import dev.proa.config.ExitStatus;
 import dev.proa.lifecycle.Startup;
 import dev.proa.config.Durations;
+import dev.proa.process.Launch;
 import dev.proa.process.Libc;
 import dev.proa.process.Reaper;
 import dev.proa.process.Signals;
@@ -42,7 +43,7 @@ public final class Proa {
         this.log = log;
         this.settings = settings;
         this.env = env;
-        this.lifecycle = new Lifecycle(log, settings, httpClient(), new Reaper(log));
+        this.lifecycle = new Lifecycle(log, settings, httpClient(), new Reaper(log), Launch.nanoTime());
     }
 
     public static void main(String[] args) {
@@ -162,7 +163,7 @@ public final class Proa {
             log.info("Watching Pod {} in namespace {} through {}", cluster.podName, cluster.namespace,
                     cluster.config.getMasterUrl());
             String origin = "the name from " + cluster.podName.source() + ", the namespace from " + cluster.namespace.source();
-            var client = cluster.client();
+            var client = cluster.client(log);
             lifecycle.watch(client, cluster.namespace.value(), cluster.podName.value(), origin, detected);
             if (settings.report().events()) events = new Events(log, client, lifecycle::latest);
             return true;

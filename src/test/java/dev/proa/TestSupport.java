@@ -11,6 +11,8 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.function.BooleanSupplier;
 
 /** What the tests share: waiting for an event, counting in a log, a port where nothing listens, root-only tests. */
@@ -33,6 +35,13 @@ final class TestSupport {
         int n = 0;
         for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) n++;
         return n;
+    }
+
+    /** When the first line of {@code log} that contains {@code part} was logged (its timestamp, text format). */
+    static Instant loggedAt(String log, String part) {
+        String line = log.lines().filter(l -> l.contains(part)).findFirst()
+                .orElseThrow(() -> new AssertionError("no line with '" + part + "' in:\n" + log));
+        return OffsetDateTime.parse(line.substring(0, line.indexOf(' '))).toInstant();
     }
 
     /** The contents of {@code file}, empty when it does not exist yet. */

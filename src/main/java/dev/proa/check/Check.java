@@ -33,6 +33,7 @@ import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code proa check}: the plan of a run, and whether it will work, found out in a few seconds before the Job runs. It
@@ -93,7 +94,7 @@ public final class Check {
             return null;
         }
         String namespace = cluster.namespace.value();
-        try (KubernetesClient client = cluster.client()) {
+        try (KubernetesClient client = cluster.client(LoggerFactory.getLogger("proa"))) {
             permissions.addAll(permissions(client, namespace));
             GenericKubernetesResource resource = client.genericKubernetesResources(PodWatch.POD).inNamespace(namespace)
                     .withName(cluster.podName.value()).get();

@@ -110,8 +110,8 @@ public final class Options {
     public List<String> main = new ArrayList<>();
 
     @Option(names = "--startup-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Give up waiting for the sidecars after DURATION (250ms, 30s, 5m, 1h or seconds)."
-                    + " Default: wait forever. Env: PROA_STARTUP_TIMEOUT.")
+            description = "Give up waiting for the sidecars DURATION (250ms, 30s, 5m, 1h or seconds) after proa's"
+                    + " process started (its own startup counts). Default: wait forever. Env: PROA_STARTUP_TIMEOUT.")
     public Duration startupTimeout;
 
     @Option(names = "--on-startup-timeout", paramLabel = "fail|continue", arity = "1",

@@ -32,7 +32,9 @@ public final class ApiErrors {
             return;
         }
         String description = describe(error);
-        if (!Objects.equals(description, last)) {
+        if (httpCode(error) == 429) {
+            log.debug("Watching the Pod was throttled: {}; retrying", description); // ApiAnswers said it, once
+        } else if (!Objects.equals(description, last)) {
             last = description;
             if (isDenied(error)) {
                 log.error("The API server denied proa access to its Pod: {}. proa needs get, list and watch on pods in"
@@ -75,6 +77,9 @@ public final class ApiErrors {
                 }
             }
             return "HTTP " + code + ": " + root.getMessage();
+        }
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof ApiAnswers.NotTheApi notTheApi) return notTheApi.getMessage();
         }
         String message = root.getMessage() == null ? "" : ": " + trimmed(root.getMessage());
         String failure = root.getClass().getSimpleName() + message;

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpLoggingInterceptor;
+import io.fabric8.kubernetes.client.okhttp.OkHttpClientFactory;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,11 +83,19 @@ public final class Cluster {
 
     /**
      * The client. Its serializer does not look up every resource type fabric8 knows (some 500 classes loaded at
-     * every start): proa reads its Pod as a generic resource, which needs none of them.
+     * every start): proa reads its Pod as a generic resource, which needs none of them. Its HTTP client reads each
+     * answer's status and headers first ({@link ApiAnswers}): what is not the API, and throttling.
      */
-    public KubernetesClient client() {
+    public KubernetesClient client(Logger log) {
+        ApiAnswers answers = new ApiAnswers(log);
         return new KubernetesClientBuilder().withConfig(config)
                 .withKubernetesSerialization(new KubernetesSerialization(new ObjectMapper(), false))
+                .withHttpClientFactory(new OkHttpClientFactory() {
+                    @Override
+                    protected void additionalConfig(OkHttpClient.Builder builder) {
+                        builder.addInterceptor(answers);
+                    }
+                })
                 .withHttpClientBuilderConsumer(Cluster::maskCredentials)
                 .build();
     }
