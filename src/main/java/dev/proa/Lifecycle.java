@@ -368,4 +368,9 @@ public final class Lifecycle {
             Logging.with(builder, fields.toArray()).log(line.text());
         }
     }
+
+    /** Stops watching the Pod. */
+    public void close() {
+        if (watch != null) watch.close();
+    }
 }
