@@ -39,7 +39,11 @@ class SignalsIT extends EndToEnd {
         for (int signal : new int[] {SIGHUP, SIGUSR1, SIGUSR2}) {
             int lines = TestSupport.lines(dir.resolve("got"));
             Libc.kill(proa.process.pid(), signal);
-            TestSupport.awaitTrue(() -> TestSupport.lines(dir.resolve("got")) > lines);
+            try {
+                TestSupport.awaitTrue(() -> TestSupport.lines(dir.resolve("got")) > lines);
+            } catch (AssertionError e) {
+                throw new AssertionError("COMMAND did not see signal " + signal + "; proa's log:\n" + proa.log(), e);
+            }
         }
         Libc.kill(proa.process.pid(), SIGTERM);
 
