@@ -101,6 +101,28 @@ class DistIT {
     }
 
     @Test
+    void theAotCacheHoldsPicocliWhoseClassFilesWereTooOldForIt() throws Exception {
+        try (var jar = new java.util.zip.ZipFile(dist.resolve("lib/proa.jar").toFile())) {
+            List<String> old = jar.stream().filter(e -> e.getName().endsWith(".class")).filter(e -> {
+                try (var in = jar.getInputStream(e)) {
+                    return CacheableClasses.version(in.readNBytes(8)) < CacheableClasses.CACHEABLE;
+                } catch (IOException x) {
+                    throw new java.io.UncheckedIOException(x);
+                }
+            }).map(java.util.zip.ZipEntry::getName).toList();
+            assertEquals(List.of(), old, "class files the AOT cache cannot hold");
+        }
+        // Parsed as every run is, then no Pod to watch (no API server here): exit 125.
+        Result result = confined(Map.of("PROA_JVM_OPTIONS", "-Xlog:class+load=info:stdout"),
+                List.of(bin.resolve("proa").toString(), "--log-level=debug", "--", "true"));
+        assertEquals(125, result.status, result.err);
+        List<String> picocli = result.out.lines().filter(line -> line.contains(" picocli.")).toList();
+        assertFalse(picocli.isEmpty(), "picocli parsed the command line");
+        assertEquals(List.of(), picocli.stream().filter(line -> !line.contains("source: shared objects file")).toList(),
+                "picocli's classes loaded from the jar, not the AOT cache");
+    }
+
+    @Test
     void aMissingOrStaleAotCacheCostsOnlySpeed() throws Exception {
         Path copy = root.resolve("copy");
         new ProcessBuilder("cp", "-a", dist.toString(), copy.toString()).start().waitFor();
