@@ -249,16 +249,19 @@ final class MockCluster implements AutoCloseable {
                 inner.onClosing(socket, code, reason);
             }
 
+            // The mock's own listener, once a watch's client has gone, waits for that watch's sender thread, which
+            // may itself wait up to 30 s for this same event loop to write: the whole server would freeze. So it
+            // waits on a thread of its own, and the loop goes on serving everyone else.
             @Override
             public void onClosed(WebSocket socket, int code, String reason) {
                 openWatches.remove(muted);
-                inner.onClosed(socket, code, reason);
+                Thread.ofPlatform().daemon().name("mock-watch-closed").start(() -> inner.onClosed(socket, code, reason));
             }
 
             @Override
             public void onFailure(WebSocket socket, Throwable t, Response response) {
                 openWatches.remove(muted);
-                inner.onFailure(socket, t, response);
+                Thread.ofPlatform().daemon().name("mock-watch-failed").start(() -> inner.onFailure(socket, t, response));
             }
         }
     }
