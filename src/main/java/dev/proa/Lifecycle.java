@@ -69,6 +69,7 @@ public final class Lifecycle {
     private final BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
     private final Endpoints endpoints;
     private final ShutdownRequests requests;
+    private final Supplier<OkHttpClient> http;
     private final Reaper reaper;
     private final long started;
     private Sidecars.Choice choice;
@@ -85,6 +86,7 @@ public final class Lifecycle {
         this.settings = settings;
         this.reaper = reaper;
         this.started = started;
+        this.http = http;
         this.endpoints = new Endpoints(http, settings.sidecars().waitHttp(), settings.sidecars().waitTcp());
         this.requests = new ShutdownRequests(http);
         this.choice = new Sidecars.Choice(settings.sidecars().container(), null, settings.sidecars().waitFor(),
@@ -170,6 +172,7 @@ public final class Lifecycle {
             return new Outcome(e.failure.status(), e.failure.summary());
         }
         signals = signals.in(SignalStep.Phase.RUNNING);
+        prepareShutdownRequests();
         while (true) {
             switch (next(Long.MAX_VALUE)) {
                 case CommandExited exited -> {
@@ -193,6 +196,15 @@ public final class Lifecycle {
                 case null, default -> {}
             }
         }
+    }
+
+    /**
+     * While COMMAND runs, proa only waits: build the HTTP client the shutdown requests need now, in the background, so
+     * that COMMAND's exit does not wait for it (and the startup, before COMMAND, did not share the CPU with it).
+     */
+    private void prepareShutdownRequests() {
+        if (plan().requests().isEmpty()) return;
+        Thread.ofPlatform().daemon().name("proa-http-setup").start(http::get);
     }
 
     /**

@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
@@ -99,11 +98,20 @@ public final class Proa {
         return status;
     }
 
-    /** One HTTP client for the probes and the shutdown requests, built in the background (OkHttp takes a while). */
+    /**
+     * One HTTP client for the probes and the shutdown requests, built on first use: by the first probe, or while
+     * COMMAND runs (see {@link Lifecycle}). Before COMMAND, the startup's CPU goes to the Pod's listing.
+     */
     private static Supplier<OkHttpClient> httpClient() {
-        CompletableFuture<OkHttpClient> http = new CompletableFuture<>();
-        Thread.ofVirtual().name("proa-http-setup").start(() -> http.complete(new OkHttpClient()));
-        return http::join;
+        return new Supplier<>() {
+            private OkHttpClient client;
+
+            @Override
+            public synchronized OkHttpClient get() {
+                if (client == null) client = new OkHttpClient();
+                return client;
+            }
+        };
     }
 
     private int lifecycle() {
