@@ -101,6 +101,28 @@ class DistIT {
     }
 
     @Test
+    void theHandshakeWithTheApiServerOffersX25519AndSecp384r1KeySharesAndStillEveryGroup() throws Exception {
+        try (MockCluster cluster = new MockCluster(true)) {
+            cluster.create(TestPods.pod("job", List.of("proxy"), List.of()));
+            cluster.setStatus("job", "proxy", s -> TestPods.running("proxy", true));
+            Map<String, String> env = readableInClusterEnvironment(cluster);
+            env.put("POD_NAME", "job");
+            env.put("PROA_JVM_OPTIONS", "-Djavax.net.debug=ssl:handshake");
+
+            Result result = confined(env, List.of(bin.resolve("proa").toString(), "--", "sh", "-c", "exit 0"));
+
+            assertEquals(0, result.status, result.err);
+            // The first ClientHello, up to the next message of the JDK's TLS debug log.
+            String from = result.err.substring(result.err.indexOf("Produced ClientHello"));
+            String hello = from.substring(0, from.indexOf("javax.net.ssl|", 1));
+            // Each key share names its group ("named group"); the list of every group offered is "named groups".
+            assertEquals(List.of("x25519", "secp384r1"), java.util.regex.Pattern.compile("\"named group\": (\\w+)")
+                    .matcher(hello).results().map(m -> m.group(1)).toList(), hello);
+            assertTrue(hello.contains("\"named groups\": [x25519, secp384r1, secp256r1, secp521r1, x448, ffdhe2048"), hello);
+        }
+    }
+
+    @Test
     void theAotCacheHoldsPicocliWhoseClassFilesWereTooOldForIt() throws Exception {
         try (var jar = new java.util.zip.ZipFile(dist.resolve("lib/proa.jar").toFile())) {
             List<String> old = jar.stream().filter(e -> e.getName().endsWith(".class")).filter(e -> {

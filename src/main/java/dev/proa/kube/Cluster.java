@@ -87,6 +87,7 @@ public final class Cluster {
      * answer's status and headers first ({@link ApiAnswers}): what is not the API, and throttling.
      */
     public KubernetesClient client(Logger log) {
+        preferCheapKeyShares();
         ApiAnswers answers = new ApiAnswers(log);
         return new KubernetesClientBuilder().withConfig(config)
                 .withKubernetesSerialization(new KubernetesSerialization(new ObjectMapper(), false))
@@ -99,6 +100,24 @@ public final class Cluster {
                 .withHttpClientBuilderConsumer(Cluster::maskCredentials)
                 .build();
     }
+
+    /**
+     * The JDK's TLS client offers a key share for its first group of each kind: x25519, and by default secp256r1, whose
+     * first key costs this JVM about 150 ms of the startup (measured: the README's Performance section). API servers
+     * choose x25519 (Go's preference); one in FIPS mode cannot, and chooses secp384r1 from the second share. Every
+     * group is still offered, so a server that takes only secp256r1 asks for its share in a second round trip. Set
+     * only when not given (PROA_JVM_OPTIONS=-Djdk.tls.namedGroups=... overrides it), and before any TLS class reads
+     * it.
+     */
+    static void preferCheapKeyShares() {
+        if (System.getProperty(NAMED_GROUPS) == null) System.setProperty(NAMED_GROUPS, KEY_SHARE_ORDER);
+    }
+
+    private static final String NAMED_GROUPS = "jdk.tls.namedGroups";
+
+    /** The JDK's default groups, secp384r1 moved before secp256r1. */
+    static final String KEY_SHARE_ORDER =
+            "x25519,secp384r1,secp256r1,secp521r1,x448,ffdhe2048,ffdhe3072,ffdhe4096,ffdhe6144,ffdhe8192";
 
     /**
      * fabric8 traces every request's headers (at {@code --log-level=trace}), the service account's token among them:
