@@ -11,8 +11,9 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 
 /**
- * Trains the distribution's AOT cache on the path every run takes: HTTPS to the API server in-cluster style, waiting
- * for a sidecar that becomes ready, running COMMAND, the shutdown request, and waiting for the sidecar to stop.
+ * Trains the distribution's AOT cache on the paths runs take: HTTPS to the API server in-cluster style, waiting for a
+ * sidecar that becomes ready and for an HTTP endpoint (--wait-http), running COMMAND, the shutdown request, and waiting
+ * for the sidecar to stop.
  * Run by src/build/dist: {@code AotTraining DIST_DIR}; writes DIST_DIR/lib/proa.aot.
  */
 public final class AotTraining {
@@ -20,17 +21,27 @@ public final class AotTraining {
         Path dist = Path.of(args[0]).toAbsolutePath();
         Path cache = dist.resolve("lib/proa.aot");
         Path work = Files.createTempDirectory("proa-aot");
+        java.util.concurrent.CountDownLatch shutdownAsked = new java.util.concurrent.CountDownLatch(1);
         try (MockCluster cluster = new MockCluster(true); MockWebServer sidecar = new MockWebServer()) {
             cluster.create(TestPods.pod("job", List.of("proxy"), List.of()));
-            sidecar.enqueue(new MockResponse.Builder().code(200).build());
+            sidecar.setDispatcher(new mockwebserver3.Dispatcher() {
+                @Override
+                public MockResponse dispatch(mockwebserver3.RecordedRequest request) {
+                    if (request.getMethod().equals("POST")) shutdownAsked.countDown();
+                    return new MockResponse.Builder().code(200).build();
+                }
+            });
             sidecar.start();
             Map<String, String> env = new HashMap<>(cluster.inClusterEnvironment(work));
             env.put("POD_NAME", "job");
             env.put("PATH", System.getenv("PATH"));
             // The JVM writes the cache as it exits: proa must take the JVM's exit, not its own quick one.
             env.put("PROA_JVM_OPTIONS", "-XX:AOTCacheOutput=" + cache + " -Dproa.jvmExit=true");
-            ProcessBuilder builder = new ProcessBuilder(dist.resolve("bin/proa").toString(),
-                    "--shutdown-http-post=" + sidecar.url("/quitquitquit"), "--", "true")
+            // --wait-http as well as the Pod: a run without the API (only --wait-http or --wait-tcp) takes the
+            // probe's path, and finds it in the cache too.
+            ProcessBuilder builder = new ProcessBuilder(dist.resolve("bin/proa").toString(), "--wait-for=proxy",
+                    "--wait-http=" + sidecar.url("/ready"), "--shutdown-http-post=" + sidecar.url("/quitquitquit"),
+                    "--", "true")
                     .directory(work.toFile()).inheritIO();
             builder.environment().clear();
             builder.environment().putAll(env);
@@ -38,7 +49,7 @@ public final class AotTraining {
 
             Thread.sleep(1500); // proa is waiting by now
             cluster.setStatus("job", "proxy", s -> TestPods.running("proxy", true));
-            if (sidecar.takeRequest(60, TimeUnit.SECONDS) == null) throw new IllegalStateException("no shutdown request");
+            if (!shutdownAsked.await(60, TimeUnit.SECONDS)) throw new IllegalStateException("no shutdown request");
             cluster.setStatus("job", "proxy", s -> TestPods.terminated("proxy", 0));
             if (!proa.waitFor(120, TimeUnit.SECONDS) || proa.exitValue() != 0) {
                 throw new IllegalStateException("the training run of proa failed");

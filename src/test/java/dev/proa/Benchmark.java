@@ -22,7 +22,7 @@ import mockwebserver3.RecordedRequest;
 /**
  * proa's benchmark: the real proa (the dist layout when built, else the jar) as OS processes against the mock API
  * server over HTTPS, in-cluster style. Prints the median of each figure over RUNS runs, beside its floor measured in
- * the same run. Usage: {@code Benchmark RUNS} (see the README's Performance section for the command).
+ * the same run. Usage: {@code Benchmark RUNS [quick]} (see the README's Performance section for the command).
  */
 public final class Benchmark {
     private static final Path DIST = Path.of("target/dist/proa");
@@ -48,12 +48,15 @@ public final class Benchmark {
                 + javaCommand, runs, Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"));
     }
 
-    /** Usage: {@code Benchmark [RUNS] [long]}: with {@code long}, also the resident memory after 10 minutes. */
+    /**
+     * Usage: {@code Benchmark [RUNS] [quick]}: every figure, the resident memory after 10 minutes of COMMAND included;
+     * with {@code quick}, all but that one (a few minutes instead of a quarter of an hour).
+     */
     public static void main(String[] args) throws Exception {
         java.util.logging.LogManager.getLogManager().reset(); // silences the mock server's line per request
         Benchmark benchmark = new Benchmark(args.length > 0 ? Integer.parseInt(args[0]) : 7);
         try {
-            benchmark.run(args.length > 1 && args[1].equals("long"));
+            benchmark.run(!(args.length > 1 && args[1].equals("quick")));
         } finally {
             benchmark.cluster.close();
         }
@@ -61,14 +64,20 @@ public final class Benchmark {
 
     private void run(boolean withLongRun) throws Exception {
         List<Row> rows = new ArrayList<>();
-        rows.add(row("start → exec (ms)", "≤ 250, ≤ 10× hello", this::startToExec, this::helloStart));
+        Row start = row("start → exec (ms)", "≤ 250", this::startToExec, this::helloStart);
+        rows.add(start);
+        rows.add(new Row("  as a multiple of the hello-world floor", "≤ 10", start.value / start.floor, Double.NaN));
         try (HalfCore halfCore = HalfCore.create()) {
             rows.add(row("  with half a core (ms)", "", () -> startToExec(halfCore.wrap()),
                     () -> helloStart(halfCore.wrap())));
         }
         rows.add(row("  COMMAND run directly (ms)", "", this::directStart, null));
+        rows.add(row("  without the API: --wait-http only (ms)", "", this::startWithoutApi, null));
         rows.add(row("reaction: last ready → exec (ms)", "≤ 20", this::reaction, null));
         rows.add(row("idle memory, VmRSS (MiB)", "≤ 64", this::idleMemory, this::helloMemory));
+        double[] idle = idleThreads();
+        rows.add(new Row("idle: proa's threads while COMMAND runs", "", idle[0], Double.NaN));
+        rows.add(new Row("idle: their wake-ups per second", "", idle[1], Double.NaN));
         if (withLongRun) {
             double[] rss = longRunMemory();
             rows.add(new Row("  VmRSS 2 s into a 10 min COMMAND (MiB)", "", rss[0], Double.NaN));
@@ -122,6 +131,26 @@ public final class Benchmark {
         Instant launched = Instant.now();
         finish(launch(pod, command));
         return millisBetween(launched, readNanos(mark));
+    }
+
+    /** Launch → COMMAND's first instruction with only --wait-http, to an endpoint that is ready: no API at all. */
+    private double startWithoutApi() throws Exception {
+        Path mark = WORK.resolve("exec");
+        Files.deleteIfExists(mark);
+        try (MockWebServer sidecar = new MockWebServer()) {
+            sidecar.setDispatcher(new Dispatcher() {
+                @Override
+                public MockResponse dispatch(RecordedRequest request) {
+                    return new MockResponse.Builder().code(200).build();
+                }
+            });
+            sidecar.start();
+            List<String> command = new ArrayList<>(proa);
+            command.addAll(List.of("--wait-http=" + sidecar.url("/ready"), "sh", "-c", "date +%s%N > " + mark));
+            Instant launched = Instant.now();
+            finish(launch(newPod(), command));
+            return millisBetween(launched, readNanos(mark));
+        }
     }
 
     private double helloStart() throws Exception {
@@ -185,6 +214,35 @@ public final class Benchmark {
         while (!Files.exists(mark)) Thread.sleep(10);
         Thread.sleep(2000);
         return p;
+    }
+
+    /**
+     * {threads, wake-ups per second}: proa's threads 2 s into a sleeping COMMAND, and how often they ran over the 5 s
+     * after (context switches, voluntary or not, summed over its threads: a thread that polls shows here).
+     */
+    private double[] idleThreads() throws Exception {
+        Process p = twoSecondsInto(8);
+        long before = switches(p.pid());
+        Thread.sleep(5000);
+        long after = switches(p.pid());
+        double threads;
+        try (var tasks = Files.list(Path.of("/proc/" + p.pid() + "/task"))) {
+            threads = tasks.count();
+        }
+        finish(p);
+        return new double[] {threads, (after - before) / 5.0};
+    }
+
+    private static long switches(long pid) throws IOException {
+        long total = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                for (String line : Files.readAllLines(task.resolve("status"))) {
+                    if (line.contains("ctxt_switches:")) total += Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+        }
+        return total;
     }
 
     private double helloMemory() throws Exception {
