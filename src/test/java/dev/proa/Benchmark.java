@@ -351,7 +351,7 @@ public final class Benchmark {
     }
 
     /** "0m1.234s" → 1.234 */
-    private static double seconds(String time) {
+    static double seconds(String time) {
         int m = time.indexOf('m');
         return Integer.parseInt(time.substring(0, m)) * 60 + Double.parseDouble(time.substring(m + 1, time.length() - 1));
     }

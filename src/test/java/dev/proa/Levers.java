@@ -1,0 +1,92 @@
+package dev.proa;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Compares variants of proa's start, one lever at a time: each round runs every variant once, in turn (so that a
+ * machine that slows down slows them all alike), each run against a ready Pod on a mock API server of its own over
+ * HTTPS. Prints, per variant, the medians of launch → COMMAND's first instruction, the CPU of the whole run (user +
+ * sys). How the README's table of levers was measured.
+ *
+ * <p>Usage: {@code Levers RUNS VARIANT...}, each variant either JVM options for proa (PROA_JVM_OPTIONS; empty for
+ * none) or {@code @DIR} for another build of the dist, with its options after a space:
+ * {@code src/build/benchmark levers 11 '' '-Djdk.tls.namedGroups=x25519' '@/tmp/old-dist'}.
+ */
+public final class Levers {
+    private record Variant(String label, Path launcher, String jvmOptions) {
+        static Variant of(String text, Path launcher) {
+            if (!text.startsWith("@")) return new Variant(text.isEmpty() ? "(as built)" : text, launcher, text);
+            int space = text.indexOf(' ');
+            Path other = Path.of(space < 0 ? text.substring(1) : text.substring(1, space));
+            return new Variant(text, other.resolve("bin/proa").toAbsolutePath(), space < 0 ? "" : text.substring(space + 1));
+        }
+    }
+
+    private record Run(double startMillis, double cpuSeconds) {}
+
+    public static void main(String[] args) throws Exception {
+        java.util.logging.LogManager.getLogManager().reset(); // silences the mock server's line per request
+        int rounds = Integer.parseInt(args[0]);
+        Path dist = Path.of("target/dist/proa").toAbsolutePath();
+        List<Variant> variants = new ArrayList<>();
+        for (int i = 1; i < args.length; i++) variants.add(Variant.of(args[i], dist.resolve("bin/proa")));
+        Path work = Files.createTempDirectory("proa-levers");
+        Map<Variant, List<Run>> runs = new LinkedHashMap<>();
+        for (int round = 0; round < rounds; round++) {
+            for (Variant variant : variants) runs.computeIfAbsent(variant, v -> new ArrayList<>()).add(once(variant, work));
+        }
+        System.out.printf("%d rounds, medians%n", rounds);
+        runs.forEach((variant, list) -> System.out.printf(Locale.ROOT, "%-70s start → exec %5.0f ms   CPU %.2f s%n",
+                variant.label(), median(list.stream().map(Run::startMillis).toList()),
+                median(list.stream().map(Run::cpuSeconds).toList())));
+    }
+
+    /** One run; sh's {@code times} reports the CPU of its children: proa, and the trivial COMMAND under it. */
+    private static Run once(Variant variant, Path work) throws Exception {
+        try (MockCluster cluster = new MockCluster(true)) {
+            cluster.create(TestPods.pod("job", List.of("proxy"), List.of()));
+            cluster.setStatus("job", "proxy", s -> TestPods.running("proxy", true));
+            Map<String, String> env = new HashMap<>(cluster.inClusterEnvironment(work));
+            env.put("POD_NAME", "job");
+            env.put("PATH", System.getenv("PATH"));
+            if (!variant.jvmOptions().isEmpty()) env.put("PROA_JVM_OPTIONS", variant.jvmOptions());
+            Path mark = work.resolve("exec");
+            Path log = work.resolve("log");
+            Files.deleteIfExists(mark);
+            ProcessBuilder builder = new ProcessBuilder("sh", "-c", "\"$@\"; s=$?; times >&2; exit $s", "sh",
+                    variant.launcher().toString(), "--", "sh", "-c", "date +%s%N > " + mark)
+                    .directory(work.toFile()).redirectError(log.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            builder.environment().clear();
+            builder.environment().putAll(env);
+            Instant launched = Instant.now();
+            Process proa = builder.start();
+            if (!proa.waitFor(60, TimeUnit.SECONDS)) {
+                proa.destroyForcibly();
+                throw new IllegalStateException("proa did not end within 60 s: " + Files.readString(log));
+            }
+            String said = Files.readString(log);
+            if (!Files.exists(mark)) throw new IllegalStateException("COMMAND did not run: " + said);
+            String[] times = said.lines().toList().getLast().trim().split("\\s+");
+            long nanos = Long.parseLong(Files.readString(mark).strip());
+            Instant exec = Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L);
+            double cpu = Benchmark.seconds(times[0]) + Benchmark.seconds(times[1]);
+            return new Run(Duration.between(launched, exec).toNanos() / 1e6, cpu);
+        }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        return sorted.get(sorted.size() / 2);
+    }
+}
