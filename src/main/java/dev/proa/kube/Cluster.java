@@ -103,11 +103,11 @@ public final class Cluster {
 
     /**
      * The JDK's TLS client offers a key share for its first group of each kind: x25519, and by default secp256r1, whose
-     * first key costs this JVM about 150 ms of the startup (measured: the README's Performance section). API servers
-     * choose x25519 (Go's preference); one in FIPS mode cannot, and chooses secp384r1 from the second share. Every
-     * group is still offered, so a server that takes only secp256r1 asks for its share in a second round trip. Set
-     * only when not given (PROA_JVM_OPTIONS=-Djdk.tls.namedGroups=... overrides it), and before any TLS class reads
-     * it.
+     * first key costs this JVM about 150 ms of the startup (measured: the README's Performance section). An API server
+     * (Go's crypto/tls) takes a group the client sent a share for, to spare a round trip: x25519, or secp384r1 in FIPS
+     * mode, which has no x25519. Every group is still offered, so a server that takes only secp256r1 asks for its share
+     * in a second round trip. Set only when not given (PROA_JVM_OPTIONS=-Djdk.tls.namedGroups=... overrides it), and
+     * before any TLS class reads it.
      */
     static void preferCheapKeyShares() {
         if (System.getProperty(NAMED_GROUPS) == null) System.setProperty(NAMED_GROUPS, KEY_SHARE_ORDER);
