@@ -84,8 +84,13 @@ public final class Benchmark {
             rows.add(new Row("  VmRSS 10 min into it (MiB)", "same ± 2", rss[1], Double.NaN));
         }
         List<double[]> shutdown = new ArrayList<>();
-        for (int i = 0; i < runs; i++) shutdown.add(shutdown());
+        List<double[]> later = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            shutdown.add(shutdown(0));
+            later.add(shutdown(1));
+        }
         rows.add(new Row("COMMAND exit → 1st shutdown request (ms)", "≤ 10", median(shutdown, 0), Double.NaN));
+        rows.add(new Row("  the same, COMMAND running 1 s first (ms)", "≤ 10", median(later, 0), Double.NaN));
         rows.add(new Row("sidecar terminated → proa exit (ms)", "≤ 100", median(shutdown, 1), Double.NaN));
         rows.add(new Row("CPU, user+sys, whole run (s)", "≤ 0.4", median(shutdown, 2), Double.NaN));
         rows.add(new Row("size: jar (MiB)", "", mib(Files.size(ProaRun.JAR)), Double.NaN));
@@ -254,8 +259,11 @@ public final class Benchmark {
         return rss;
     }
 
-    /** {COMMAND exit → first shutdown request (ms), last sidecar terminated → proa exit (ms), CPU of the run (s)}. */
-    private double[] shutdown() throws Exception {
+    /**
+     * {COMMAND exit → first shutdown request (ms), last sidecar terminated → proa exit (ms), CPU of the run (s)}, with a
+     * COMMAND that runs {@code seconds} first (0: it exits at once, before proa's HTTP client for the request is built).
+     */
+    private double[] shutdown(int seconds) throws Exception {
         String pod = readyPod();
         Path mark = WORK.resolve("exit");
         Files.deleteIfExists(mark);
@@ -272,7 +280,8 @@ public final class Benchmark {
             // sh's `times` reports the CPU of its children: proa, and the trivial COMMAND under it.
             List<String> command = new ArrayList<>(List.of("sh", "-c", "\"$@\"; s=$?; times >&2; exit $s", "sh"));
             command.addAll(proa);
-            command.addAll(List.of("-p", sidecar.url("/quitquitquit").toString(), "sh", "-c", "date +%s%N > " + mark));
+            command.addAll(List.of("-p", sidecar.url("/quitquitquit").toString(), "sh", "-c",
+                    "sleep " + seconds + "; date +%s%N > " + mark));
             Process p = launch(pod, command);
             while (requested.get() == null) Thread.sleep(1);
             Thread.sleep(200);
