@@ -12,161 +12,218 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * The configuration: proa's command line, with every option also read from an environment variable. picocli parses
  * it, converts and checks each value, and prints the usage.
+ * <p>
+ * The model is built with picocli's programmatic API from the table in {@link #addOptions}, not from annotations:
+ * reading annotations at every start cost about 40 ms (the README's Performance section), and the table says the
+ * same once.
  */
-@Command(
-        name = "proa",
-        mixinStandardHelpOptions = true,
-        versionProvider = Options.Version.class,
-        sortOptions = false,
-        usageHelpAutoWidth = true,
-        headerHeading = "",
-        header = "Run COMMAND once the Pod's sidecars are ready; stop them when it exits.",
-        synopsisHeading = "%nUsage: ",
-        customSynopsis = "proa [OPTIONS] [--] COMMAND [ARG...]",
-        descriptionHeading = "%n",
-        description = {
-            "Waits until every sidecar of its own Pod reports ready, runs COMMAND, then asks the sidecars to stop"
-                    + " and waits until they have. Exits with COMMAND's status (128+N if signal N killed it),"
-                    + " 2 on a usage error, 125 if COMMAND could not be started (startup failed),"
-                    + " 126 if COMMAND is not executable, 127 if it is not found.",
-            "'proa check [--probe] [OPTIONS]' prints the plan of a run with these options, and whether it will work;"
-                    + " it starts and stops nothing.",
-            "Everything from COMMAND on belongs to COMMAND. Every option can also be given by the environment"
-                    + " variable named in its description; a list there is comma-separated, and so is a list value"
-                    + " on the command line.",
-        },
-        optionListHeading = "%nOptions:%n",
-        exitCodeOnInvalidInput = ExitStatus.USAGE,
-        // proa's own defect, escaped from the lifecycle: as when COMMAND could not be started.
-        exitCodeOnExecutionException = ExitStatus.STARTUP_FAILED)
 public final class Options {
 
-    @Spec CommandLine.Model.CommandSpec spec;
+    CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-g", "--shutdown-http-get"}, paramLabel = "URL", split = ",", converter = UrlConverter.class,
-            description = "After COMMAND exits, send an HTTP GET to URL to stop a sidecar. Repeatable. Env: PROA_SHUTDOWN_HTTP_GET.")
     public List<HttpUrl> shutdownHttpGet = new ArrayList<>();
-
-    @Option(names = {"-p", "--shutdown-http-post"}, paramLabel = "URL", split = ",", converter = UrlConverter.class,
-            description = "After COMMAND exits, send an HTTP POST to URL, e.g. http://127.0.0.1:15020/quitquitquit"
-                    + " for istio-proxy. Repeatable. Env: PROA_SHUTDOWN_HTTP_POST.")
     public List<HttpUrl> shutdownHttpPost = new ArrayList<>();
-
-    @Option(names = {"-k", "--kill"}, paramLabel = "NAME", split = ",",
-            description = "After COMMAND exits, send SIGTERM to every process whose executable is named NAME."
-                    + " Needs shareProcessNamespace: true. Repeatable. Env: PROA_KILL.")
     public List<String> kill = new ArrayList<>();
-
-    @Option(names = {"-K", "--kill-all"},
-            description = "After COMMAND exits, send SIGTERM to every other process proa can see."
-                    + " Needs shareProcessNamespace: true. Env: PROA_KILL_ALL.")
     public boolean killAll;
-
-    @Option(names = "--shutdown-auto", paramLabel = "true|false", arity = "0..1", fallbackValue = "true",
-            description = "With no -g, -p, -k or -K, stop each sidecar proa recognizes (istio-proxy, linkerd-proxy,"
-                    + " the Cloud SQL and AlloyDB Auth Proxies, Envoy, Vault Agent) its own way. Default: true."
-                    + " Env: PROA_SHUTDOWN_AUTO.")
     public boolean shutdownAuto = true;
-
-    @Option(names = "--pod-name", paramLabel = "NAME",
-            description = "proa's own Pod. Default: $HOSTNAME up to its first '.', else the host name likewise. Env: POD_NAME.")
     public String podName;
-
-    @Option(names = "--namespace", paramLabel = "NS",
-            description = "The Pod's namespace. Default: the client's configured namespace (the service account's,"
-                    + " or the kubeconfig's). Env: POD_NAMESPACE.")
     public String namespace;
-
-    @Option(names = "--container", paramLabel = "NAME",
-            description = "proa's own container, which is not a sidecar. Default: the container proa runs in (from its"
-                    + " kubelet mounts), else the Pod's first container. Env: PROA_CONTAINER.")
     public String container;
-
-    @Option(names = "--wait-for", paramLabel = "NAME", split = ",",
-            description = "Wait only for these sidecars. Repeatable. Env: PROA_WAIT_FOR.")
     public List<String> waitFor = new ArrayList<>();
-
-    @Option(names = "--ignore", paramLabel = "NAME", split = ",",
-            description = "Never wait for these containers. Repeatable. Env: PROA_IGNORE.")
     public List<String> ignore = new ArrayList<>();
-
-    @Option(names = "--main", paramLabel = "NAME", split = ",",
-            description = "Another main container of the Pod (one that does the Job's work, with a proa of its own):"
-                    + " not a sidecar. After COMMAND exits, the proa of the last main container in the Pod's spec"
-                    + " waits until every other one has terminated for good (at most the shutdown timeout), then"
-                    + " stops the sidecars; the others leave it to that one. Give every proa the same list; its own"
-                    + " container in it is skipped. Repeatable. Env: PROA_MAIN.")
     public List<String> main = new ArrayList<>();
-
-    @Option(names = "--startup-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Give up waiting for the sidecars DURATION (250ms, 30s, 5m, 1h or seconds) after proa's"
-                    + " process started (its own startup counts). Default: wait forever. Env: PROA_STARTUP_TIMEOUT.")
     public Duration startupTimeout;
-
-    @Option(names = "--on-startup-timeout", paramLabel = "fail|continue", arity = "1",
-            description = "On startup timeout, fail (exit 125 without running COMMAND) or continue (run COMMAND anyway)."
-                    + " Default: fail. Env: PROA_ON_STARTUP_TIMEOUT.")
     public OnStartupTimeout onStartupTimeout = OnStartupTimeout.FAIL;
-
-    @Option(names = "--shutdown-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "The longest the shutdown may take. Default: the Pod's terminationGracePeriodSeconds,"
-                    + " else 30s. Env: PROA_SHUTDOWN_TIMEOUT.")
     public Duration shutdownTimeout;
-
-    @Option(names = "--log-level", paramLabel = "LEVEL",
-            description = "error, warn, info, debug or trace. Default: info. Env: PROA_LOG_LEVEL.")
     public LogLevel logLevel = LogLevel.INFO;
-
-    @Option(names = "--log-format", paramLabel = "text|json",
-            description = "text, or json: one JSON object per line with time, level, message and fields."
-                    + " Default: text. Env: PROA_LOG_FORMAT.")
     public LogFormat logFormat = LogFormat.TEXT;
-
-    @Option(names = "--wait-http", paramLabel = "URL", split = ",", converter = UrlConverter.class,
-            description = "Also wait until URL answers 2xx. Repeatable. With only --wait-http and --wait-tcp (no"
-                    + " --wait-for), proa does not use the Kubernetes API at all. Env: PROA_WAIT_HTTP.")
     public List<HttpUrl> waitHttp = new ArrayList<>();
-
-    @Option(names = "--wait-tcp", paramLabel = "HOST:PORT", split = ",", converter = TcpConverter.class,
-            description = "Also wait until HOST:PORT accepts a connection. Repeatable. Env: PROA_WAIT_TCP.")
     public List<java.net.InetSocketAddress> waitTcp = new ArrayList<>();
-
-    @Option(names = "--events",
-            description = "Record Kubernetes Events on the Pod (SidecarsReady, StartupFailed, CommandExited,"
-                    + " ShutdownIncomplete); needs create on events. Env: PROA_EVENTS.")
     public boolean events;
-
-    @Option(names = "--termination-log", paramLabel = "PATH",
-            description = "Where to write a one-line summary of the run when it exists and is writable."
-                    + " Default: /dev/termination-log. Env: PROA_TERMINATION_LOG.")
     public String terminationLog = DEFAULT_TERMINATION_LOG;
+    public boolean noShutdownOnFailure;
+    public boolean disabled;
+    public List<String> command = new ArrayList<>();
 
     /** Where the kubelet puts a container's termination message: proa writes there only if it exists. */
     public static final String DEFAULT_TERMINATION_LOG = "/dev/termination-log";
 
-    @Option(names = "--no-shutdown-on-failure",
-            description = "Leave the sidecars running when the exit status is not 0 (for Pods that restart the"
-                    + " main container). Env: PROA_NO_SHUTDOWN_ON_FAILURE.")
-    public boolean noShutdownOnFailure;
+    /** proa's command: its usage text, help and version options, and exit statuses. */
+    private static CommandLine.Model.CommandSpec command(Options options) {
+        CommandLine.Model.CommandSpec spec = CommandLine.Model.CommandSpec.wrapWithoutInspection(options).name("proa")
+                .versionProvider(new Version())
+                .exitCodeOnInvalidInput(ExitStatus.USAGE)
+                // proa's own defect, escaped from the lifecycle: as when COMMAND could not be started.
+                .exitCodeOnExecutionException(ExitStatus.STARTUP_FAILED);
+        spec.usageMessage().sortOptions(false).autoWidth(true).headerHeading("")
+                .header("Run COMMAND once the Pod's sidecars are ready; stop them when it exits.")
+                .synopsisHeading("%nUsage: ").customSynopsis("proa [OPTIONS] [--] COMMAND [ARG...]")
+                .descriptionHeading("%n").description(
+                        "Waits until every sidecar of its own Pod reports ready, runs COMMAND, then asks the sidecars to"
+                                + " stop and waits until they have. Exits with COMMAND's status (128+N if signal N killed"
+                                + " it), 2 on a usage error, 125 if COMMAND could not be started (startup failed),"
+                                + " 126 if COMMAND is not executable, 127 if it is not found.",
+                        "'proa check [--probe] [OPTIONS]' prints the plan of a run with these options, and whether it"
+                                + " will work; it starts and stops nothing.",
+                        "Everything from COMMAND on belongs to COMMAND. Every option can also be given by the"
+                                + " environment variable named in its description; a list there is comma-separated, and"
+                                + " so is a list value on the command line.")
+                .optionListHeading("%nOptions:%n");
+        addOptions(spec, options);
+        // -h and -V, after proa's own (picocli's standard mixin would show its names as unexpanded ${...} variables,
+        // as proa turns variable interpolation off).
+        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help message and exit.")
+                .build());
+        spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
+                .description("Print version information and exit.").build());
+        spec.addPositional(CommandLine.Model.PositionalParamSpec.builder().paramLabel("COMMAND").arity("1..*")
+                .type(List.class).auxiliaryTypes(String.class).description("The command to run, and its arguments.")
+                .required(true).initialValue(options.command).hasInitialValue(true)
+                .getter(bound(() -> options.command, v -> options.command = list(v)))
+                .setter(bound(() -> options.command, v -> options.command = list(v))).build());
+        return spec;
+    }
 
-    @Option(names = "--disabled",
-            description = "Run COMMAND directly: no waiting, no API, no shutdown; signals and the exit status still"
-                    + " pass through. Env: PROA_DISABLED.")
-    public boolean disabled;
+    /** Every option: its names, value, description (ending with its variable: "Env: NAME."), and field. */
+    private static void addOptions(CommandLine.Model.CommandSpec spec, Options o) {
+        spec.addOption(list(new String[] {"-g", "--shutdown-http-get"}, "URL", HttpUrl.class, new UrlConverter(),
+                () -> o.shutdownHttpGet, v -> o.shutdownHttpGet = list(v),
+                "After COMMAND exits, send an HTTP GET to URL to stop a sidecar. Repeatable. Env: PROA_SHUTDOWN_HTTP_GET."));
+        spec.addOption(list(new String[] {"-p", "--shutdown-http-post"}, "URL", HttpUrl.class, new UrlConverter(),
+                () -> o.shutdownHttpPost, v -> o.shutdownHttpPost = list(v),
+                "After COMMAND exits, send an HTTP POST to URL, e.g. http://127.0.0.1:15020/quitquitquit"
+                        + " for istio-proxy. Repeatable. Env: PROA_SHUTDOWN_HTTP_POST."));
+        spec.addOption(list(new String[] {"-k", "--kill"}, "NAME", String.class, null,
+                () -> o.kill, v -> o.kill = list(v),
+                "After COMMAND exits, send SIGTERM to every process whose executable is named NAME."
+                        + " Needs shareProcessNamespace: true. Repeatable. Env: PROA_KILL."));
+        spec.addOption(flag(new String[] {"-K", "--kill-all"}, () -> o.killAll, v -> o.killAll = (Boolean) v,
+                "After COMMAND exits, send SIGTERM to every other process proa can see."
+                        + " Needs shareProcessNamespace: true. Env: PROA_KILL_ALL."));
+        spec.addOption(option(new String[] {"--shutdown-auto"}, "true|false", boolean.class, null,
+                () -> o.shutdownAuto, v -> o.shutdownAuto = (Boolean) v,
+                "With no -g, -p, -k or -K, stop each sidecar proa recognizes (istio-proxy, linkerd-proxy,"
+                        + " the Cloud SQL and AlloyDB Auth Proxies, Envoy, Vault Agent) its own way. Default: true."
+                        + " Env: PROA_SHUTDOWN_AUTO.").arity("0..1").fallbackValue("true").build());
+        spec.addOption(text(new String[] {"--pod-name"}, "NAME", () -> o.podName, v -> o.podName = (String) v,
+                "proa's own Pod. Default: $HOSTNAME up to its first '.', else the host name likewise. Env: POD_NAME."));
+        spec.addOption(text(new String[] {"--namespace"}, "NS", () -> o.namespace, v -> o.namespace = (String) v,
+                "The Pod's namespace. Default: the client's configured namespace (the service account's,"
+                        + " or the kubeconfig's). Env: POD_NAMESPACE."));
+        spec.addOption(text(new String[] {"--container"}, "NAME", () -> o.container, v -> o.container = (String) v,
+                "proa's own container, which is not a sidecar. Default: the container proa runs in (from its"
+                        + " kubelet mounts), else the Pod's first container. Env: PROA_CONTAINER."));
+        spec.addOption(list(new String[] {"--wait-for"}, "NAME", String.class, null, () -> o.waitFor, v -> o.waitFor = list(v),
+                "Wait only for these sidecars. Repeatable. Env: PROA_WAIT_FOR."));
+        spec.addOption(list(new String[] {"--ignore"}, "NAME", String.class, null, () -> o.ignore, v -> o.ignore = list(v),
+                "Never wait for these containers. Repeatable. Env: PROA_IGNORE."));
+        spec.addOption(list(new String[] {"--main"}, "NAME", String.class, null, () -> o.main, v -> o.main = list(v),
+                "Another main container of the Pod (one that does the Job's work, with a proa of its own):"
+                        + " not a sidecar. After COMMAND exits, the proa of the last main container in the Pod's spec"
+                        + " waits until every other one has terminated for good (at most the shutdown timeout), then"
+                        + " stops the sidecars; the others leave it to that one. Give every proa the same list; its own"
+                        + " container in it is skipped. Repeatable. Env: PROA_MAIN."));
+        spec.addOption(option(new String[] {"--startup-timeout"}, "DURATION", Duration.class, new DurationConverter(),
+                () -> o.startupTimeout, v -> o.startupTimeout = (Duration) v,
+                "Give up waiting for the sidecars DURATION (250ms, 30s, 5m, 1h or seconds) after proa's"
+                        + " process started (its own startup counts). Default: wait forever. Env: PROA_STARTUP_TIMEOUT.")
+                .build());
+        spec.addOption(option(new String[] {"--on-startup-timeout"}, "fail|continue", OnStartupTimeout.class, null,
+                () -> o.onStartupTimeout, v -> o.onStartupTimeout = (OnStartupTimeout) v,
+                "On startup timeout, fail (exit 125 without running COMMAND) or continue (run COMMAND anyway)."
+                        + " Default: fail. Env: PROA_ON_STARTUP_TIMEOUT.").arity("1").build());
+        spec.addOption(option(new String[] {"--shutdown-timeout"}, "DURATION", Duration.class, new DurationConverter(),
+                () -> o.shutdownTimeout, v -> o.shutdownTimeout = (Duration) v,
+                "The longest the shutdown may take. Default: the Pod's terminationGracePeriodSeconds,"
+                        + " else 30s. Env: PROA_SHUTDOWN_TIMEOUT.").build());
+        spec.addOption(option(new String[] {"--log-level"}, "LEVEL", LogLevel.class, null,
+                () -> o.logLevel, v -> o.logLevel = (LogLevel) v,
+                "error, warn, info, debug or trace. Default: info. Env: PROA_LOG_LEVEL.").build());
+        spec.addOption(option(new String[] {"--log-format"}, "text|json", LogFormat.class, null,
+                () -> o.logFormat, v -> o.logFormat = (LogFormat) v,
+                "text, or json: one JSON object per line with time, level, message and fields."
+                        + " Default: text. Env: PROA_LOG_FORMAT.").build());
+        spec.addOption(list(new String[] {"--wait-http"}, "URL", HttpUrl.class, new UrlConverter(),
+                () -> o.waitHttp, v -> o.waitHttp = list(v),
+                "Also wait until URL answers 2xx. Repeatable. With only --wait-http and --wait-tcp (no"
+                        + " --wait-for), proa does not use the Kubernetes API at all. Env: PROA_WAIT_HTTP."));
+        spec.addOption(list(new String[] {"--wait-tcp"}, "HOST:PORT", java.net.InetSocketAddress.class,
+                new TcpConverter(), () -> o.waitTcp, v -> o.waitTcp = list(v),
+                "Also wait until HOST:PORT accepts a connection. Repeatable. Env: PROA_WAIT_TCP."));
+        spec.addOption(flag(new String[] {"--events"}, () -> o.events, v -> o.events = (Boolean) v,
+                "Record Kubernetes Events on the Pod (SidecarsReady, StartupFailed, CommandExited,"
+                        + " ShutdownIncomplete); needs create on events. Env: PROA_EVENTS."));
+        spec.addOption(text(new String[] {"--termination-log"}, "PATH", () -> o.terminationLog,
+                v -> o.terminationLog = (String) v,
+                "Where to write a one-line summary of the run when it exists and is writable."
+                        + " Default: /dev/termination-log. Env: PROA_TERMINATION_LOG."));
+        spec.addOption(flag(new String[] {"--no-shutdown-on-failure"}, () -> o.noShutdownOnFailure,
+                v -> o.noShutdownOnFailure = (Boolean) v,
+                "Leave the sidecars running when the exit status is not 0 (for Pods that restart the"
+                        + " main container). Env: PROA_NO_SHUTDOWN_ON_FAILURE."));
+        spec.addOption(flag(new String[] {"--disabled"}, () -> o.disabled, v -> o.disabled = (Boolean) v,
+                "Run COMMAND directly: no waiting, no API, no shutdown; signals and the exit status still"
+                        + " pass through. Env: PROA_DISABLED."));
+    }
 
-    @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The command to run, and its arguments.")
-    public List<String> command = new ArrayList<>();
+    private static OptionSpec.Builder option(String[] names, String label, Class<?> type,
+            CommandLine.ITypeConverter<?> converter, java.util.function.Supplier<Object> get,
+            java.util.function.Consumer<Object> set, String description) {
+        OptionSpec.Builder option = OptionSpec.builder(names).type(type).description(description)
+                .getter(bound(get, set)).setter(bound(get, set)).initialValue(get.get()).hasInitialValue(true);
+        if (label != null) option.paramLabel(label);
+        return converter == null ? option : option.converters(converter);
+    }
+
+    private static OptionSpec text(String[] names, String label, java.util.function.Supplier<Object> get,
+            java.util.function.Consumer<Object> set, String description) {
+        return option(names, label, String.class, null, get, set, description).build();
+    }
+
+    private static OptionSpec flag(String[] names, java.util.function.Supplier<Object> get,
+            java.util.function.Consumer<Object> set, String description) {
+        return option(names, null, boolean.class, null, get, set, description).build();
+    }
+
+    /** A repeatable option whose values, comma-separated too, each become an element of {@code element}. */
+    private static OptionSpec list(String[] names, String label, Class<?> element, CommandLine.ITypeConverter<?> converter,
+            java.util.function.Supplier<Object> get, java.util.function.Consumer<Object> set, String description) {
+        return option(names, label, List.class, converter, get, set, description).auxiliaryTypes(element)
+                .splitRegex(",").build();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> List<T> list(Object value) {
+        return (List<T>) value;
+    }
+
+    /** A field, as picocli reads and sets an option's value. */
+    private static Binding bound(java.util.function.Supplier<Object> get, java.util.function.Consumer<Object> set) {
+        return new Binding(get, set);
+    }
+
+    private record Binding(java.util.function.Supplier<Object> read, java.util.function.Consumer<Object> write)
+            implements CommandLine.Model.IGetter, CommandLine.Model.ISetter {
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T get() {
+            return (T) read.get();
+        }
+
+        @Override
+        public <T> T set(T value) {
+            T old = get();
+            write.accept(value);
+            return old;
+        }
+    }
 
     /**
      * The environment variable of an option: declared once, at the end of its description ("Env: NAME."), which is
@@ -191,7 +248,8 @@ public final class Options {
 
     /** A parser for proa's command line that falls back to {@code env} for every option not given. */
     public static CommandLine commandLine(Options options, Map<String, String> env) {
-        CommandLine cli = new CommandLine(options);
+        CommandLine cli = new CommandLine(command(options));
+        options.spec = cli.getCommandSpec();
         cli.setStopAtPositional(true); // COMMAND's own options are never proa's
         cli.registerConverter(OnStartupTimeout.class, new Choice<>(OnStartupTimeout.class));
         cli.registerConverter(LogLevel.class, new Choice<>(LogLevel.class));
