@@ -47,8 +47,8 @@ public final class Levers {
         }
         System.out.printf("%d rounds, medians%n", rounds);
         runs.forEach((variant, list) -> System.out.printf(Locale.ROOT, "%-70s start → exec %5.0f ms   CPU %.2f s%n",
-                variant.label(), median(list.stream().map(Run::startMillis).toList()),
-                median(list.stream().map(Run::cpuSeconds).toList())));
+                variant.label(), Benchmark.median(list.stream().map(Run::startMillis).toList()),
+                Benchmark.median(list.stream().map(Run::cpuSeconds).toList())));
     }
 
     /** One run; sh's {@code times} reports the CPU of its children: proa, and the trivial COMMAND under it. */
@@ -82,11 +82,5 @@ public final class Levers {
             double cpu = Benchmark.seconds(times[0]) + Benchmark.seconds(times[1]);
             return new Run(Duration.between(launched, exec).toNanos() / 1e6, cpu);
         }
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        sorted.sort(null);
-        return sorted.get(sorted.size() / 2);
     }
 }

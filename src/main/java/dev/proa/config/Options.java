@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
@@ -62,7 +64,25 @@ public final class Options {
                 .exitCodeOnInvalidInput(ExitStatus.USAGE)
                 // proa's own defect, escaped from the lifecycle: as when COMMAND could not be started.
                 .exitCodeOnExecutionException(ExitStatus.STARTUP_FAILED);
-        spec.usageMessage().sortOptions(false).autoWidth(true).headerHeading("")
+        describe(spec.usageMessage());
+        addOptions(spec, options);
+        // -h and -V, after proa's own (picocli's standard mixin would show its names as unexpanded ${...} variables,
+        // as proa turns variable interpolation off).
+        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help message and exit.")
+                .build());
+        spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
+                .description("Print version information and exit.").build());
+        Binding command = new Binding(() -> options.command, v -> options.command = list(v));
+        spec.addPositional(CommandLine.Model.PositionalParamSpec.builder().paramLabel("COMMAND").arity("1..*")
+                .type(List.class).auxiliaryTypes(String.class).description("The command to run, and its arguments.")
+                .required(true).initialValue(options.command).hasInitialValue(true).getter(command).setter(command)
+                .build());
+        return spec;
+    }
+
+    /** What --help says around the options. */
+    private static void describe(CommandLine.Model.UsageMessageSpec usage) {
+        usage.sortOptions(false).autoWidth(true).headerHeading("")
                 .header("Run COMMAND once the Pod's sidecars are ready; stop them when it exits.")
                 .synopsisHeading("%nUsage: ").customSynopsis("proa [OPTIONS] [--] COMMAND [ARG...]")
                 .descriptionHeading("%n").description(
@@ -76,19 +96,6 @@ public final class Options {
                                 + " environment variable named in its description; a list there is comma-separated, and"
                                 + " so is a list value on the command line.")
                 .optionListHeading("%nOptions:%n");
-        addOptions(spec, options);
-        // -h and -V, after proa's own (picocli's standard mixin would show its names as unexpanded ${...} variables,
-        // as proa turns variable interpolation off).
-        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help message and exit.")
-                .build());
-        spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
-                .description("Print version information and exit.").build());
-        spec.addPositional(CommandLine.Model.PositionalParamSpec.builder().paramLabel("COMMAND").arity("1..*")
-                .type(List.class).auxiliaryTypes(String.class).description("The command to run, and its arguments.")
-                .required(true).initialValue(options.command).hasInitialValue(true)
-                .getter(bound(() -> options.command, v -> options.command = list(v)))
-                .setter(bound(() -> options.command, v -> options.command = list(v))).build());
-        return spec;
     }
 
     /** Every option: its names, value, description (ending with its variable: "Env: NAME."), and field. */
@@ -174,27 +181,28 @@ public final class Options {
     }
 
     private static OptionSpec.Builder option(String[] names, String label, Class<?> type,
-            CommandLine.ITypeConverter<?> converter, java.util.function.Supplier<Object> get,
-            java.util.function.Consumer<Object> set, String description) {
+            CommandLine.ITypeConverter<?> converter, Supplier<Object> get,
+            Consumer<Object> set, String description) {
+        Binding field = new Binding(get, set);
         OptionSpec.Builder option = OptionSpec.builder(names).type(type).description(description)
-                .getter(bound(get, set)).setter(bound(get, set)).initialValue(get.get()).hasInitialValue(true);
+                .getter(field).setter(field).initialValue(get.get()).hasInitialValue(true);
         if (label != null) option.paramLabel(label);
         return converter == null ? option : option.converters(converter);
     }
 
-    private static OptionSpec text(String[] names, String label, java.util.function.Supplier<Object> get,
-            java.util.function.Consumer<Object> set, String description) {
+    private static OptionSpec text(String[] names, String label, Supplier<Object> get,
+            Consumer<Object> set, String description) {
         return option(names, label, String.class, null, get, set, description).build();
     }
 
-    private static OptionSpec flag(String[] names, java.util.function.Supplier<Object> get,
-            java.util.function.Consumer<Object> set, String description) {
+    private static OptionSpec flag(String[] names, Supplier<Object> get,
+            Consumer<Object> set, String description) {
         return option(names, null, boolean.class, null, get, set, description).build();
     }
 
     /** A repeatable option whose values, comma-separated too, each become an element of {@code element}. */
     private static OptionSpec list(String[] names, String label, Class<?> element, CommandLine.ITypeConverter<?> converter,
-            java.util.function.Supplier<Object> get, java.util.function.Consumer<Object> set, String description) {
+            Supplier<Object> get, Consumer<Object> set, String description) {
         return option(names, label, List.class, converter, get, set, description).auxiliaryTypes(element)
                 .splitRegex(",").build();
     }
@@ -205,11 +213,7 @@ public final class Options {
     }
 
     /** A field, as picocli reads and sets an option's value. */
-    private static Binding bound(java.util.function.Supplier<Object> get, java.util.function.Consumer<Object> set) {
-        return new Binding(get, set);
-    }
-
-    private record Binding(java.util.function.Supplier<Object> read, java.util.function.Consumer<Object> write)
+    private record Binding(Supplier<Object> read, Consumer<Object> write)
             implements CommandLine.Model.IGetter, CommandLine.Model.ISetter {
         @Override
         @SuppressWarnings("unchecked")
