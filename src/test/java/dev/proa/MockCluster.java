@@ -89,7 +89,11 @@ final class MockCluster implements AutoCloseable {
         dispatcher.openWatches.clear();
     }
 
-    /** The next {@code count} watch requests are answered 410 Gone, as when the resource version is too old. */
+    /**
+     * The next {@code count} watch requests are answered 410 Gone, as when the resource version is too old: the API
+     * server's way, the watch opens and its one event is an ERROR with that Status (its watch cache never fails the
+     * request itself once it has parsed the resource version).
+     */
     void answerWatchesWithGone(int count) {
         dispatcher.goneWatches.set(count);
     }
@@ -134,6 +138,20 @@ final class MockCluster implements AutoCloseable {
         return new MockResponse().setResponseCode(code).setBody("""
                 {"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"%s","reason":"%s","code":%d}"""
                 .formatted(message.replace("\"", "\\\""), reason, code));
+    }
+
+    /** A watch that opens, then ends at once with a 410 Gone ERROR event, as a real API server's does. */
+    static MockResponse goneWatch() {
+        String gone = """
+                {"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure",\
+                "message":"too old resource version","reason":"Expired","code":410}}""";
+        return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
+            @Override
+            public void onOpen(WebSocket socket, Response response) {
+                socket.send(gone);
+                socket.close(1000, "");
+            }
+        });
     }
 
     @Override
@@ -202,7 +220,7 @@ final class MockCluster implements AutoCloseable {
             if (watch) {
                 watchRequests.incrementAndGet();
                 if (goneWatches.getAndUpdate(n -> Math.max(n - 1, 0)) > 0) {
-                    return status(410, "Expired", "too old resource version");
+                    return goneWatch();
                 }
             }
             MockResponse response = delegate.dispatch(request);

@@ -157,12 +157,32 @@ class ShutdownTest {
 
         CompletableFuture<Void> shutdown = shutDown("job-6", "-p", proxy.url("/quitquitquit").toString());
         assertNotNull(proxy.takeRequest(10, TimeUnit.SECONDS));
-        // Deleted while watched. If the deletion comes first, the watch proa then asks for gets 410 Gone from the
-        // mock; that other case made this test time out once in a dozen runs (2026-11-30), and is not what it checks.
+        // Deleted while watched. The mock keeps no history: a watch opened after the deletion would never hear of it
+        // (a real API server sends the DELETED event since the listed version, or 410 Gone: the next test). That
+        // order made this test time out once in a dozen runs (2026-11-30).
         TestSupport.awaitTrue(() -> cluster.openWatches() >= 1);
         cluster.delete("job-6");
 
         shutdown.get(20, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void stopsWaitingWhenThePodIsDeletedWhileItsWatchIsDown() throws Exception {
+        runningPod("job-7", List.of("proxy"), List.of());
+        MockWebServer proxy = endpoint(new MockResponse.Builder().code(200).build());
+
+        CompletableFuture<Void> shutdown = shutDown("job-7", "-p", proxy.url("/quitquitquit").toString());
+        assertNotNull(proxy.takeRequest(10, TimeUnit.SECONDS));
+        TestSupport.awaitTrue(() -> cluster.openWatches() >= 1);
+        // Every watch from now on is answered 410 Gone, as when the Pod's resource version is gone from the API
+        // server's history: the deletion can reach proa only through the informer's listing again.
+        cluster.intercept(r -> r.getPath().contains("watch=true") ? MockCluster.goneWatch() : null);
+        cluster.dropWatches();
+        int listsBefore = cluster.listRequests();
+        cluster.delete("job-7");
+
+        shutdown.get(20, TimeUnit.SECONDS);
+        assertTrue(cluster.listRequests() > listsBefore, "learnt of the deletion by listing again");
     }
 
     private void runningPod(String name, List<String> sidecars, List<String> nativeSidecars) throws Exception {
