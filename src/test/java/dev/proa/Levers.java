@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * Compares variants of proa's start, one lever at a time: each round runs every variant once, in turn (so that a
  * machine that slows down slows them all alike), each run against a ready Pod on a mock API server of its own over
  * HTTPS. Prints, per variant, the medians of launch → COMMAND's first instruction, the CPU of the whole run (user +
- * sys). How the README's table of levers was measured.
+ * sys), and proa's resident memory 2 s into COMMAND (which COMMAND itself reads from its parent's /proc entry). How the README's table of levers was measured.
  *
  * <p>Usage: {@code Levers RUNS VARIANT...}, each variant either JVM options for proa (PROA_JVM_OPTIONS; empty for
  * none) or {@code @DIR} for another build of the dist, with its options after a space:
@@ -32,7 +32,7 @@ public final class Levers {
         }
     }
 
-    private record Run(double startMillis, double cpuSeconds) {}
+    private record Run(double startMillis, double cpuSeconds, double rssMib) {}
 
     public static void main(String[] args) throws Exception {
         java.util.logging.LogManager.getLogManager().reset(); // silences the mock server's line per request
@@ -46,9 +46,11 @@ public final class Levers {
             for (Variant variant : variants) runs.computeIfAbsent(variant, v -> new ArrayList<>()).add(once(variant, work));
         }
         System.out.printf("%d rounds, medians%n", rounds);
-        runs.forEach((variant, list) -> System.out.printf(Locale.ROOT, "%-70s start → exec %5.0f ms   CPU %.2f s%n",
+        runs.forEach((variant, list) -> System.out.printf(Locale.ROOT,
+                "%-70s start → exec %5.0f ms   CPU %.2f s   VmRSS %.1f MiB%n",
                 variant.label(), Benchmark.median(list.stream().map(Run::startMillis).toList()),
-                Benchmark.median(list.stream().map(Run::cpuSeconds).toList())));
+                Benchmark.median(list.stream().map(Run::cpuSeconds).toList()),
+                Benchmark.median(list.stream().map(Run::rssMib).toList())));
     }
 
     /** One run; sh's {@code times} reports the CPU of its children: proa, and the trivial COMMAND under it. */
@@ -62,9 +64,12 @@ public final class Levers {
             if (!variant.jvmOptions().isEmpty()) env.put("PROA_JVM_OPTIONS", variant.jvmOptions());
             Path mark = work.resolve("exec");
             Path log = work.resolve("log");
+            Path rss = work.resolve("rss");
             Files.deleteIfExists(mark);
+            Files.deleteIfExists(rss);
             ProcessBuilder builder = new ProcessBuilder("sh", "-c", "\"$@\"; s=$?; times >&2; exit $s", "sh",
-                    variant.launcher().toString(), "--", "sh", "-c", "date +%s%N > " + mark)
+                    variant.launcher().toString(), "--", "sh", "-c",
+                    "date +%s%N > " + mark + "; sleep 2; grep VmRSS /proc/$PPID/status > " + rss)
                     .directory(work.toFile()).redirectError(log.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
             builder.environment().clear();
             builder.environment().putAll(env);
@@ -80,7 +85,8 @@ public final class Levers {
             long nanos = Long.parseLong(Files.readString(mark).strip());
             Instant exec = Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L);
             double cpu = Benchmark.seconds(times[0]) + Benchmark.seconds(times[1]);
-            return new Run(Duration.between(launched, exec).toNanos() / 1e6, cpu);
+            double rssMib = Long.parseLong(Files.readString(rss).replaceAll("\\D", "")) / 1024.0;
+            return new Run(Duration.between(launched, exec).toNanos() / 1e6, cpu, rssMib);
         }
     }
 }
