@@ -7,12 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
 /**
@@ -21,6 +24,9 @@ import org.objectweb.asm.Opcodes;
  * The JVM's AOT cache holds no such class: it loaded picocli's 169 classes from the jar on every run, each checked by
  * the old type-inferencing verifier (the README's Performance section has what that cost). Run by src/build/dist:
  * {@code CacheableClasses IN_JAR OUT_JAR}. Then it loads every rewritten class, so that a bad rewrite fails the build.
+ *
+ * <p>It also leaves out every method's local variable tables, which only a debugger reads (stack traces keep their
+ * line numbers): 3 MiB of the distribution, in the jar and again in the AOT cache, which holds them with each method.
  *
  * <p>Written by hand because no tool does this step; ASM computes the stack maps (the JDK's own class-file API failed
  * on picocli's backward branches, JDK 25.0.3).
@@ -42,11 +48,14 @@ public final class CacheableClasses {
         try (URLClassLoader classes = new URLClassLoader(new URL[] {in.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
                 ZipInputStream jar = new ZipInputStream(Files.newInputStream(in));
                 ZipOutputStream copy = new ZipOutputStream(Files.newOutputStream(out))) {
+            copy.setLevel(Deflater.BEST_COMPRESSION);
             for (ZipEntry entry; (entry = jar.getNextEntry()) != null; ) {
                 byte[] bytes = jar.readAllBytes();
                 if (entry.getName().endsWith(".class") && version(bytes) < CACHEABLE) {
                     bytes = asJava8(bytes, classes);
                     rewritten.add(entry.getName().replace('/', '.').substring(0, entry.getName().length() - 6));
+                } else if (entry.getName().endsWith(".class")) {
+                    bytes = withoutLocalVariables(bytes);
                 }
                 ZipEntry copied = new ZipEntry(entry.getName());
                 copied.setTime(entry.getTime()); // the same bytes for the same jar: the build stays reproducible
@@ -70,13 +79,38 @@ public final class CacheableClasses {
                 return classes; // stack maps need the common superclass of picocli's own types
             }
         };
-        new ClassReader(classFile).accept(new ClassVisitor(Opcodes.ASM9, writer) {
+        new ClassReader(classFile).accept(new WithoutLocalVariables(writer) {
             @Override
             public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
                 super.visit(Opcodes.V1_8, access, name, signature, superName, interfaces);
             }
         }, 0);
         return writer.toByteArray();
+    }
+
+    static byte[] withoutLocalVariables(byte[] classFile) {
+        // A constant pool of its own, not the reader's copied: the variables' names and types leave it too.
+        ClassWriter writer = new ClassWriter(0); // the stack maps are copied as they are
+        new ClassReader(classFile).accept(new WithoutLocalVariables(writer), 0);
+        return writer.toByteArray();
+    }
+
+    /** Passes a class through, less its methods' LocalVariableTable and LocalVariableTypeTable. */
+    private static class WithoutLocalVariables extends ClassVisitor {
+        WithoutLocalVariables(ClassVisitor next) {
+            super(Opcodes.ASM9, next);
+        }
+
+        @Override
+        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+            return new MethodVisitor(Opcodes.ASM9, super.visitMethod(access, name, descriptor, signature, exceptions)) {
+                @Override
+                public void visitLocalVariable(String name, String descriptor, String signature, Label start, Label end,
+                        int index) {
+                    // left out
+                }
+            };
+        }
     }
 
     /**
