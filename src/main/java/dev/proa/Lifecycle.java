@@ -29,7 +29,8 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import java.util.function.Function;
+import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 
@@ -69,7 +70,7 @@ public final class Lifecycle {
     private final BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
     private final Endpoints endpoints;
     private final ShutdownRequests requests;
-    private final Supplier<OkHttpClient> http;
+    private final Function<HttpUrl, OkHttpClient> http;
     private final Reaper reaper;
     private final long started;
     private Sidecars.Choice choice;
@@ -81,7 +82,7 @@ public final class Lifecycle {
     private boolean planSaid;
 
     /** {@code started}: when the startup timeout starts counting (proa's launch), on {@link System#nanoTime()}'s clock. */
-    public Lifecycle(Logger log, Settings settings, Supplier<OkHttpClient> http, Reaper reaper, long started) {
+    public Lifecycle(Logger log, Settings settings, Function<HttpUrl, OkHttpClient> http, Reaper reaper, long started) {
         this.log = log;
         this.settings = settings;
         this.reaper = reaper;
@@ -203,8 +204,9 @@ public final class Lifecycle {
      * that COMMAND's exit does not wait for it (and the startup, before COMMAND, did not share the CPU with it).
      */
     private void prepareShutdownRequests() {
-        if (plan().requests().isEmpty()) return;
-        Thread.ofPlatform().daemon().name("proa-http-setup").start(http::get);
+        List<HttpUrl> urls = plan().requests().stream().map(r -> HttpUrl.get(r.url())).toList();
+        if (urls.isEmpty()) return;
+        Thread.ofPlatform().daemon().name("proa-http-setup").start(() -> urls.forEach(http::apply));
     }
 
     /**

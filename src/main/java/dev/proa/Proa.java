@@ -9,6 +9,7 @@ import dev.proa.kube.Cluster;
 import dev.proa.kube.OwnContainer;
 import dev.proa.config.ExitStatus;
 import dev.proa.lifecycle.Startup;
+import dev.proa.probe.HttpClients;
 import dev.proa.config.Durations;
 import dev.proa.process.Launch;
 import dev.proa.process.Libc;
@@ -21,8 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
-import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -42,7 +41,7 @@ public final class Proa {
         this.log = log;
         this.settings = settings;
         this.env = env;
-        this.lifecycle = new Lifecycle(log, settings, httpClient(), new Reaper(log), Launch.nanoTime());
+        this.lifecycle = new Lifecycle(log, settings, new HttpClients(), new Reaper(log), Launch.nanoTime());
     }
 
     public static void main(String[] args) {
@@ -96,22 +95,6 @@ public final class Proa {
         System.err.flush();
         if (!Boolean.getBoolean("proa.jvmExit")) Libc.exitNow(status);
         return status;
-    }
-
-    /**
-     * One HTTP client for the probes and the shutdown requests, built on first use: by the first probe, or while
-     * COMMAND runs (see {@link Lifecycle}). Before COMMAND, the startup's CPU goes to the Pod's listing.
-     */
-    private static Supplier<OkHttpClient> httpClient() {
-        return new Supplier<>() {
-            private OkHttpClient client;
-
-            @Override
-            public synchronized OkHttpClient get() {
-                if (client == null) client = new OkHttpClient();
-                return client;
-            }
-        };
     }
 
     private int lifecycle() {

@@ -222,7 +222,7 @@ class PodWaitTest {
     }
 
     static Lifecycle lifecycle(Logger log, Options options) {
-        return new Lifecycle(log, options.settings(), okhttp3.OkHttpClient::new, new Reaper(log), System.nanoTime());
+        return new Lifecycle(log, options.settings(), new dev.proa.probe.HttpClients(), new Reaper(log), System.nanoTime());
     }
 
     private static void assertAbort(int status, CompletableFuture<Startup.Outcome> outcome) throws Exception {

@@ -13,7 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -28,16 +28,19 @@ public final class Endpoints {
     public static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
 
     private final Map<String, Probe> targets = new LinkedHashMap<>();
-    private final Supplier<OkHttpClient> http;
+    private final Function<HttpUrl, OkHttpClient> http;
 
     /** One target: null when it answers (any answer, or, unless {@code anyAnswer}, a 2xx); else why not. */
     private interface Probe {
         String check(boolean anyAnswer);
     }
 
-    /** {@code http}: proa's HTTP client, asked for only when an HTTP target is probed (a short timeout is set here). */
-    public Endpoints(Supplier<OkHttpClient> http, List<HttpUrl> urls, List<InetSocketAddress> addresses) {
-        this.http = () -> http.get().newBuilder().callTimeout(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+    /**
+     * {@code http}: proa's HTTP client for a URL, asked for only when an HTTP target is probed (a short timeout is set
+     * here).
+     */
+    public Endpoints(Function<HttpUrl, OkHttpClient> http, List<HttpUrl> urls, List<InetSocketAddress> addresses) {
+        this.http = url -> http.apply(url).newBuilder().callTimeout(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .retryOnConnectionFailure(false).followRedirects(false).build();
         for (HttpUrl url : urls) targets.put(url.toString(), anyAnswer -> httpCheck(url, anyAnswer));
         for (InetSocketAddress address : addresses) {
@@ -73,7 +76,7 @@ public final class Endpoints {
     }
 
     private String httpCheck(HttpUrl url, boolean anyAnswer) {
-        try (Response response = http.get().newCall(new Request.Builder().url(url).build()).execute()) {
+        try (Response response = http.apply(url).newCall(new Request.Builder().url(url).build()).execute()) {
             if (anyAnswer || response.isSuccessful()) return null;
             return "answers " + response.code();
         } catch (IOException e) {

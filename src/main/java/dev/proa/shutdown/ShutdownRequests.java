@@ -7,7 +7,7 @@ import java.net.ConnectException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -24,10 +24,13 @@ public final class ShutdownRequests {
     /** Enough of a failed answer's body to say why (Linkerd's "shutdown endpoint is not enabled"). */
     private static final long BODY_KEPT = 512;
 
-    private final Supplier<OkHttpClient> http;
+    private final Function<HttpUrl, OkHttpClient> http;
 
-    /** {@code http}: proa's HTTP client, built ahead; OkHttp's own retries are off, as a refused request is proa's to retry. */
-    public ShutdownRequests(Supplier<OkHttpClient> http) {
+    /**
+     * {@code http}: proa's HTTP client for a URL, built ahead; OkHttp's own retries are off, as a refused request is
+     * proa's to retry.
+     */
+    public ShutdownRequests(Function<HttpUrl, OkHttpClient> http) {
         this.http = http;
     }
 
@@ -41,7 +44,7 @@ public final class ShutdownRequests {
         Request call = new Request.Builder().url(url)
                 .method(request.method(), request.method().equals("POST") ? EMPTY : null).build();
         long sent = System.nanoTime();
-        try (Response response = http.get().newBuilder().retryOnConnectionFailure(false).followRedirects(false).callTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).build()
+        try (Response response = http.apply(url).newBuilder().retryOnConnectionFailure(false).followRedirects(false).callTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).build()
                 .newCall(call).execute()) {
             Duration took = Duration.ofNanos(System.nanoTime() - sent);
             String body = response.isSuccessful() ? "" : response.peekBody(BODY_KEPT).string();
