@@ -27,6 +27,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -103,6 +104,11 @@ final class MockCluster implements AutoCloseable {
         dispatcher.fault = fault;
     }
 
+    /** {@code sending} hears each event the mock is about to send through a watch, as it sends it. */
+    void onWatchEvent(Consumer<String> sending) {
+        dispatcher.sending = sending;
+    }
+
     /** Watches open now (their sockets accepted), as opposed to asked for. */
     int openWatches() {
         return dispatcher.openWatches.size();
@@ -168,10 +174,12 @@ final class MockCluster implements AutoCloseable {
     /** A watch's socket that the test can silence before closing it. */
     private static final class Muted implements WebSocket {
         private final WebSocket socket;
+        private final Consumer<String> sending;
         volatile boolean muted;
 
-        Muted(WebSocket socket) {
+        Muted(WebSocket socket, Consumer<String> sending) {
             this.socket = socket;
+            this.sending = sending;
         }
 
         @Override
@@ -181,7 +189,9 @@ final class MockCluster implements AutoCloseable {
 
         @Override
         public boolean send(String text) {
-            return !muted && socket.send(text);
+            if (muted) return false;
+            sending.accept(text);
+            return socket.send(text);
         }
 
         @Override
@@ -203,6 +213,7 @@ final class MockCluster implements AutoCloseable {
         final AtomicInteger watchRequests = new AtomicInteger();
         final AtomicInteger requests = new AtomicInteger();
         volatile Function<RecordedRequest, MockResponse> fault = r -> null;
+        volatile Consumer<String> sending = text -> {};
 
         FaultyDispatcher(KubernetesMixedDispatcher delegate) {
             this.delegate = delegate;
@@ -251,7 +262,7 @@ final class MockCluster implements AutoCloseable {
 
             @Override
             public void onOpen(WebSocket socket, Response response) {
-                muted = new Muted(socket);
+                muted = new Muted(socket, text -> sending.accept(text));
                 openWatches.add(muted);
                 inner.onOpen(muted, response);
             }
