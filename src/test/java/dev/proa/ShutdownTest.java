@@ -152,15 +152,7 @@ class ShutdownTest {
 
     @Test
     void stopsWaitingWhenThePodIsDeleted() throws Exception {
-        runningPod("job-6", List.of("proxy"), List.of());
-        MockWebServer proxy = endpoint(new MockResponse.Builder().code(200).build());
-
-        CompletableFuture<Void> shutdown = shutDown("job-6", "-p", proxy.url("/quitquitquit").toString());
-        assertNotNull(proxy.takeRequest(10, TimeUnit.SECONDS));
-        // Deleted while watched. The mock keeps no history: a watch opened after the deletion would never hear of it
-        // (a real API server sends the DELETED event since the listed version, or 410 Gone: the next test). That
-        // order made this test time out once in a dozen runs (2026-11-30).
-        TestSupport.awaitTrue(() -> cluster.openWatches() >= 1);
+        CompletableFuture<Void> shutdown = waitingForTheSidecarsToStop("job-6");
         cluster.delete("job-6");
 
         shutdown.get(20, TimeUnit.SECONDS);
@@ -168,12 +160,7 @@ class ShutdownTest {
 
     @Test
     void stopsWaitingWhenThePodIsDeletedWhileItsWatchIsDown() throws Exception {
-        runningPod("job-7", List.of("proxy"), List.of());
-        MockWebServer proxy = endpoint(new MockResponse.Builder().code(200).build());
-
-        CompletableFuture<Void> shutdown = shutDown("job-7", "-p", proxy.url("/quitquitquit").toString());
-        assertNotNull(proxy.takeRequest(10, TimeUnit.SECONDS));
-        TestSupport.awaitTrue(() -> cluster.openWatches() >= 1);
+        CompletableFuture<Void> shutdown = waitingForTheSidecarsToStop("job-7");
         // Every watch from now on is answered 410 Gone, as when the Pod's resource version is gone from the API
         // server's history: the deletion can reach proa only through the informer's listing again.
         cluster.intercept(r -> r.getPath().contains("watch=true") ? MockCluster.goneWatch() : null);
@@ -183,6 +170,21 @@ class ShutdownTest {
 
         shutdown.get(20, TimeUnit.SECONDS);
         assertTrue(cluster.listRequests() > listsBefore, "learnt of the deletion by listing again");
+    }
+
+    /**
+     * The shutdown of Pod {@code pod}, its sidecar asked to stop and still running, its watch open. The mock keeps no
+     * history: a watch opened after a deletion would never hear of it (a real API server sends the DELETED event since
+     * the listed version, or 410 Gone), so the tests delete the Pod once the watch is open; deleting it before made a
+     * test time out once in a dozen runs (2026-11-30).
+     */
+    private CompletableFuture<Void> waitingForTheSidecarsToStop(String pod) throws Exception {
+        runningPod(pod, List.of("proxy"), List.of());
+        MockWebServer proxy = endpoint(new MockResponse.Builder().code(200).build());
+        CompletableFuture<Void> shutdown = shutDown(pod, "-p", proxy.url("/quitquitquit").toString());
+        assertNotNull(proxy.takeRequest(10, TimeUnit.SECONDS));
+        TestSupport.awaitTrue(() -> cluster.openWatches() >= 1);
+        return shutdown;
     }
 
     private void runningPod(String name, List<String> sidecars, List<String> nativeSidecars) throws Exception {
