@@ -11,7 +11,7 @@ import okhttp3.OkHttpClient;
  * first probe, or while COMMAND runs (see {@code Lifecycle}); before COMMAND, the startup's CPU goes to the Pod's
  * listing. Two of them, because those endpoints are nearly always plain HTTP on localhost: a client that speaks only
  * that never loads the JDK's trusted certificates, which OkHttp's default client does as it is built (about 90 ms of
- * CPU, cold, at every start). The client for {@code https://} URLs is built only if one is asked for. Neither follows
+ * CPU, cold, in every run that probes an endpoint or asks a sidecar to stop). The client for {@code https://} URLs is built only if one is asked for. Neither follows
  * redirects (the probes and the requests turn that off), so a plain URL never leads to an {@code https://} one.
  */
 public final class HttpClients implements Function<HttpUrl, OkHttpClient> {
