@@ -84,10 +84,7 @@ class DistIT {
     @Test
     void aFullRunWorksThatWayOverHttpsAndGivesCommandBackItsJavaOptions() throws Exception {
         try (MockCluster cluster = new MockCluster(true)) {
-            cluster.create(TestPods.pod("job", List.of("proxy"), List.of()));
-            cluster.setStatus("job", "proxy", s -> TestPods.running("proxy", true));
-            Map<String, String> env = readableInClusterEnvironment(cluster);
-            env.put("POD_NAME", "job");
+            Map<String, String> env = readyPodEnvironment(cluster);
             env.put("JAVA_TOOL_OPTIONS", "-Dmeant.for=the-app");
 
             Result result = confined(env, List.of(bin.resolve("proa").toString(), "--", "sh", "-c",
@@ -103,10 +100,7 @@ class DistIT {
     @Test
     void theHandshakeWithTheApiServerOffersX25519AndSecp384r1KeySharesAndStillEveryGroup() throws Exception {
         try (MockCluster cluster = new MockCluster(true)) {
-            cluster.create(TestPods.pod("job", List.of("proxy"), List.of()));
-            cluster.setStatus("job", "proxy", s -> TestPods.running("proxy", true));
-            Map<String, String> env = readableInClusterEnvironment(cluster);
-            env.put("POD_NAME", "job");
+            Map<String, String> env = readyPodEnvironment(cluster);
             env.put("PROA_JVM_OPTIONS", "-Djavax.net.debug=ssl:handshake");
 
             Result result = confined(env, List.of(bin.resolve("proa").toString(), "--", "sh", "-c", "exit 0"));
@@ -211,6 +205,15 @@ class DistIT {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
         }
+    }
+
+    /** Pod "job" with its sidecar ready, and the environment of proa in it (see the next method). */
+    private static Map<String, String> readyPodEnvironment(MockCluster cluster) throws IOException {
+        cluster.create(TestPods.pod("job", List.of("proxy"), List.of()));
+        cluster.setStatus("job", "proxy", s -> TestPods.running("proxy", true));
+        Map<String, String> env = readableInClusterEnvironment(cluster);
+        env.put("POD_NAME", "job");
+        return env;
     }
 
     /** The in-cluster environment, with its CA and token where uid 65534 can read them. */
