@@ -200,11 +200,13 @@ public final class Proa {
     private Lifecycle.Stopped stop(int status) {
         Restarts.Verdict restart = Restarts.judge(Restarts.Asked.of(settings.shutdown().keepSidecarsOnFailure(),
                 settings.shutdown().alwaysShutdown()), lifecycle.latest(), lifecycle.choice(), status);
-        if (restart instanceof Restarts.Leave leave) {
-            log.info(Restarts.sentence(leave, status));
-            return Lifecycle.Stopped.NOTHING;
+        switch (restart) {
+            case Restarts.Leave leave -> {
+                log.info(Restarts.sentence(leave, status));
+                return Lifecycle.Stopped.NOTHING;
+            }
+            case Restarts.Stop why -> log.debug("Stopping the sidecars after exit status {}: {}", status, why.because());
         }
-        log.debug("Stopping the sidecars after exit status {}: {}", status, ((Restarts.Stop) restart).because());
         try {
             if (!lifecycle.awaitOtherMains()) return Lifecycle.Stopped.NOTHING; // another main's proa stops them
             return lifecycle.shutDown();
