@@ -114,7 +114,9 @@ public final class Options {
                         + " Needs shareProcessNamespace: true. Repeatable. Env: PROA_KILL."));
         spec.addOption(flag(new String[] {"-K", "--kill-all"}, () -> o.killAll, v -> o.killAll = (Boolean) v,
                 "After COMMAND exits, send SIGTERM to every other process proa can see."
-                        + " Needs shareProcessNamespace: true. Env: PROA_KILL_ALL."));
+                        + " Needs shareProcessNamespace: true. Outside a Pod's PID namespace (proa not PID 1, and PID 1"
+                        + " not the Pod's pause process), -k and -K signal only proa's own descendants."
+                        + " Env: PROA_KILL_ALL."));
         spec.addOption(option(new String[] {"--shutdown-auto"}, "true|false", boolean.class, null,
                 () -> o.shutdownAuto, v -> o.shutdownAuto = (Boolean) v,
                 "With no -g, -p, -k or -K, stop each sidecar proa recognizes (istio-proxy, linkerd-proxy,"
