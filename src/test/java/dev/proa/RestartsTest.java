@@ -6,6 +6,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.proa.sidecars.PodView;
 import dev.proa.sidecars.Pods;
+import dev.proa.sidecars.Readiness;
 import dev.proa.sidecars.Restarts;
 import dev.proa.sidecars.Restarts.Asked;
 import dev.proa.sidecars.Restarts.Leave;
@@ -206,6 +207,20 @@ class RestartsTest {
                                           "junk"]}]}}""";
         Pod read = Pods.fromResource(Serialization.unmarshal(json, GenericKubernetesResource.class));
         assertInstanceOf(Stop.class, Restarts.judge(Asked.BY_POD, seen(read), Choice.ALL, 1));
+    }
+
+    /** The sidecars are judged by the same rule: one that a rule restarts is waited for, not a failed startup. */
+    @ParameterizedTest(name = "sidecar exits {0}")
+    @CsvSource({"1, Waiting", "0, Failed", "42, Waiting"})
+    void aSidecarsRestartRulesCountForTheStartupToo(int code, String expected) {
+        Pod pod = pod("Never", null, List.of());
+        Container proxy = pod.getSpec().getContainers().get(1);
+        proxy.setRestartPolicy("Never");
+        proxy.setRestartPolicyRules(List.of(rule("Restart", "NotIn", 0)));
+        pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder()
+                .withContainerStatuses(TestPods.running("main", true), TestPods.terminated("proxy", code)).build());
+        Readiness.Verdict verdict = Readiness.judge(pod, Choice.ALL);
+        assertEquals(expected, verdict.getClass().getSimpleName(), verdict::toString);
     }
 
     private static PodView seen(Pod pod) {

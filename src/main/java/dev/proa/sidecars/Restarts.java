@@ -66,10 +66,20 @@ public final class Restarts {
         } catch (Sidecars.NotInPod | RuntimeException e) {
             return new Stop("proa's container is not one of the Pod's");
         }
-        return byKubelet(pod, own, status);
+        return byKubelet(pod.getSpec().getRestartPolicy(), own, status);
     }
 
-    private static Verdict byKubelet(Pod pod, Container own, int status) {
+    /**
+     * Whether the kubelet restarts regular container {@code container} of {@code pod} after exit code {@code code}, by
+     * the same rule (for the sidecars and the other main containers); a Pod without a restartPolicy counts as
+     * {@code Always}, the API server's default.
+     */
+    public static boolean willRestart(Pod pod, Container container, int code) {
+        String podPolicy = pod.getSpec().getRestartPolicy() == null ? "Always" : pod.getSpec().getRestartPolicy();
+        return byKubelet(podPolicy, container, code) instanceof Leave;
+    }
+
+    private static Verdict byKubelet(String podPolicy, Container own, int status) {
         String name = own.getName();
         if (own.getRestartPolicy() != null) {
             List<ContainerRestartRule> rules = own.getRestartPolicyRules() == null ? List.of() : own.getRestartPolicyRules();
@@ -85,7 +95,7 @@ public final class Restarts {
             }
             return byPolicy(name, own.getRestartPolicy(), "its own restartPolicy", status);
         }
-        return byPolicy(name, pod.getSpec().getRestartPolicy(), "the Pod's restartPolicy", status);
+        return byPolicy(name, podPolicy, "the Pod's restartPolicy", status);
     }
 
     private static Verdict byPolicy(String container, String policy, String whose, int status) {
