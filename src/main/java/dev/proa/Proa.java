@@ -202,7 +202,9 @@ public final class Proa {
                 settings.shutdown().alwaysShutdown()), lifecycle.latest(), lifecycle.choice(), status);
         switch (restart) {
             case Restarts.Leave leave -> {
-                log.info(Restarts.sentence(leave, status));
+                Object[] fields = leave.container() == null ? new Object[] {"status", status}
+                        : new Object[] {"status", status, "container", leave.container()};
+                Logging.with(log.atInfo(), fields).log(Restarts.sentence(leave, status));
                 return Lifecycle.Stopped.NOTHING;
             }
             case Restarts.Stop why -> log.debug("Stopping the sidecars after exit status {}: {}", status, why.because());
