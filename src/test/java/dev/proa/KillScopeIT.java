@@ -75,6 +75,27 @@ class KillScopeIT extends EndToEnd {
         assertFalse(proa.log().contains("(pid 1)"), "never the pause process: " + proa.log());
     }
 
+    @Test
+    void asPid1OfItsNamespaceEveryOtherProcessIsSignalled() throws Exception {
+        String waitForGo = "while [ ! -e \"$1/go\" ]; do sleep 0.05; done";
+        ProaRun proa = ProaRun.start(dir, env("job"), List.of("unshare", "--pid", "--fork", "--mount-proc"),
+                List.of("-K", "--", "sh", "-c", waitForGo, "sh", dir.toString()));
+        started.add(proa.process);
+        AtomicReference<ProcessHandle> pid1 = new AtomicReference<>();
+        TestSupport.awaitTrue(() -> {
+            proa.process.children().findFirst().ifPresent(pid1::set);
+            return pid1.get() != null && proa.log().contains("Started COMMAND");
+        });
+        ProcessHandle other = enter(pid1.get().pid(), "sleep", "1000"); // not proa's descendant: nsenter's
+        String otherPid = namespacePid(other);
+        Files.writeString(dir.resolve("go"), "");
+
+        assertEquals(0, proa.exitStatus(), proa.log());
+        assertTrue(proa.log().contains("Sent SIGTERM to sleep (pid " + otherPid + ")"), proa.log());
+        assertTrue(other.onExit().get(10, TimeUnit.SECONDS) != null, "the other process was stopped");
+        assertFalse(proa.log().contains("signalling only proa's own descendants"), proa.log());
+    }
+
     /** A new PID namespace whose PID 1 runs {@code program 1000}; returns that process's PID on this machine. */
     private long namespace(Path program) throws Exception {
         Process unshare = new ProcessBuilder("unshare", "--pid", "--fork", "--mount-proc", program.toString(), "1000")
