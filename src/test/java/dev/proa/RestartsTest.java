@@ -156,6 +156,10 @@ class RestartsTest {
                         Choice.ALL, 1, "L"),
                 arguments("a rule without exit codes matches nothing", Asked.BY_POD,
                         seen(pod("Never", "Never", List.of(new ContainerRestartRule("Restart", null)))), Choice.ALL, 1, "S"),
+                arguments("a Pod without a spec (a shape the API server never sends)", Asked.BY_POD,
+                        seen(new PodBuilder(onFailure).withSpec(null).build()), Choice.ALL, 1, "S"),
+                arguments("a rule list holding a null", Asked.BY_POD,
+                        seen(pod("Never", "Never", java.util.Arrays.asList((ContainerRestartRule) null))), Choice.ALL, 1, "S"),
                 arguments("a restart policy proa does not know: stop", Asked.BY_POD, seen(pod("Sometimes", null, List.of())),
                         Choice.ALL, 1, "S"));
     }

@@ -66,7 +66,12 @@ public final class Restarts {
         } catch (Sidecars.NotInPod | RuntimeException e) {
             return new Stop("proa's container is not one of the Pod's");
         }
-        return byKubelet(pod.getSpec().getRestartPolicy(), own, status);
+        try {
+            return byKubelet(pod.getSpec().getRestartPolicy(), own, status);
+        } catch (RuntimeException e) {
+            // An odd Pod must not cost the shutdown: what cannot be read is what cannot be told.
+            return new Stop("the restart policy of container " + own.getName() + " cannot be read (" + e + ")");
+        }
     }
 
     /**
