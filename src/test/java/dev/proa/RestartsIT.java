@@ -36,6 +36,29 @@ class RestartsIT extends EndToEnd {
     }
 
     @Test
+    void aStartupThatTimesOutUnderOnFailureLeavesTheSidecarForItsSecondChance() throws Exception {
+        Pod pod = TestPods.pod("job", List.of("proxy"), List.of());
+        pod.getSpec().setRestartPolicy("OnFailure");
+        cluster.create(pod);
+        FakeKubelet.Sidecar proxy = ProaRun.sidecar(dir, "proxy", 600_000); // not ready within this test
+        try (FakeKubelet kubelet = new FakeKubelet(cluster, "job", Map.of("proxy", proxy))) {
+            // Counted from proa's launch: time to read the Pod first (and see the sidecar not ready), however loaded.
+            List<String> args = new ArrayList<>(List.of("--startup-timeout=10s"));
+            args.addAll(args(proxy, "touch ran"));
+            ProaRun proa = ProaRun.start(dir, env("job"), args);
+
+            assertEquals(125, proa.exitStatus(), proa.log());
+            assertFalse(Files.exists(dir.resolve("ran")), "COMMAND did not run");
+            assertTrue(proa.log().contains("Exit status 125: the kubelet will restart container main (the Pod's"
+                    + " restartPolicy OnFailure restarts it after a non-zero exit status)"), proa.log());
+            assertFalse(Files.exists(dir.resolve("proxy.quit")), "no request reached the sidecar");
+            assertTrue(proxy.process().isAlive(), "the sidecar runs on for the retry");
+        } finally {
+            proxy.process().destroyForcibly();
+        }
+    }
+
+    @Test
     void aRunTheKubeletWillNotRestartStillStopsTheSidecar() throws Exception {
         cluster.create(ruledPod()); // restarted on 42 only: exit status 1 is the end of the container
         FakeKubelet.Sidecar proxy = ProaRun.sidecar(dir, "proxy", 200);
