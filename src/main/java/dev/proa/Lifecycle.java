@@ -122,6 +122,11 @@ public final class Lifecycle {
         return latest;
     }
 
+    /** Which containers are proa's own, the sidecars and the other mains (as the options and the mounts tell). */
+    public Sidecars.Choice choice() {
+        return choice;
+    }
+
     /** The signal that arrived before the lifecycle began, if any (when there is no Pod to watch, say). */
     public int stoppedBy() {
         for (Event event : queue) {

@@ -18,6 +18,7 @@ import dev.proa.process.Signals;
 import dev.proa.report.Events;
 import dev.proa.report.Logging;
 import dev.proa.report.TerminationLog;
+import dev.proa.sidecars.Restarts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -192,13 +193,21 @@ public final class Proa {
     }
 
     /**
-     * The shutdown, unless --no-shutdown-on-failure keeps the sidecars for a retry. It must never cost COMMAND's exit
-     * status: whatever fails in it is logged, not thrown. Returns what was still running at its end.
+     * The shutdown, unless the kubelet will restart proa's container (or --no-shutdown-on-failure says to keep the
+     * sidecars after a failure): then the retry needs them running (see {@link Restarts}). It must never cost
+     * COMMAND's exit status: whatever fails in it is logged, not thrown. Returns what was still running at its end.
      */
     private Lifecycle.Stopped stop(int status) {
-        if (settings.shutdown().keepSidecarsOnFailure() && status != 0) {
-            log.info("Exit status {}: leaving the sidecars running (--no-shutdown-on-failure)", status);
-            return Lifecycle.Stopped.NOTHING;
+        Restarts.Verdict restart = Restarts.judge(Restarts.Asked.of(settings.shutdown().keepSidecarsOnFailure(),
+                settings.shutdown().alwaysShutdown()), lifecycle.latest(), lifecycle.choice(), status);
+        switch (restart) {
+            case Restarts.Leave leave -> {
+                Object[] fields = leave.container() == null ? new Object[] {"status", status}
+                        : new Object[] {"status", status, "container", leave.container()};
+                Logging.with(log.atInfo(), fields).log(Restarts.sentence(leave, status));
+                return Lifecycle.Stopped.NOTHING;
+            }
+            case Restarts.Stop why -> log.debug("Stopping the sidecars after exit status {}: {}", status, why.because());
         }
         try {
             if (!lifecycle.awaitOtherMains()) return Lifecycle.Stopped.NOTHING; // another main's proa stops them

@@ -176,6 +176,7 @@ class OptionsTest {
                 env("--events", "true", o -> o.events, true),
                 env("--termination-log", "/tmp/summary", o -> o.terminationLog, "/tmp/summary"),
                 env("--no-shutdown-on-failure", "true", o -> o.noShutdownOnFailure, true),
+                env("--always-shutdown", "true", o -> o.alwaysShutdown, true),
                 env("--disabled", "true", o -> o.disabled, true));
     }
 
@@ -376,6 +377,10 @@ class OptionsTest {
                 usage("--main a,,b sh", Map.of(), "--main got an empty name in 'a,,b'"),
                 usage("--wait-for envoy,loader --main loader sh", Map.of(), "--wait-for and --main both name loader"),
                 usage("--main loader --wait-tcp=db:5432 sh", Map.of(), "--main=loader needs the Pod"),
+                usage("--always-shutdown --no-shutdown-on-failure sh", Map.of(),
+                        "--no-shutdown-on-failure and --always-shutdown contradict each other"),
+                usage("--always-shutdown sh", Map.of("PROA_NO_SHUTDOWN_ON_FAILURE", "true"),
+                        "PROA_NO_SHUTDOWN_ON_FAILURE and --always-shutdown contradict each other"),
                 usage("-p " + POST, Map.of(), "COMMAND"),
                 usage("", Map.of(), "COMMAND"));
     }

@@ -51,6 +51,7 @@ public final class Options {
     public boolean events;
     public String terminationLog = DEFAULT_TERMINATION_LOG;
     public boolean noShutdownOnFailure;
+    public boolean alwaysShutdown;
     public boolean disabled;
     public List<String> command = new ArrayList<>();
 
@@ -113,7 +114,9 @@ public final class Options {
                         + " Needs shareProcessNamespace: true. Repeatable. Env: PROA_KILL."));
         spec.addOption(flag(new String[] {"-K", "--kill-all"}, () -> o.killAll, v -> o.killAll = (Boolean) v,
                 "After COMMAND exits, send SIGTERM to every other process proa can see."
-                        + " Needs shareProcessNamespace: true. Env: PROA_KILL_ALL."));
+                        + " Needs shareProcessNamespace: true. Outside a Pod's PID namespace (proa not PID 1, and PID 1"
+                        + " not the Pod's pause process), -k and -K signal only proa's own descendants."
+                        + " Env: PROA_KILL_ALL."));
         spec.addOption(option(new String[] {"--shutdown-auto"}, "true|false", boolean.class, null,
                 () -> o.shutdownAuto, v -> o.shutdownAuto = (Boolean) v,
                 "With no -g, -p, -k or -K, stop each sidecar proa recognizes (istio-proxy, linkerd-proxy,"
@@ -173,8 +176,14 @@ public final class Options {
                         + " Default: /dev/termination-log. Env: PROA_TERMINATION_LOG."));
         spec.addOption(flag(new String[] {"--no-shutdown-on-failure"}, () -> o.noShutdownOnFailure,
                 v -> o.noShutdownOnFailure = (Boolean) v,
-                "Leave the sidecars running when the exit status is not 0 (for Pods that restart the"
-                        + " main container). Env: PROA_NO_SHUTDOWN_ON_FAILURE."));
+                "Leave the sidecars running when the exit status is not 0, whatever the Pod's restart policy"
+                        + " (by default they are left only when the kubelet will restart proa's container)."
+                        + " Env: PROA_NO_SHUTDOWN_ON_FAILURE."));
+        spec.addOption(flag(new String[] {"--always-shutdown"}, () -> o.alwaysShutdown,
+                v -> o.alwaysShutdown = (Boolean) v,
+                "Stop the sidecars after COMMAND whatever its status, even when the kubelet will restart proa's"
+                        + " container (its restartPolicy or restartPolicyRules), which then finds them stopped."
+                        + " Env: PROA_ALWAYS_SHUTDOWN."));
         spec.addOption(flag(new String[] {"--disabled"}, () -> o.disabled, v -> o.disabled = (Boolean) v,
                 "Run COMMAND directly: no waiting, no API, no shutdown; signals and the exit status still"
                         + " pass through. Env: PROA_DISABLED."));
@@ -304,7 +313,7 @@ public final class Options {
                         List.copyOf(waitTcp), List.copyOf(main)),
                 new Settings.Startup(startupTimeout(), onStartupTimeout),
                 new Settings.Shutdown(Optional.ofNullable(shutdownTimeout), List.copyOf(requests), List.copyOf(kill),
-                        killAll, noShutdownOnFailure, shutdownAuto, shutdownOptions()),
+                        killAll, noShutdownOnFailure, shutdownAuto, shutdownOptions(), alwaysShutdown),
                 new Settings.Report(events, terminationLog, !terminationLog.equals(DEFAULT_TERMINATION_LOG)),
                 List.copyOf(command), disabled);
     }
@@ -339,6 +348,11 @@ public final class Options {
                     "--wait-for and --ignore both name " + String.join(", ", both) + ": a sidecar cannot be both");
         }
         validateMains();
+        if (noShutdownOnFailure && alwaysShutdown) {
+            throw new ParameterException(spec.commandLine(), sourceOf("--no-shutdown-on-failure") + " and "
+                    + sourceOf("--always-shutdown") + " contradict each other (keep the sidecars after a failure, or"
+                    + " stop them always): give one");
+        }
     }
 
     /** --main names containers that are not sidecars, and is read from the Pod, which proa must therefore watch. */

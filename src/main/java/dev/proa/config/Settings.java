@@ -41,10 +41,11 @@ public record Settings(Pod pod, Sidecars sidecars, Startup startup, Shutdown shu
 
     /**
      * {@code auto}: --shutdown-auto, stop the sidecars proa recognizes when no shutdown option is given;
-     * {@code given}: the shutdown options given, as written ({@code --kill=envoy}).
+     * {@code given}: the shutdown options given, as written ({@code --kill=envoy}); {@code alwaysShutdown}:
+     * --always-shutdown, stop the sidecars even when the kubelet will restart proa's container.
      */
     public record Shutdown(Optional<Duration> timeout, List<Request> requests, List<String> kill, boolean killAll,
-            boolean keepSidecarsOnFailure, boolean auto, List<String> given) {}
+            boolean keepSidecarsOnFailure, boolean auto, List<String> given, boolean alwaysShutdown) {}
 
     /** {@code terminationLogGiven}: the path was given explicitly, so it is created if need be. */
     public record Report(boolean events, String terminationLog, boolean terminationLogGiven) {}

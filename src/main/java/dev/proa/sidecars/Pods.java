@@ -2,6 +2,8 @@ package dev.proa.sidecars;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerRestartRule;
+import io.fabric8.kubernetes.api.model.ContainerRestartRuleOnExitCodes;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateRunning;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
@@ -29,8 +31,8 @@ public final class Pods {
     private Pods() {}
 
     /**
-     * The Pod in {@code resource}, with the fields proa reads: names, restart policies, grace period, statuses, and
-     * what recognizing a sidecar needs of each container (image, command, args, plain env values, ports).
+     * The Pod in {@code resource}, with the fields proa reads: names, restart policies and rules, grace period,
+     * statuses, and what recognizing a sidecar needs of each container (image, command, args, plain env values, ports).
      */
     public static Pod fromResource(GenericKubernetesResource resource) {
         Map<String, Object> spec = map(resource.getAdditionalProperties().get("spec"));
@@ -55,12 +57,32 @@ public final class Pods {
         Container container = new Container();
         container.setName(string(fields.get("name")));
         container.setRestartPolicy(string(fields.get("restartPolicy")));
+        container.setRestartPolicyRules(list(fields.get("restartPolicyRules"), Pods::restartRule));
         container.setImage(string(fields.get("image")));
         container.setCommand(strings(fields.get("command")));
         container.setArgs(strings(fields.get("args")));
         container.setEnv(list(fields.get("env"), Pods::envVar));
         container.setPorts(list(fields.get("ports"), Pods::port));
         return container;
+    }
+
+    /**
+     * A container restart rule (KEP-5307: {@code action: Restart} when the exit code is {@code In} or {@code NotIn}
+     * {@code values}), which decides whether the kubelet restarts proa's own container. fabric8 7.8.0's model carries
+     * the field ({@link ContainerRestartRule}); a value that is not a whole number is dropped, as matching nothing.
+     */
+    private static ContainerRestartRule restartRule(Map<String, Object> fields) {
+        ContainerRestartRule rule = new ContainerRestartRule();
+        rule.setAction(string(fields.get("action")));
+        if (fields.get("exitCodes") instanceof Map<?, ?> c) {
+            Map<String, Object> codes = map(c);
+            List<Integer> values = new ArrayList<>();
+            if (codes.get("values") instanceof List<?> l) {
+                for (Object value : l) if (number(value) != null) values.add(number(value).intValue());
+            }
+            rule.setExitCodes(new ContainerRestartRuleOnExitCodes(string(codes.get("operator")), values));
+        }
+        return rule;
     }
 
     /** A variable's literal value only: one from a Secret or the downward API is not in the spec, and stays null. */

@@ -84,9 +84,17 @@ public final class Readiness {
         return status == null || status.getState() == null ? null : status.getState().getTerminated();
     }
 
-    /** Native sidecars always restart; a regular one by its Pod's (or, where set, its own) restart policy. */
+    /**
+     * Native sidecars always restart; a regular one by the kubelet's rule ({@link Restarts#willRestart}: its own
+     * restart rules and policy, else its Pod's).
+     */
     static boolean willRestart(Pod pod, Sidecar sidecar, ContainerStateTerminated ended) {
         if (sidecar.isNative()) return true;
+        Container container = pod.getSpec().getContainers().stream()
+                .filter(c -> sidecar.name().equals(c.getName())).findFirst().orElse(null);
+        if (container != null && ended.getExitCode() != null) {
+            return Restarts.willRestart(pod, container, ended.getExitCode());
+        }
         return switch (restartPolicy(pod, sidecar)) {
             case "Never" -> false;
             case "OnFailure" -> ended.getExitCode() == null || ended.getExitCode() != 0;
