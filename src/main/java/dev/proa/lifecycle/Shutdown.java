@@ -90,7 +90,7 @@ public final class Shutdown {
             lines.add(Line.warn("Shutdown: the Pod cannot be watched, so proa does not wait for the sidecars to stop"));
         }
         boolean probing = !settings.sources().pod() && settings.sources().probes();
-        State state = new State(now, now + timeout.toNanos(), timeout, seen, settings.requests(), watched,
+        State state = new State(now, Durations.plus(now, timeout), timeout, seen, settings.requests(), watched,
                 settings.sources().targets(), probing, now, false, List.of());
         return evaluate(settings, state, now, lines);
     }
@@ -100,7 +100,7 @@ public final class Shutdown {
         State next = switch (input) {
             case PodSeen p -> seen(settings, s, p.view(), lines);
             case Probed p -> new State(s.start(), s.deadline(), s.timeout(), s.seen(), s.unfinished(), s.watched(),
-                    List.copyOf(p.answering()), s.probing(), now + Startup.PROBE_INTERVAL.toNanos(), s.skip(), s.failed());
+                    List.copyOf(p.answering()), s.probing(), Durations.plus(now, Startup.PROBE_INTERVAL), s.skip(), s.failed());
             case RequestDone r -> new State(s.start(), s.deadline(), s.timeout(), s.seen(), s.unfinished() - 1,
                     s.watched(), s.answering(), s.probing(), s.nextProbe(), s.skip(), s.failed());
             case Skip k -> new State(s.start(), s.deadline(), s.timeout(), s.seen(), s.unfinished(), s.watched(),
@@ -152,7 +152,7 @@ public final class Shutdown {
 
     private static Step evaluate(Settings settings, State s, long now, List<Line> lines) {
         List<String> running = running(settings, s);
-        String took = Durations.human(Duration.ofNanos(now - s.start()));
+        String took = Durations.human(Duration.ofNanos(Durations.between(s.start(), now)));
         if (running.isEmpty() && s.unfinished() == 0) {
             boolean waited = s.probing() || s.watched().map(w -> w.stream().anyMatch(x -> !x.isNative())).orElse(false);
             lines.add(Line.info("Shutdown complete after " + took + (waited ? ": every sidecar has stopped" : "")));
@@ -199,7 +199,7 @@ public final class Shutdown {
         Duration timeout = DEFAULT_TIMEOUT;
         if (given.isPresent()) {
             timeout = given.get();
-        } else if (seen.pod() != null) {
+        } else if (seen.pod() != null && seen.pod().getSpec() != null) {
             Long grace = seen.pod().getSpec().getTerminationGracePeriodSeconds();
             if (grace != null && grace > 0) timeout = Duration.ofSeconds(grace);
         }
