@@ -79,7 +79,15 @@ public final class Check {
         settings.sidecars().waitHttp().forEach(u -> targets.add(u.toString()));
         settings.sidecars().waitTcp().forEach(a -> targets.add("tcp://" + a.getHostString() + ":" + a.getPort()));
         Identity identity = null;
-        if (settings.sidecars().watchesPod()) identity = readPod(sidecars, permissions);
+        if (settings.sidecars().watchesPod()) {
+            try {
+                identity = readPod(sidecars, permissions);
+            } catch (RuntimeException e) { // a defect of proa's: still a report, with the problem in it
+                LoggerFactory.getLogger("proa").debug("Reading the Pod failed", e);
+                problems.add("Could not make the plan, on an error of proa's own (" + e.getMessage() + "); run with"
+                        + " --log-level=debug for the details");
+            }
+        }
         if (probe) probes.addAll(probe());
         return new Report(identity, sidecars, targets, permissions, probes, problems);
     }
@@ -108,7 +116,7 @@ public final class Check {
             }
             Pod pod = Pods.fromResource(resource);
             sidecars.addAll(plans(pod, spec(resource), container[0]));
-            if (container[0] == null) {
+            if (container[0] == null && Pods.shape(pod) instanceof Pods.Usable) { // else plans() named what is wrong
                 identity = new Identity(identity.pod(), identity.podSource(), namespace, identity.namespaceSource(),
                         pod.getSpec().getContainers().getFirst().getName(), "the Pod's first container",
                         identity.apiServer());
