@@ -7,6 +7,7 @@ import dev.proa.check.Report.Permission;
 import dev.proa.check.Report.Probe;
 import dev.proa.check.Report.SidecarPlan;
 import dev.proa.config.Settings;
+import dev.proa.config.Urls;
 import dev.proa.kube.ApiErrors;
 import dev.proa.kube.Cluster;
 import dev.proa.kube.OwnContainer;
@@ -76,7 +77,7 @@ public final class Check {
         List<Permission> permissions = new ArrayList<>();
         List<Probe> probes = new ArrayList<>();
         List<String> targets = new ArrayList<>();
-        settings.sidecars().waitHttp().forEach(u -> targets.add(u.toString()));
+        settings.sidecars().waitHttp().forEach(u -> targets.add(Urls.printable(u)));
         settings.sidecars().waitTcp().forEach(a -> targets.add("tcp://" + a.getHostString() + ":" + a.getPort()));
         Identity identity = null;
         if (settings.sidecars().watchesPod()) {
@@ -222,7 +223,7 @@ public final class Check {
             probes.add(connect("tcp://" + a.getHostString() + ":" + a.getPort(), a.getHostString(), a.getPort()));
         }
         for (Settings.Request r : settings.shutdown().requests()) {
-            probes.add(connect(r.method() + " " + r.url() + " (its port)", r.url().host(), r.url().port()));
+            probes.add(connect(r.method() + " " + Urls.printable(r.url()) + " (its port)", r.url().host(), r.url().port()));
         }
         probes.stream().filter(p -> !p.answered())
                 .forEach(p -> problems.add(p.target() + " did not answer from here: " + p.result()));
@@ -232,9 +233,9 @@ public final class Check {
     private static Probe httpGet(OkHttpClient http, HttpUrl url) {
         try (Response response = http.newCall(new Request.Builder().url(url).build()).execute()) {
             int code = response.code();
-            return new Probe(url.toString(), true, "answered " + code + (response.isSuccessful() ? " (ready)" : " (not ready yet)"));
+            return new Probe(Urls.printable(url), true, "answered " + code + (response.isSuccessful() ? " (ready)" : " (not ready yet)"));
         } catch (IOException e) {
-            return new Probe(url.toString(), false, String.valueOf(e.getMessage()));
+            return new Probe(Urls.printable(url), false, String.valueOf(e.getMessage()));
         }
     }
 

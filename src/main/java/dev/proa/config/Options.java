@@ -319,8 +319,8 @@ public final class Options {
     /** The shutdown options given, as an operator would write them: the plan names them. */
     private List<String> shutdownOptions() {
         List<String> given = new ArrayList<>();
-        shutdownHttpGet.forEach(u -> given.add("--shutdown-http-get=" + u));
-        shutdownHttpPost.forEach(u -> given.add("--shutdown-http-post=" + u));
+        shutdownHttpGet.forEach(u -> given.add("--shutdown-http-get=" + Urls.printable(u)));
+        shutdownHttpPost.forEach(u -> given.add("--shutdown-http-post=" + Urls.printable(u)));
         kill.forEach(k -> given.add("--kill=" + k));
         if (killAll) given.add("--kill-all");
         return List.copyOf(given);

@@ -1,6 +1,7 @@
 package dev.proa.lifecycle;
 
 import dev.proa.config.Durations;
+import dev.proa.config.Urls;
 import dev.proa.sidecars.KnownSidecars;
 import dev.proa.sidecars.ShutdownPlan;
 import java.time.Duration;
@@ -38,7 +39,7 @@ public final class RequestRetry {
 
         @Override
         public String toString() {
-            return method + " " + url;
+            return method + " " + Urls.printable(url);
         }
     }
 
@@ -111,7 +112,7 @@ public final class RequestRetry {
     }
 
     private static Object[] fields(State state, int code) {
-        return new Object[] {"url", state.url(), "method", state.method(), "status", code};
+        return new Object[] {"url", Urls.printable(state.url()), "method", state.method(), "status", code};
     }
 
     private static Step done(State state, Line line) {
