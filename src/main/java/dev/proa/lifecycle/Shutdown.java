@@ -87,7 +87,8 @@ public final class Shutdown {
         }
         Optional<List<Sidecars.Sidecar>> watched = seen.observable() ? sidecars(settings, seen) : Optional.empty();
         if (watched.isEmpty() && settings.sources().pod()) {
-            lines.add(Line.warn("Shutdown: the Pod cannot be watched, so proa does not wait for the sidecars to stop"));
+            lines.add(Line.warn("Shutdown: " + (seen.observable() ? notInPod(settings, seen)
+                    : "the Pod cannot be watched") + ", so proa does not wait for the sidecars to stop"));
         }
         boolean probing = !settings.sources().pod() && settings.sources().probes();
         State state = new State(now, Durations.plus(now, timeout), timeout, seen, settings.requests(), watched,
@@ -204,6 +205,16 @@ public final class Shutdown {
             if (grace != null && grace > 0) timeout = Duration.ofSeconds(grace);
         }
         return timeout.compareTo(MINIMUM_TIMEOUT) < 0 ? MINIMUM_TIMEOUT : timeout;
+    }
+
+    /** Why the Pod's sidecars cannot be told (a malformed Pod, a --container it lacks): said at the startup too. */
+    private static String notInPod(Settings settings, PodView seen) {
+        try {
+            Sidecars.select(seen.pod(), settings.choice());
+            return "the Pod's sidecars cannot be told";
+        } catch (Sidecars.NotInPod e) {
+            return e.getMessage();
+        }
     }
 
     private static Optional<List<Sidecars.Sidecar>> sidecars(Settings settings, PodView seen) {
