@@ -422,6 +422,9 @@ class OptionsTest {
                 bad("-g", "http://999.1.1.1/quit", "has no valid host: '999.1.1.1'"),
                 bad("-p", "https://-x/quit", "has no valid host: '-x'"),
                 bad("-p", ",,,", "--shutdown-http-post got no URL in ',,,'"),
+                bad("-p", "http://ops:s3cr3t@a b/", "'http://ops:xxxxx@a b/' has a space in it"),
+                bad("-g", "ftp://ops:s3cr3t@host/", "'ftp://ops:xxxxx@host/' is not an http:// or https:// URL"),
+                bad("-g", "http://ops:s3cr3t@a!b/", "'http://ops:xxxxx@a!b/' has no valid host"),
                 bad("-g", ",", "--shutdown-http-get got no URL in ','"),
                 bad("--wait-http", ", ,", "is not an http:// or https:// URL"),
                 bad("--wait-tcp", ",,", "--wait-tcp got no HOST:PORT in ',,'"),
@@ -437,6 +440,7 @@ class OptionsTest {
         Run run = run(new String[] {option, value, "sh"}, Map.of());
         assertEquals(ExitStatus.USAGE, run.status, run::toString);
         assertTrue(run.err.contains(named), () -> "stderr should say " + named + ": " + run.err);
+        assertFalse(run.err.contains("s3cr3t"), run::toString);
     }
 
     @ParameterizedTest(name = "{0}=''{1}''")

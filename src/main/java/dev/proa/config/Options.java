@@ -421,8 +421,9 @@ public final class Options {
         private static final Pattern AUTHORITY = Pattern.compile("(?i)https?://[^/?#]");
 
         @Override
-        public HttpUrl convert(String value) {
-            String text = value.trim();
+        public HttpUrl convert(String given) {
+            String text = given.trim();
+            String value = Urls.printable(given); // a usage error is logged too: never with a password
             if (SPACE.matcher(text).find()) {
                 throw new CommandLine.TypeConversionException("'" + value + "' has a space in it: give one URL per"
                         + " option, or several separated by commas");
