@@ -117,10 +117,11 @@ public final class Check {
             }
             Pod pod = Pods.fromResource(resource);
             sidecars.addAll(plans(pod, spec(resource), container[0]));
-            if (container[0] == null && Pods.shape(pod) instanceof Pods.Usable) { // else plans() named what is wrong
+            boolean usable = Pods.shape(pod) instanceof Pods.Usable; // else plans() named what is wrong with it
+            if (container[0] == null) {
                 identity = new Identity(identity.pod(), identity.podSource(), namespace, identity.namespaceSource(),
-                        pod.getSpec().getContainers().getFirst().getName(), "the Pod's first container",
-                        identity.apiServer());
+                        usable ? pod.getSpec().getContainers().getFirst().getName() : null,
+                        usable ? "the Pod's first container" : "nowhere: the Pod is malformed", identity.apiServer());
             }
             return identity;
         } catch (KubernetesClientException e) {
