@@ -1,5 +1,6 @@
 package dev.proa;
 
+import dev.proa.config.Durations;
 import dev.proa.config.OnStartupTimeout;
 import dev.proa.config.Settings;
 import dev.proa.kube.ApiErrors;
@@ -80,6 +81,8 @@ public final class Lifecycle {
     private volatile PodView latest = PodView.UNSEEN;
     private SignalStep.State signals = SignalStep.State.INITIAL;
     private boolean planSaid;
+    /** Whether the sidecars were asked to stop (every request sent once, the signals sent). */
+    private boolean sidecarsAsked;
 
     /** {@code started}: when the startup timeout starts counting (proa's launch), on {@link System#nanoTime()}'s clock. */
     public Lifecycle(Logger log, Settings settings, Function<HttpUrl, OkHttpClient> http, Reaper reaper, long started) {
@@ -285,6 +288,7 @@ public final class Lifecycle {
             attempt(sent.size() - 1, RequestRetry.send(sent.getLast(), System.nanoTime(), deadline), sent, retryAt);
         }
         new ProcessKiller(log).kill(asked.kill(), asked.killAll());
+        sidecarsAsked = true;
         while (true) {
             write(step.lines());
             if (step.ended().isPresent()) return new Stopped(step.ended().get(), step.state().failed());
@@ -323,6 +327,34 @@ public final class Lifecycle {
         }
     }
 
+    /**
+     * The last resort when the shutdown failed before its requests went out (a defect of proa's own): each request of
+     * the plan once, then the signals, without waiting for the sidecars to stop. A Job must not hang on proa's defect.
+     */
+    public void askOnce() throws InterruptedException {
+        if (sidecarsAsked) return;
+        sidecarsAsked = true;
+        ShutdownPlan shutdownPlan;
+        try {
+            shutdownPlan = plan();
+        } catch (RuntimeException e) {
+            shutdownPlan = ShutdownPlan.withoutPod(ShutdownPlan.Options.of(settings.shutdown()));
+        }
+        BlockingQueue<Line> said = new LinkedBlockingQueue<>();
+        List<ShutdownPlan.Request> requested = shutdownPlan.requests();
+        for (ShutdownPlan.Request request : requested) {
+            RequestRetry.State state = RequestRetry.State.of(request);
+            requests.send(state, RequestRetry.PER_REQUEST_TIMEOUT, result -> said.addAll(
+                    RequestRetry.after(state, result, System.nanoTime(), System.nanoTime(), true).lines()));
+        }
+        new ProcessKiller(log).kill(settings.shutdown().kill(), settings.shutdown().killAll());
+        for (int i = 0; i < requested.size(); i++) {
+            Line line = said.poll(RequestRetry.PER_REQUEST_TIMEOUT.toSeconds() + 1, TimeUnit.SECONDS);
+            if (line == null) break; // each request's own timeout ended it; this is only a bound
+            write(List.of(line));
+        }
+    }
+
     /** Does what a request's step says: send now, or wait to retry. Returns whether the request is done. */
     private boolean attempt(int index, RequestRetry.Step step, List<RequestRetry.State> sent, long[] retryAt) {
         write(step.lines());
@@ -345,7 +377,7 @@ public final class Lifecycle {
 
     /** The next event, or null once {@code wakeAt} (on the nanoTime clock) has come with none. */
     private Event next(long wakeAt) throws InterruptedException {
-        long left = wakeAt == Long.MAX_VALUE ? Long.MAX_VALUE : wakeAt - System.nanoTime();
+        long left = wakeAt == Long.MAX_VALUE ? Long.MAX_VALUE : Durations.between(System.nanoTime(), wakeAt);
         return left == Long.MAX_VALUE ? queue.take() : queue.poll(Math.max(left, 0), TimeUnit.NANOSECONDS);
     }
 

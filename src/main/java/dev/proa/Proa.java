@@ -187,8 +187,12 @@ public final class Proa {
             return new Lifecycle.Outcome(ExitStatus.STARTUP_FAILED, "interrupted");
         } catch (RuntimeException e) {
             // A defect of proa's own must not leave the sidecars running: say it, and let the shutdown run.
-            log.error("proa failed before COMMAND could run: {}. Stopping the sidecars, then exiting {}", e, ExitStatus.STARTUP_FAILED, e);
-            return new Lifecycle.Outcome(ExitStatus.STARTUP_FAILED, "startup failed: " + e);
+            log.error("proa failed before COMMAND could run, on an error of its own ({}; the details at"
+                    + " --log-level=debug). Stopping the sidecars, then exiting {}", Logging.sentence(e),
+                    ExitStatus.STARTUP_FAILED);
+            log.debug("proa failed before COMMAND could run", e);
+            return new Lifecycle.Outcome(ExitStatus.STARTUP_FAILED, "startup failed: an error of proa's own ("
+                    + Logging.sentence(e) + ")");
         }
     }
 
@@ -215,7 +219,18 @@ public final class Proa {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            log.error("The shutdown failed: {}", e.toString(), e);
+            // proa's own defect: whatever it was, the sidecars are still asked to stop, or the Job would hang.
+            log.error("The shutdown failed on an error of proa's own ({}; the details at --log-level=debug): asking"
+                    + " the sidecars to stop once more, without waiting for them", Logging.sentence(e));
+            log.debug("The shutdown failed", e);
+            try {
+                lifecycle.askOnce();
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException again) {
+                log.error("Could not ask the sidecars to stop ({})", Logging.sentence(again));
+                log.debug("Could not ask the sidecars to stop", again);
+            }
         }
         return Lifecycle.Stopped.NOTHING;
     }

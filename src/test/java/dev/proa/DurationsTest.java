@@ -107,4 +107,52 @@ class DurationsTest {
     void humanIgnoresSubMillisecondParts() {
         assertEquals("1ms", Durations.human(Duration.ofNanos(1_999_999)));
     }
+
+    private static final long MAX = Long.MAX_VALUE;
+    private static final long MIN = Long.MIN_VALUE;
+
+    /** A grace period is any int64 of seconds: deadlines past the nanoTime clock's range are "never", not an overflow. */
+    @ParameterizedTest(name = "{0} + {1}s {2}ns = {3}")
+    @CsvSource({
+        "0,                    30,                    0,   30000000000",
+        "-5000000000,          1,                     0,   -4000000000",
+        "1000,                 0,                     0,   1000",
+        "0,                    99999999999,           0,   " + MAX,
+        "9223372036854775000,  1,                     0,   " + MAX,
+        "-9223372036854775000, 99999999999,           0,   " + MAX + "",
+        "" + MAX + ",          0,                     1,   " + MAX,
+        "0,                    9223372036854775807,   0,   " + MAX,
+        "100,                  9223372036,            854775707, " + MAX,
+        "100,                  9223372036,            854775706, " + (MAX - 1),
+        "-9223372036854775000, -1,                    0,   " + MIN,
+    })
+    void plusSaturatesInsteadOfOverflowing(long instant, long seconds, long nanos, long expected) {
+        assertEquals(expected, Durations.plus(instant, Duration.ofSeconds(seconds, nanos)));
+    }
+
+    @ParameterizedTest(name = "from {0} to {1} is {2}ns")
+    @CsvSource({
+        "0,                    30,                    30",
+        "30,                   0,                     -30",
+        "-100,                 " + MAX + ",           " + MAX,
+        "" + MIN + ",          0,                     " + MAX,
+        "" + MIN + ",          " + MAX + ",           " + MAX,
+        "" + MAX + ",          " + MIN + ",           " + MIN,
+        "1,                    " + MIN + ",           " + MIN,
+        "-9223372036854775000, 9223372036854775000,   " + MAX,
+    })
+    void betweenSaturatesInsteadOfOverflowing(long from, long to, long expected) {
+        assertEquals(expected, Durations.between(from, to));
+    }
+
+    @ParameterizedTest(name = "{0}s is said as {1} and {2}")
+    @CsvSource({
+        "99999999999,          99999999999s, 27777777h46m",
+        "9223372036854775807,  9223372036854775807s, 2562047788015h12m",
+        "360000000000,         100000000h, 100000000h00m",
+    })
+    void hugeDurationsAreSaidWithoutOverflowing(long seconds, String formatted, String human) {
+        assertEquals(formatted, Durations.format(Duration.ofSeconds(seconds)));
+        assertEquals(human, Durations.human(Duration.ofSeconds(seconds)));
+    }
 }

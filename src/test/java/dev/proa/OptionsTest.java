@@ -396,6 +396,87 @@ class OptionsTest {
         assertEquals("", run.out, run::toString);
     }
 
+    /**
+     * Values that were accepted, then waited on (or silently dropped) forever: malformed hosts, and list options that
+     * yield no value. Each is a usage error naming the value. Given as whole arguments (some hold spaces).
+     */
+    static Stream<Arguments> malformedValues() {
+        return Stream.of(
+                bad("--wait-tcp", "[::1:80", "'[::1:80' is not HOST:PORT"),
+                bad("--wait-tcp", "a b:80", "'a b:80' is not HOST:PORT: 'a b' is not a host name or IP address"),
+                bad("--wait-tcp", "::1:80", "'::1:80' is not HOST:PORT"),
+                bad("--wait-tcp", "[db]:80", "'[db]:80' is not HOST:PORT: '[db]' is not a host name"),
+                bad("--wait-tcp", "[::1]x:80", "'[::1]x:80' is not HOST:PORT"),
+                bad("--wait-tcp", "a!b:80", "'a!b' is not a host name or IP address"),
+                bad("--wait-tcp", "-db:80", "'-db' is not a host name or IP address"),
+                bad("--wait-tcp", "db..local:80", "'db..local' is not a host name or IP address"),
+                bad("--wait-tcp", "999.1.1.1:80", "'999.1.1.1' is not a host name or IP address"),
+                bad("--wait-tcp", "1.2.3:80", "'1.2.3' is not a host name or IP address"),
+                bad("--wait-tcp", "db:0", "'db:0' is not HOST:PORT"),
+                bad("--wait-tcp", "db:65536", "'db:65536' is not HOST:PORT"),
+                bad("--wait-tcp", "db:99999999999", "'db:99999999999' is not HOST:PORT"),
+                bad("--wait-tcp", ":80", "':80' is not HOST:PORT"),
+                bad("--wait-http", "http://a b/", "'http://a b/' has a space in it"),
+                bad("--wait-http", "http://db/ready http://other/", "has a space in it"),
+                bad("--wait-http", "http://db/a b", "'http://db/a b' has a space in it"),
+                bad("--wait-http", "http:///ready", "'http:///ready' is not an http:// or https:// URL with a host"),
+                bad("--wait-http", "http:/db/ready", "'http:/db/ready' is not an http:// or https:// URL with a host"),
+                bad("--wait-http", "http://:8080/", "'http://:8080/' is not an http:// or https:// URL"),
+                bad("--wait-http", "http://db:0/", "'http://db:0/' is not an http:// or https:// URL"),
+                bad("--wait-http", "http://a!b/", "'http://a!b/' has no valid host: 'a!b'"),
+                bad("-g", "http://999.1.1.1/quit", "has no valid host: '999.1.1.1'"),
+                bad("-p", "https://-x/quit", "has no valid host: '-x'"),
+                bad("-p", ",,,", "--shutdown-http-post got no URL in ',,,'"),
+                bad("-p", "http://ops:s3cr3t@a b/", "'http://ops:xxxxx@a b/' has a space in it"),
+                bad("-g", "ftp://ops:s3cr3t@host/", "'ftp://ops:xxxxx@host/' is not an http:// or https:// URL"),
+                bad("-g", "http://ops:s3cr3t@a!b/", "'http://ops:xxxxx@a!b/' has no valid host"),
+                bad("-g", ",", "--shutdown-http-get got no URL in ','"),
+                bad("--wait-http", ", ,", "is not an http:// or https:// URL"),
+                bad("--wait-tcp", ",,", "--wait-tcp got no HOST:PORT in ',,'"),
+                bad("-k", ",", "--kill got no NAME in ','"),
+                bad("--wait-for", ",,", "--wait-for got no NAME in ',,'"),
+                bad("--ignore", ",", "--ignore got no NAME in ','"),
+                bad("--main", ",", "--main got no NAME in ','"));
+    }
+
+    @ParameterizedTest(name = "proa {0} ''{1}''")
+    @MethodSource("malformedValues")
+    void malformedValuesAreUsageErrors(String option, String value, String named) {
+        Run run = run(new String[] {option, value, "sh"}, Map.of());
+        assertEquals(ExitStatus.USAGE, run.status, run::toString);
+        assertTrue(run.err.contains(named), () -> "stderr should say " + named + ": " + run.err);
+        assertFalse(run.err.contains("s3cr3t"), run::toString);
+    }
+
+    @ParameterizedTest(name = "{0}=''{1}''")
+    @CsvSource(delimiter = '|', value = {
+        "PROA_SHUTDOWN_HTTP_POST | ,,,     | PROA_SHUTDOWN_HTTP_POST got no URL in ',,,'",
+        "PROA_SHUTDOWN_HTTP_GET  | ' , '   | PROA_SHUTDOWN_HTTP_GET got no URL in ' , '",
+        "PROA_KILL               | ,       | PROA_KILL got no NAME in ','",
+        "PROA_WAIT_TCP           | a b:80  | 'a b:80' is not HOST:PORT",
+        "PROA_WAIT_TCP           | [::1:80 | '[::1:80' is not HOST:PORT",
+    })
+    void malformedVariablesAreUsageErrors(String variable, String value, String named) {
+        Run run = run(new String[] {"sh"}, Map.of(variable, value));
+        assertEquals(ExitStatus.USAGE, run.status, run::toString);
+        assertTrue(run.err.contains(named), () -> "stderr should say " + named + ": " + run.err);
+    }
+
+    @ParameterizedTest(name = "--wait-tcp {0}")
+    @CsvSource(delimiter = '|', value = {
+        "db:5432 | db", "[::1]:80 | ::1", "127.0.0.1:1 | 127.0.0.1", "my_db.jobs.svc.cluster.local.:65535 | my_db.jobs.svc.cluster.local.",
+        "DB-1:80 | DB-1", "10.0.0.255:80 | 10.0.0.255", "2db:80 | 2db",
+    })
+    void wellFormedTargetsAreAccepted(String value, String host) {
+        Options options = parse(Map.of(), "--wait-tcp", value, "-p", "http://" + value + "/quit", "sh");
+        assertEquals(host, options.waitTcp.getFirst().getHostString());
+        assertEquals(1, options.shutdownHttpPost.size());
+    }
+
+    private static Arguments bad(String option, String value, String named) {
+        return arguments(option, value, named);
+    }
+
     static Stream<Arguments> emptyCommands() {
         return Stream.of(
                 arguments((Object) new String[] {""}),

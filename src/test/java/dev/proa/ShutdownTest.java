@@ -193,6 +193,44 @@ class ShutdownTest {
         for (String s : nativeSidecars) cluster.setStatus(name, s, x -> TestPods.running(s, true));
     }
 
+    /**
+     * The last resort, when the shutdown failed on a defect of proa's (Proa.stop): every request once, answered and
+     * logged, then nothing more; and nothing at all once the shutdown itself has asked.
+     */
+    @Test
+    void askOnceSendsEveryRequestOnceWhenTheShutdownFailed() throws Exception {
+        MockWebServer post = endpoint(new MockResponse.Builder().code(200).build());
+        MockWebServer get = endpoint(new MockResponse.Builder().code(503).build());
+        Options options = new Options();
+        Options.commandLine(options, Map.of()).parseArgs("-p", post.url("/quit").toString(), "-g",
+                get.url("/stop").toString(), "true");
+        Lifecycle lifecycle = PodWaitTest.lifecycle(log, options);
+
+        lifecycle.askOnce();
+        lifecycle.askOnce();
+
+        assertEquals("POST", post.takeRequest(10, TimeUnit.SECONDS).getMethod());
+        assertEquals("GET", get.takeRequest(10, TimeUnit.SECONDS).getMethod());
+        assertEquals(1, log.count("answered 200"), log.lines::toString);
+        assertEquals(1, log.count("answered 503"), log.lines::toString);
+        assertEquals(1, post.getRequestCount());
+        assertEquals(1, get.getRequestCount());
+    }
+
+    @Test
+    void askOnceSendsNothingOnceTheShutdownHasAsked() throws Exception {
+        MockWebServer post = endpoint(new MockResponse.Builder().code(200).build());
+        Options options = new Options();
+        Options.commandLine(options, Map.of()).parseArgs("-p", post.url("/quit").toString(), "true");
+        Lifecycle lifecycle = PodWaitTest.lifecycle(log, options);
+
+        lifecycle.shutDown(); // no Pod, no probe: done once the request is answered
+        lifecycle.askOnce();
+
+        assertEquals(1, post.getRequestCount());
+        assertEquals(1, log.count("answered 200"), log.lines::toString);
+    }
+
     private MockWebServer endpoint(MockResponse response) throws Exception {
         MockWebServer server = new MockWebServer();
         server.enqueue(response);

@@ -7,6 +7,7 @@ import dev.proa.check.Report.Permission;
 import dev.proa.check.Report.Probe;
 import dev.proa.check.Report.SidecarPlan;
 import dev.proa.config.Settings;
+import dev.proa.config.Urls;
 import dev.proa.kube.ApiErrors;
 import dev.proa.kube.Cluster;
 import dev.proa.kube.OwnContainer;
@@ -76,10 +77,18 @@ public final class Check {
         List<Permission> permissions = new ArrayList<>();
         List<Probe> probes = new ArrayList<>();
         List<String> targets = new ArrayList<>();
-        settings.sidecars().waitHttp().forEach(u -> targets.add(u.toString()));
+        settings.sidecars().waitHttp().forEach(u -> targets.add(Urls.printable(u)));
         settings.sidecars().waitTcp().forEach(a -> targets.add("tcp://" + a.getHostString() + ":" + a.getPort()));
         Identity identity = null;
-        if (settings.sidecars().watchesPod()) identity = readPod(sidecars, permissions);
+        if (settings.sidecars().watchesPod()) {
+            try {
+                identity = readPod(sidecars, permissions);
+            } catch (RuntimeException e) { // a defect of proa's: still a report, with the problem in it
+                LoggerFactory.getLogger("proa").debug("Reading the Pod failed", e);
+                problems.add("Could not make the plan, on an error of proa's own (" + e.getMessage() + "); run with"
+                        + " --log-level=debug for the details");
+            }
+        }
         if (probe) probes.addAll(probe());
         return new Report(identity, sidecars, targets, permissions, probes, problems);
     }
@@ -108,10 +117,11 @@ public final class Check {
             }
             Pod pod = Pods.fromResource(resource);
             sidecars.addAll(plans(pod, spec(resource), container[0]));
+            boolean usable = Pods.shape(pod) instanceof Pods.Usable; // else plans() named what is wrong with it
             if (container[0] == null) {
                 identity = new Identity(identity.pod(), identity.podSource(), namespace, identity.namespaceSource(),
-                        pod.getSpec().getContainers().getFirst().getName(), "the Pod's first container",
-                        identity.apiServer());
+                        usable ? pod.getSpec().getContainers().getFirst().getName() : null,
+                        usable ? "the Pod's first container" : "nowhere: the Pod is malformed", identity.apiServer());
             }
             return identity;
         } catch (KubernetesClientException e) {
@@ -214,7 +224,7 @@ public final class Check {
             probes.add(connect("tcp://" + a.getHostString() + ":" + a.getPort(), a.getHostString(), a.getPort()));
         }
         for (Settings.Request r : settings.shutdown().requests()) {
-            probes.add(connect(r.method() + " " + r.url() + " (its port)", r.url().host(), r.url().port()));
+            probes.add(connect(r.method() + " " + Urls.printable(r.url()) + " (its port)", r.url().host(), r.url().port()));
         }
         probes.stream().filter(p -> !p.answered())
                 .forEach(p -> problems.add(p.target() + " did not answer from here: " + p.result()));
@@ -224,9 +234,9 @@ public final class Check {
     private static Probe httpGet(OkHttpClient http, HttpUrl url) {
         try (Response response = http.newCall(new Request.Builder().url(url).build()).execute()) {
             int code = response.code();
-            return new Probe(url.toString(), true, "answered " + code + (response.isSuccessful() ? " (ready)" : " (not ready yet)"));
+            return new Probe(Urls.printable(url), true, "answered " + code + (response.isSuccessful() ? " (ready)" : " (not ready yet)"));
         } catch (IOException e) {
-            return new Probe(url.toString(), false, String.valueOf(e.getMessage()));
+            return new Probe(Urls.printable(url), false, String.valueOf(e.getMessage()));
         }
     }
 

@@ -34,9 +34,46 @@ public final class Durations {
         return duration;
     }
 
+    /**
+     * {@code instant + duration} on {@link System#nanoTime()}'s clock, saturating instead of overflowing: a deadline
+     * past the clock's range is "never" ({@link Long#MAX_VALUE}). Every deadline proa computes goes through here, since
+     * some durations come from the Pod (a grace period is any int64 of seconds) rather than from {@link #parse}.
+     */
+    public static long plus(long instant, Duration duration) {
+        if (duration.compareTo(BEYOND_THE_CLOCK) >= 0) return Long.MAX_VALUE; // from any instant (and Duration's own sum
+        if (duration.compareTo(BEYOND_THE_CLOCK.negated()) <= 0) return Long.MIN_VALUE; // would overflow near its ends)
+        return nanos(Duration.ofNanos(instant).plus(duration));
+    }
+
+    /** Longer than the whole range of the nanoTime clock. */
+    private static final Duration BEYOND_THE_CLOCK = Duration.ofNanos(Long.MAX_VALUE).multipliedBy(2);
+
+    /** {@code to - from} in nanoseconds, saturating instead of overflowing (from a "never" deadline, say). */
+    public static long between(long from, long to) {
+        long difference = to - from;
+        if (((to ^ from) & (to ^ difference)) < 0) return to < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        return difference;
+    }
+
+    /** {@code duration} in nanoseconds, saturating at about 292 years either way. */
+    public static long nanos(Duration duration) {
+        if (duration.compareTo(LONGEST_NANOS) >= 0) return Long.MAX_VALUE;
+        if (duration.compareTo(Duration.ofNanos(Long.MIN_VALUE)) <= 0) return Long.MIN_VALUE;
+        return duration.toNanos();
+    }
+
+    private static final Duration LONGEST_NANOS = Duration.ofNanos(Long.MAX_VALUE);
+
+    /** {@code duration} in milliseconds, saturating: for what is said, which never needs more. */
+    private static long millis(Duration duration) {
+        return duration.compareTo(LONGEST_MILLIS) >= 0 ? Long.MAX_VALUE : duration.toMillis();
+    }
+
+    private static final Duration LONGEST_MILLIS = Duration.ofMillis(Long.MAX_VALUE);
+
     /** For log lines about time passed: 250ms, 12.3s, 4m05s, 2h10m. */
     public static String human(Duration d) {
-        long ms = d.toMillis();
+        long ms = millis(d);
         if (ms < 1000) return ms + "ms";
         long tenths = Math.round(ms / 100.0);
         if (tenths < 600) return tenths / 10 + "." + tenths % 10 + "s";
@@ -47,7 +84,11 @@ public final class Durations {
 
     /** The inverse of {@link #parse}, for log lines: the shortest of the accepted forms that says it exactly. */
     public static String format(Duration d) {
-        long ms = d.toMillis();
+        if (d.toNanosPart() == 0 && d.getSeconds() > 0) { // whole seconds, however many (a grace period's)
+            long s = d.getSeconds();
+            return s % 3600 == 0 ? s / 3600 + "h" : s % 60 == 0 ? s / 60 + "m" : s + "s";
+        }
+        long ms = millis(d);
         if (ms % 3_600_000 == 0 && ms > 0) return ms / 3_600_000 + "h";
         if (ms % 60_000 == 0 && ms > 0) return ms / 60_000 + "m";
         if (ms % 1000 == 0) return ms / 1000 + "s";

@@ -29,6 +29,8 @@ import picocli.CommandLine.ParameterException;
 public final class Options {
 
     CommandLine.Model.CommandSpec spec;
+    /** The environment the options fell back to: validate reads a list variable's value as written. */
+    private Map<String, String> env = Map.of();
 
     public List<HttpUrl> shutdownHttpGet = new ArrayList<>();
     public List<HttpUrl> shutdownHttpPost = new ArrayList<>();
@@ -263,6 +265,7 @@ public final class Options {
     public static CommandLine commandLine(Options options, Map<String, String> env) {
         CommandLine cli = new CommandLine(command(options));
         options.spec = cli.getCommandSpec();
+        options.env = env;
         cli.setStopAtPositional(true); // COMMAND's own options are never proa's
         cli.registerConverter(OnStartupTimeout.class, new Choice<>(OnStartupTimeout.class));
         cli.registerConverter(LogLevel.class, new Choice<>(LogLevel.class));
@@ -325,8 +328,8 @@ public final class Options {
     /** The shutdown options given, as an operator would write them: the plan names them. */
     private List<String> shutdownOptions() {
         List<String> given = new ArrayList<>();
-        shutdownHttpGet.forEach(u -> given.add("--shutdown-http-get=" + u));
-        shutdownHttpPost.forEach(u -> given.add("--shutdown-http-post=" + u));
+        shutdownHttpGet.forEach(u -> given.add("--shutdown-http-get=" + Urls.printable(u)));
+        shutdownHttpPost.forEach(u -> given.add("--shutdown-http-post=" + Urls.printable(u)));
         kill.forEach(k -> given.add("--kill=" + k));
         if (killAll) given.add("--kill-all");
         return List.copyOf(given);
@@ -334,6 +337,7 @@ public final class Options {
 
     /** Checks what picocli cannot check one option at a time. */
     public void validate() {
+        spec.options().stream().filter(o -> o.splitRegex().equals(",")).forEach(this::someValue);
         kill = names("--kill", kill);
         waitFor = names("--wait-for", waitFor);
         ignore = names("--ignore", ignore);
@@ -370,6 +374,29 @@ public final class Options {
         }
     }
 
+    /**
+     * A list option given (on the command line, or by its variable) must give something: {@code -p ',,,'} splits into
+     * nothing, and would silently send no request (as {@code -p ''} is an error already).
+     */
+    private void someValue(OptionSpec option) {
+        List<String> given = new ArrayList<>();
+        String source = option.longestName();
+        var matched = spec.commandLine().getParseResult() == null ? null
+                : spec.commandLine().getParseResult().matchedOption(option.longestName());
+        if (matched != null) {
+            given.addAll(matched.originalStringValues());
+        } else if (fromEnvironment(option, env) != null) {
+            source = variable(option);
+            given.add(env.get(source));
+        }
+        for (String value : given) {
+            if (java.util.Arrays.stream(value.split(",")).allMatch(String::isBlank)) {
+                throw new ParameterException(spec.commandLine(), source + " got no " + option.paramLabel() + " in '"
+                        + value + "': give at least one, or leave it out");
+            }
+        }
+    }
+
     /** A list of names as given, "a, b" or "a,b": each trimmed, each once, none empty. */
     private List<String> names(String option, List<String> given) {
         List<String> names = given.stream().map(String::strip).distinct().toList();
@@ -400,16 +427,35 @@ public final class Options {
         return Optional.ofNullable(startupTimeout);
     }
 
+    /**
+     * An http:// or https:// URL with a host that could be reached. OkHttp reads it, leniently: it takes
+     * {@code http:///x} for host x and encodes a space in the path, so those two are checked as written first.
+     */
     public static final class UrlConverter implements CommandLine.ITypeConverter<HttpUrl> {
+        private static final Pattern AUTHORITY = Pattern.compile("(?i)https?://[^/?#]");
+
         @Override
-        public HttpUrl convert(String value) {
-            HttpUrl url = HttpUrl.parse(value.trim());
-            if (url == null) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not an http:// or https:// URL");
+        public HttpUrl convert(String given) {
+            String text = given.trim();
+            String value = Urls.printable(given); // a usage error is logged too: never with a password
+            if (SPACE.matcher(text).find()) {
+                throw new CommandLine.TypeConversionException("'" + value + "' has a space in it: give one URL per"
+                        + " option, or several separated by commas");
+            }
+            HttpUrl url = HttpUrl.parse(text);
+            if (url == null || !AUTHORITY.matcher(text).lookingAt()) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not an http:// or https:// URL with"
+                        + " a host (http://HOST[:PORT]/PATH)");
+            }
+            if (Hosts.canonical(url.host()) == null) {
+                throw new CommandLine.TypeConversionException("'" + value + "' has no valid host: '" + url.host()
+                        + "' is not a host name or IP address");
             }
             return url;
         }
     }
+
+    private static final Pattern SPACE = Pattern.compile("\\s");
 
     public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
@@ -444,22 +490,25 @@ public final class Options {
         }
     }
 
-    /** HOST:PORT, as [::1]:80 for IPv6; the host is not looked up here (it may not resolve yet). */
+    /**
+     * HOST:PORT, as [::1]:80 for IPv6; the host is checked for its form ({@link Hosts}), not looked up (it may not
+     * resolve yet).
+     */
     public static final class TcpConverter implements CommandLine.ITypeConverter<java.net.InetSocketAddress> {
+        private static final Pattern FORM = Pattern.compile("(\\[[^\\[\\]]*\\]|[^:\\[\\]]+):(\\d{1,5})");
+
         @Override
         public java.net.InetSocketAddress convert(String value) {
-            String text = value.trim();
-            int colon = text.lastIndexOf(':');
-            String host = colon > 0 ? text.substring(0, colon) : "";
-            if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
-            int port = -1;
-            try {
-                port = colon > 0 ? Integer.parseInt(text.substring(colon + 1)) : -1;
-            } catch (NumberFormatException e) {
-                // below
+            Matcher m = FORM.matcher(value.trim());
+            int port = m.matches() ? Integer.parseInt(m.group(2)) : -1;
+            if (port < 1 || port > 65535) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not HOST:PORT (a port from 1 to"
+                        + " 65535; [::1]:80 for IPv6)");
             }
-            if (host.isEmpty() || port < 1 || port > 65535) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not HOST:PORT (a port from 1 to 65535)");
+            String host = m.group(1).startsWith("[") ? m.group(1).substring(1, m.group(1).length() - 1) : m.group(1);
+            if ((m.group(1).startsWith("[") != host.contains(":")) || Hosts.canonical(host) == null) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not HOST:PORT: '" + m.group(1)
+                        + "' is not a host name or IP address" + (host.contains(":") ? " ([::1]:80 for IPv6)" : ""));
             }
             return java.net.InetSocketAddress.createUnresolved(host, port);
         }

@@ -51,7 +51,7 @@ public final class MainsWait {
 
     public static Step begin(Settings settings, PodView seen, long now) {
         Duration timeout = Shutdown.timeout(settings.timeout(), seen);
-        State state = new State(now, now + timeout.toNanos(), timeout, seen, now + PROGRESS_INTERVAL.toNanos(), false,
+        State state = new State(now, Durations.plus(now, timeout), timeout, seen, Durations.plus(now, PROGRESS_INTERVAL), false,
                 List.of());
         if (settings.choice().mains().isEmpty()) return decided(state, List.of(), Decision.STOP_SIDECARS);
         return evaluate(settings, state, now, true);
@@ -86,7 +86,7 @@ public final class MainsWait {
             lines.add(Line.warn(e.getMessage() + ". Stopping the sidecars now, as without --main"));
             return decided(s, lines, Decision.STOP_SIDECARS);
         }
-        String took = Durations.human(Duration.ofNanos(now - s.start()));
+        String took = Durations.human(Duration.ofNanos(Durations.between(s.start(), now)));
         switch (turn) {
             case Mains.LeaveTo leave -> {
                 lines.add(Line.info("Main container " + leave.later() + " comes after this one in Pod " + pod
@@ -116,7 +116,7 @@ public final class MainsWait {
                     return decided(s, lines, Decision.STOP_SIDECARS);
                 }
                 long nextProgress = s.nextProgress();
-                String left = Durations.human(Duration.ofNanos(s.deadline() - now));
+                String left = Durations.human(Duration.ofNanos(Durations.between(now, s.deadline())));
                 if (first) {
                     lines.add(Line.info("Waiting for the other main containers of Pod " + pod + " to terminate before"
                             + " stopping the sidecars: " + running + "; at most " + Durations.format(s.timeout())
@@ -124,7 +124,7 @@ public final class MainsWait {
                 } else if (now >= nextProgress) {
                     lines.add(Line.info("Still waiting after " + took + " for main containers " + running
                             + "; the sidecars are stopped in " + left + " at the latest"));
-                    nextProgress = now + PROGRESS_INTERVAL.toNanos();
+                    nextProgress = Durations.plus(now, PROGRESS_INTERVAL);
                 } else if (!names.equals(s.waitingFor())) {
                     lines.add(Line.info("After " + took + ", still waiting for main containers " + running));
                 }

@@ -1,6 +1,7 @@
 package dev.proa.lifecycle;
 
 import dev.proa.config.Durations;
+import dev.proa.config.Urls;
 import dev.proa.sidecars.KnownSidecars;
 import dev.proa.sidecars.ShutdownPlan;
 import java.time.Duration;
@@ -38,7 +39,7 @@ public final class RequestRetry {
 
         @Override
         public String toString() {
-            return method + " " + url;
+            return method + " " + Urls.printable(url);
         }
     }
 
@@ -63,7 +64,7 @@ public final class RequestRetry {
 
     /** Time to send (first, or again): now, unless the deadline passed. */
     public static Step send(State state, long now, long deadline) {
-        long left = deadline - now;
+        long left = Durations.between(now, deadline);
         if (left <= 0) {
             return done(state, Line.warn("Shutdown request " + state + " gave up: the shutdown timeout passed"
                     + (state.refusedBefore() ? " while its connection was refused" : "")));
@@ -92,7 +93,8 @@ public final class RequestRetry {
                 Duration doubled = state.nextDelay().multipliedBy(2);
                 State next = new State(state.method(), state.url(),
                         doubled.compareTo(LAST_RETRY) > 0 ? LAST_RETRY : doubled, true, state.known());
-                long at = now + Math.min(state.nextDelay().toNanos(), Math.max(deadline - now, 0));
+                long at = Durations.plus(now, Duration.ofNanos(Math.min(state.nextDelay().toNanos(),
+                        Math.max(Durations.between(now, deadline), 0))));
                 yield new Step(next, Duration.ZERO, at, false, lines);
             }
         };
@@ -110,7 +112,7 @@ public final class RequestRetry {
     }
 
     private static Object[] fields(State state, int code) {
-        return new Object[] {"url", state.url(), "method", state.method(), "status", code};
+        return new Object[] {"url", Urls.printable(state.url()), "method", state.method(), "status", code};
     }
 
     private static Step done(State state, Line line) {

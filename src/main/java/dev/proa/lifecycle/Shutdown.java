@@ -87,10 +87,11 @@ public final class Shutdown {
         }
         Optional<List<Sidecars.Sidecar>> watched = seen.observable() ? sidecars(settings, seen) : Optional.empty();
         if (watched.isEmpty() && settings.sources().pod()) {
-            lines.add(Line.warn("Shutdown: the Pod cannot be watched, so proa does not wait for the sidecars to stop"));
+            lines.add(Line.warn("Shutdown: " + (seen.observable() ? notInPod(settings, seen)
+                    : "the Pod cannot be watched") + ", so proa does not wait for the sidecars to stop"));
         }
         boolean probing = !settings.sources().pod() && settings.sources().probes();
-        State state = new State(now, now + timeout.toNanos(), timeout, seen, settings.requests(), watched,
+        State state = new State(now, Durations.plus(now, timeout), timeout, seen, settings.requests(), watched,
                 settings.sources().targets(), probing, now, false, List.of());
         return evaluate(settings, state, now, lines);
     }
@@ -100,7 +101,7 @@ public final class Shutdown {
         State next = switch (input) {
             case PodSeen p -> seen(settings, s, p.view(), lines);
             case Probed p -> new State(s.start(), s.deadline(), s.timeout(), s.seen(), s.unfinished(), s.watched(),
-                    List.copyOf(p.answering()), s.probing(), now + Startup.PROBE_INTERVAL.toNanos(), s.skip(), s.failed());
+                    List.copyOf(p.answering()), s.probing(), Durations.plus(now, Startup.PROBE_INTERVAL), s.skip(), s.failed());
             case RequestDone r -> new State(s.start(), s.deadline(), s.timeout(), s.seen(), s.unfinished() - 1,
                     s.watched(), s.answering(), s.probing(), s.nextProbe(), s.skip(), s.failed());
             case Skip k -> new State(s.start(), s.deadline(), s.timeout(), s.seen(), s.unfinished(), s.watched(),
@@ -152,7 +153,7 @@ public final class Shutdown {
 
     private static Step evaluate(Settings settings, State s, long now, List<Line> lines) {
         List<String> running = running(settings, s);
-        String took = Durations.human(Duration.ofNanos(now - s.start()));
+        String took = Durations.human(Duration.ofNanos(Durations.between(s.start(), now)));
         if (running.isEmpty() && s.unfinished() == 0) {
             boolean waited = s.probing() || s.watched().map(w -> w.stream().anyMatch(x -> !x.isNative())).orElse(false);
             lines.add(Line.info("Shutdown complete after " + took + (waited ? ": every sidecar has stopped" : "")));
@@ -199,11 +200,21 @@ public final class Shutdown {
         Duration timeout = DEFAULT_TIMEOUT;
         if (given.isPresent()) {
             timeout = given.get();
-        } else if (seen.pod() != null) {
+        } else if (seen.pod() != null && seen.pod().getSpec() != null) {
             Long grace = seen.pod().getSpec().getTerminationGracePeriodSeconds();
             if (grace != null && grace > 0) timeout = Duration.ofSeconds(grace);
         }
         return timeout.compareTo(MINIMUM_TIMEOUT) < 0 ? MINIMUM_TIMEOUT : timeout;
+    }
+
+    /** Why the Pod's sidecars cannot be told (a malformed Pod, a --container it lacks): said at the startup too. */
+    private static String notInPod(Settings settings, PodView seen) {
+        try {
+            Sidecars.select(seen.pod(), settings.choice());
+            return "the Pod's sidecars cannot be told";
+        } catch (Sidecars.NotInPod e) {
+            return e.getMessage();
+        }
     }
 
     private static Optional<List<Sidecars.Sidecar>> sidecars(Settings settings, PodView seen) {

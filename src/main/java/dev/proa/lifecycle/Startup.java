@@ -76,7 +76,7 @@ public final class Startup {
         Map<String, String> notReady = new LinkedHashMap<>();
         settings.sources().targets().forEach(t -> notReady.put(t, "not probed yet"));
         State state = new State(started, seen, notReady, Set.of(), Map.of(), false,
-                started + settings.progressInterval().toNanos(), started, false);
+                Durations.plus(started, settings.progressInterval()), started, false);
         List<Line> lines = new ArrayList<>();
         if (!settings.sources().pod()) {
             lines.add(Line.info("Waiting for " + String.join(", ", notReady.keySet()) + timeoutText(settings)));
@@ -112,7 +112,7 @@ public final class Startup {
             }
         });
         return new State(s.started(), s.seen(), notReady, s.ready(), s.stuck(), s.announced(), s.nextProgress(),
-                now + PROBE_INTERVAL.toNanos(), false);
+                Durations.plus(now, PROBE_INTERVAL), false);
     }
 
     private static Step evaluate(Settings settings, State s, long now, List<Line> lines) {
@@ -128,21 +128,21 @@ public final class Startup {
         }
         if (judged.podReady() && s.notReady().isEmpty()) {
             lines.add(ready(settings, s, now));
-            return new Step(s, false, lines, new Proceed(Duration.ofNanos(now - s.started())), Long.MAX_VALUE);
+            return new Step(s, false, lines, new Proceed(Duration.ofNanos(Durations.between(s.started(), now))), Long.MAX_VALUE);
         }
         Optional<Duration> timeout = settings.timeout();
-        if (timeout.isPresent() && now - s.started() >= timeout.get().toNanos()) {
+        if (timeout.isPresent() && now >= Durations.plus(s.started(), timeout.get())) {
             return timedOut(settings, s, now, lines);
         }
         long nextProgress = s.nextProgress();
         if (now >= nextProgress) {
             lines.add(Line.info("Still waiting after " + elapsed(s, now) + " for " + describeWaiting(settings, s)));
-            nextProgress = now + settings.progressInterval().toNanos();
+            nextProgress = Durations.plus(now, settings.progressInterval());
             s = new State(s.started(), s.seen(), s.notReady(), s.ready(), s.stuck(), s.announced(), nextProgress,
                     s.nextProbe(), s.probing());
         }
         long wakeAt = nextProgress;
-        if (timeout.isPresent()) wakeAt = Math.min(wakeAt, s.started() + timeout.get().toNanos());
+        if (timeout.isPresent()) wakeAt = Math.min(wakeAt, Durations.plus(s.started(), timeout.get()));
         if (settings.sources().probes() && judged.podReady() && !s.probing()) wakeAt = Math.min(wakeAt, s.nextProbe());
         return new Step(s, probe, lines, null, wakeAt);
     }
@@ -238,7 +238,7 @@ public final class Startup {
         if (settings.continueOnTimeout()) {
             lines.add(Line.warn("Startup timeout of " + timeout + " passed; running COMMAND anyway"
                     + " (--on-startup-timeout=continue). Not ready: " + waiting));
-            return new Step(s, false, lines, new Proceed(Duration.ofNanos(now - s.started())), Long.MAX_VALUE);
+            return new Step(s, false, lines, new Proceed(Duration.ofNanos(Durations.between(s.started(), now))), Long.MAX_VALUE);
         }
         lines.add(Line.error("Startup timeout of " + timeout + " passed. Not ready: " + waiting + ". Not running"
                 + " COMMAND; stopping the sidecars, then exiting " + ExitStatus.STARTUP_FAILED));

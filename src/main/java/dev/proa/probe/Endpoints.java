@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import dev.proa.config.Urls;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -42,7 +43,7 @@ public final class Endpoints {
     public Endpoints(Function<HttpUrl, OkHttpClient> http, List<HttpUrl> urls, List<InetSocketAddress> addresses) {
         this.http = url -> http.apply(url).newBuilder().callTimeout(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .retryOnConnectionFailure(false).followRedirects(false).build();
-        for (HttpUrl url : urls) targets.put(url.toString(), anyAnswer -> httpCheck(url, anyAnswer));
+        for (HttpUrl url : urls) targets.put(Urls.printable(url), anyAnswer -> httpCheck(url, anyAnswer));
         for (InetSocketAddress address : addresses) {
             targets.put("tcp://" + address.getHostString() + ":" + address.getPort(), anyAnswer -> tcpCheck(address));
         }

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import dev.proa.config.Durations;
 import dev.proa.kube.ApiErrors;
 import dev.proa.sidecars.PodView;
 import dev.proa.sidecars.Pods;
@@ -93,7 +94,7 @@ public final class Events {
 
     /** Waits, a little, for the Events still being sent: proa is about to exit. */
     public void finish(Duration atMost) throws InterruptedException {
-        long deadline = System.nanoTime() + atMost.toNanos();
+        long deadline = Durations.plus(System.nanoTime(), atMost);
         for (Thread thread : sending) {
             long left = deadline - System.nanoTime();
             if (left <= 0 || !thread.join(Duration.ofNanos(left))) return;

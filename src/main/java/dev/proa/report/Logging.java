@@ -44,6 +44,15 @@ public final class Logging {
         return line;
     }
 
+    /**
+     * An unexpected error (a defect of proa's) for a log line at the default level: its message on one line, without
+     * its class or stack, which the caller logs at debug.
+     */
+    public static String sentence(Throwable e) {
+        String message = e.getMessage() == null ? "" : e.getMessage().strip().replaceAll("\\s+", " ");
+        return message.isEmpty() ? "no details" : message;
+    }
+
     private static void set(String key, String value) {
         if (System.getProperty(key) == null) System.setProperty(key, value);
     }

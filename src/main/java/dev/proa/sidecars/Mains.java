@@ -49,6 +49,7 @@ public final class Mains {
      */
     public static List<String> others(Pod pod, Sidecars.Choice choice) throws Sidecars.NotInPod {
         if (choice.mains().isEmpty()) return List.of();
+        String own = Sidecars.ownContainer(pod, choice); // first: it says what is wrong with a malformed Pod
         List<String> containers = pod.getSpec().getContainers().stream().map(Container::getName).toList();
         for (String main : choice.mains()) {
             if (!containers.contains(main)) {
@@ -56,7 +57,6 @@ public final class Mains {
                         + "; its containers are: " + Sidecars.namesOrNone(containers.stream()));
             }
         }
-        String own = Sidecars.ownContainer(pod, choice);
         return containers.stream().filter(c -> !c.equals(own) && choice.mains().contains(c)).toList();
     }
 

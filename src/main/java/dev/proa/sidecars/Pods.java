@@ -33,6 +33,8 @@ public final class Pods {
     /**
      * The Pod in {@code resource}, with the fields proa reads: names, restart policies and rules, grace period,
      * statuses, and what recognizing a sidecar needs of each container (image, command, args, plain env values, ports).
+     * It never fails: a field of the wrong kind is read as absent, except a list of containers or statuses that is not
+     * a list, which is kept as null for {@link #shape} to name. Whether proa can run in the Pod is {@link #shape}'s to say.
      */
     public static Pod fromResource(GenericKubernetesResource resource) {
         Map<String, Object> spec = map(resource.getAdditionalProperties().get("spec"));
@@ -40,12 +42,12 @@ public final class Pods {
         PodSpec podSpec = new PodSpec();
         podSpec.setRestartPolicy(string(spec.get("restartPolicy")));
         podSpec.setTerminationGracePeriodSeconds(number(spec.get("terminationGracePeriodSeconds")));
-        podSpec.setContainers(list(spec.get("containers"), Pods::container));
-        podSpec.setInitContainers(list(spec.get("initContainers"), Pods::container));
+        podSpec.setContainers(listOrNull(spec.get("containers"), Pods::container));
+        podSpec.setInitContainers(listOrNull(spec.get("initContainers"), Pods::container));
         PodStatus podStatus = new PodStatus();
         podStatus.setPhase(string(status.get("phase")));
-        podStatus.setContainerStatuses(list(status.get("containerStatuses"), Pods::containerStatus));
-        podStatus.setInitContainerStatuses(list(status.get("initContainerStatuses"), Pods::containerStatus));
+        podStatus.setContainerStatuses(listOrNull(status.get("containerStatuses"), Pods::containerStatus));
+        podStatus.setInitContainerStatuses(listOrNull(status.get("initContainerStatuses"), Pods::containerStatus));
         Pod pod = new Pod();
         pod.setMetadata(resource.getMetadata());
         pod.setSpec(podSpec);
@@ -150,6 +152,11 @@ public final class Pods {
         return items;
     }
 
+    /** The list, empty when absent, null when it is something else (a string, a number, a map). */
+    private static <T> List<T> listOrNull(Object value, Function<Map<String, Object>, T> read) {
+        return value == null || value instanceof List<?> ? list(value, read) : null;
+    }
+
     private static List<String> strings(Object value) {
         List<String> items = new ArrayList<>();
         if (value instanceof List<?> l) {
@@ -166,18 +173,65 @@ public final class Pods {
         return value instanceof Number n ? n.longValue() : null;
     }
 
+    /** Whether proa can run in a Pod as {@link #fromResource} read it: a verdict of the pure reader. */
+    public sealed interface Shape {}
+
+    /** Every container has a name of its own; the lists are lists. */
+    public record Usable() implements Shape {}
+
+    /** {@code why}: what is wrong with the Pod, in one sentence naming it. */
+    public record Malformed(String why) implements Shape {}
+
+    /**
+     * Whether the Pod has what proa reads: containers, each named, no name twice, and lists where lists belong. An API
+     * server never sends such a Pod; a proxy, a mutating webhook gone wrong or a test's fake can.
+     */
+    public static Shape shape(Pod pod) {
+        String name = "Pod " + describe(pod);
+        PodSpec spec = pod.getSpec();
+        if (spec == null || spec.getContainers() != null && spec.getContainers().isEmpty()) {
+            return new Malformed(name + " has no containers in its spec");
+        }
+        if (spec.getContainers() == null) return new Malformed(name + " has no list of containers: its spec.containers is not a list");
+        if (spec.getInitContainers() == null) return new Malformed(name + "'s spec.initContainers is not a list");
+        PodStatus status = pod.getStatus();
+        if (status != null && status.getContainerStatuses() == null) {
+            return new Malformed(name + "'s status.containerStatuses is not a list");
+        }
+        if (status != null && status.getInitContainerStatuses() == null) {
+            return new Malformed(name + "'s status.initContainerStatuses is not a list");
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (String list : List.of("container", "init container")) {
+            List<Container> containers = list.equals("container") ? spec.getContainers() : spec.getInitContainers();
+            for (int i = 0; i < containers.size(); i++) {
+                String container = containers.get(i).getName();
+                if (container == null || container.isBlank()) {
+                    return new Malformed(list + " #" + (i + 1) + " of " + name + " has no name");
+                }
+                if (!names.add(container)) return new Malformed(name + " has two containers named " + container);
+            }
+        }
+        return new Usable();
+    }
+
     /** "namespace/name", as an operator types it into kubectl. */
     public static String describe(Pod pod) {
-        return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+        return pod.getMetadata() == null ? "(unnamed)"
+                : pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
     }
 
     /** The status of the named container or init container, or null when the kubelet has not reported one. */
     public static ContainerStatus status(Pod pod, String container) {
         if (pod.getStatus() == null) return null;
-        return Stream.concat(pod.getStatus().getContainerStatuses().stream(),
-                        pod.getStatus().getInitContainerStatuses().stream())
+        return Stream.concat(orEmpty(pod.getStatus().getContainerStatuses()).stream(),
+                        orEmpty(pod.getStatus().getInitContainerStatuses()).stream())
                 .filter(s -> container.equals(s.getName()))
                 .findFirst()
                 .orElse(null);
+    }
+
+    private static <T> List<T> orEmpty(List<T> list) {
+        return list == null ? List.of() : list;
     }
 }

@@ -1,5 +1,6 @@
 package dev.proa.sidecars;
 
+import dev.proa.config.Urls;
 import dev.proa.sidecars.KnownSidecars.Known;
 import dev.proa.sidecars.Sidecars.Sidecar;
 import io.fabric8.kubernetes.api.model.Container;
@@ -89,13 +90,13 @@ public record ShutdownPlan(List<Step> steps, List<Request> requests) {
                         + known.map(k -> " (" + recognized + "; no request needed)").orElse("");
                 case ByOptions b -> "stopped by the options given (" + b.options() + ")"
                         + known.map(k -> "; " + recognized + ", whose own way is not used: the options replace it").orElse("");
-                case Called c -> c.call().method() + " " + c.call().url() + " (" + recognized + ", " + c.call().why() + ")";
+                case Called c -> c.call().method() + " " + Urls.printable(c.call().url()) + " (" + recognized + ", " + c.call().why() + ")";
                 case NotCallable c -> recognized + ", but proa cannot stop it: " + c.cannot().why() + willNot + c.cannot().fix();
                 case Unknown u -> "nothing known stops it (not a sidecar proa recognizes, and no shutdown option given)"
                         + willNot + GENERAL_FIX;
                 case Off o -> "nothing stops it (--shutdown-auto=false, and no shutdown option given)" + willNot + switch (
                         o.would().orElse(null)) {
-                    case KnownSidecars.Call c -> "give " + option(c.method()) + "=" + c.url() + " (" + recognized + ")";
+                    case KnownSidecars.Call c -> "give " + option(c.method()) + "=" + Urls.printable(c.url()) + " (" + recognized + ")";
                     case null, default -> GENERAL_FIX;
                 };
             };
@@ -104,7 +105,7 @@ public record ShutdownPlan(List<Step> steps, List<Request> requests) {
         /** Why it may still run at the shutdown's end, and what fixes that. */
         public String stillRunning() {
             return "Sidecar " + sidecar + " is still running at the shutdown timeout: " + switch (how) {
-                case Called c -> "it was asked (" + c.call().method() + " " + c.call().url() + ") and has not stopped;"
+                case Called c -> "it was asked (" + c.call().method() + " " + Urls.printable(c.call().url()) + ") and has not stopped;"
                         + " see that request's line above. If it answered 2xx, it may need longer: raise --shutdown-timeout";
                 case ByOptions b -> "the options given (" + b.options() + ") did not stop it: check that one of them is"
                         + " meant for it" + known.map(k -> " (" + k.what() + " stops on " + k.method() + " " + k.path()

@@ -38,7 +38,7 @@ public final class Sidecars {
         }
     }
 
-    /** The Pod does not have a container the options name. */
+    /** The Pod is not one proa can run in: it lacks a container the options name, or is malformed ({@link Pods#shape}). */
     public static final class NotInPod extends Exception {
         public NotInPod(String message) {
             super(message);
@@ -78,6 +78,7 @@ public final class Sidecars {
 
     /** proa's own container: {@code --container}, else the one it runs in (when known), else the Pod's first. */
     public static String ownContainer(Pod pod, Choice choice) throws NotInPod {
+        if (Pods.shape(pod) instanceof Pods.Malformed malformed) throw new NotInPod(malformed.why());
         List<Container> containers = pod.getSpec().getContainers();
         if (choice.ownContainer() == null) {
             String detected = choice.detectedContainer();
