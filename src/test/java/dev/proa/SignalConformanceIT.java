@@ -84,9 +84,10 @@ class SignalConformanceIT {
         // The jar as PID 1 is left out by design: its first JVM runs with the JDK's handlers until proa's main execs
         // the second one with the signals held (Relaunch), and a signal in that window is the kernel's to drop. The
         // README says so, and that the dist is what runs in a Pod.
+        // dumb-init is left out too: it loses an early signal now and then (seen at 0 ms, as PID 1 and not): it forwards
+        // it to COMMAND's process before COMMAND's exec, while dumb-init's own no-op handlers are still installed there.
         return Stream.of(Arguments.of(Init.PROA_DIST, true), Arguments.of(Init.PROA_DIST, false),
-                Arguments.of(Init.PROA_JAR, false), Arguments.of(Init.TINI, true), Arguments.of(Init.TINI, false),
-                Arguments.of(Init.DUMB_INIT, true), Arguments.of(Init.DUMB_INIT, false));
+                Arguments.of(Init.PROA_JAR, false), Arguments.of(Init.TINI, true), Arguments.of(Init.TINI, false));
     }
 
     /**
@@ -108,11 +109,52 @@ class SignalConformanceIT {
                     Libc.kill(pid, SIGTERM);
                     assertTrue(process.waitFor(TestSupport.GENEROUS.toSeconds(), TimeUnit.SECONDS), init + " lost a"
                             + " SIGTERM sent " + delay + " ms after it started: COMMAND ran on. " + stderr());
-                    assertEquals(143, process.exitValue(), init + ", SIGTERM after " + delay + " ms. " + stderr());
+                    assertEquals(143, jdkExit(process.exitValue()), init + ", SIGTERM after " + delay + " ms. " + stderr());
                 } finally {
                     stop(process);
                 }
             }
+        }
+    }
+
+    /**
+     * The same early SIGTERM to the whole lifecycle (no --disabled: a Pod to watch, here one with no sidecars): it
+     * arrives before COMMAND, so COMMAND is never started and proa exits 143, as the README's Signals table says.
+     * (tini and dumb-init have no such phase: they start COMMAND at once.)
+     */
+    @ParameterizedTest(name = "PID 1: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void anEarlySigtermBeforeCommandEndsTheStartup(boolean pid1) throws Exception {
+        MockCluster cluster = new MockCluster(true);
+        try {
+            cluster.create(TestPods.pod("job", List.of(), List.of()));
+            java.util.Map<String, String> env = new java.util.HashMap<>(cluster.inClusterEnvironment(dir));
+            env.put("POD_NAME", "job");
+            for (int delay : DELAYS) {
+                for (int round = 0; round < 2; round++) { // each run is a whole lifecycle: fewer rounds
+                    Path ran = dir.resolve("ran-" + delay + "-" + round);
+                    List<String> command = new ArrayList<>();
+                    if (pid1) command.addAll(List.of("unshare", "--pid", "--fork", "--mount-proc"));
+                    command.addAll(List.of(dist.resolve("bin/proa").toString(), "--", "touch", ran.toString()));
+                    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(dir.resolve("stdout").toFile())
+                            .redirectError(dir.resolve("stderr").toFile());
+                    builder.environment().putAll(env);
+                    Process process = builder.start();
+                    try {
+                        long pid = initPid(process, pid1);
+                        awaitHeld(pid, SIGTERM);
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(delay));
+                        Libc.kill(pid, SIGTERM);
+                        assertTrue(process.waitFor(TestSupport.GENEROUS.toSeconds(), TimeUnit.SECONDS), stderr());
+                        assertEquals(143, process.exitValue(), "SIGTERM after " + delay + " ms. " + stderr());
+                        assertFalse(Files.exists(ran), "COMMAND must never start. " + stderr());
+                    } finally {
+                        stop(process);
+                    }
+                }
+            }
+        } finally {
+            cluster.close();
         }
     }
 
@@ -224,6 +266,15 @@ class SignalConformanceIT {
             Thread.onSpinWait();
         }
         throw new AssertionError("process " + pid + " never held signal " + signal);
+    }
+
+    /**
+     * The JDK's own exit on a SIGTERM (the jar's first JVM, before proa's main) is 143, but 1 when the JDK is still
+     * starting: it fails to log its own exit ("Runtime.exit(143) logging failed"), a JDK defect. Either way COMMAND
+     * never ran; that 1 is counted as the 143 it means.
+     */
+    private int jdkExit(int status) {
+        return status == 1 && TestSupport.read(dir.resolve("stderr")).contains("Runtime.exit(143) logging failed") ? 143 : status;
     }
 
     private String stderr() {
