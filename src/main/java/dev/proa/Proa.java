@@ -8,6 +8,7 @@ import dev.proa.kube.ApiErrors;
 import dev.proa.kube.Cluster;
 import dev.proa.kube.OwnContainer;
 import dev.proa.config.ExitStatus;
+import dev.proa.lifecycle.SignalStep;
 import dev.proa.lifecycle.Startup;
 import dev.proa.probe.HttpClients;
 import dev.proa.config.Durations;
@@ -88,6 +89,11 @@ public final class Proa {
             if (help != null) return help;
             options.validate();
             Logging.configure(options.logLevel, options.logFormat);
+            // A check changes nothing: a signal that would end a program ends it at once (with the launcher, the
+            // signals are held, and nothing else would act on them).
+            Signals.install(LoggerFactory.getLogger("proa"), (number, name) -> {
+                if (SignalStep.defaultOf(name) == SignalStep.Default.END) exit(ExitStatus.ofSignal(number));
+            }, env);
             return Check.run(options.settings(), env, probe, options.logFormat == LogFormat.JSON, System.out);
         });
         return cli.execute(rest.toArray(String[]::new));

@@ -49,6 +49,9 @@ public final class Signals {
             32, "the C library's own (thread cancellation)", 33, "the C library's own (set*id)",
             SR_SIGNAL, "the JVM's own (thread suspension)");
 
+    /** SIGTRAP, SIGABRT, SIGPIPE, SIGXFSZ: see {@link #installHandlers}. */
+    private static final Set<Integer> SYNCHRONOUS = Set.of(5, 6, 13, 25);
+
     /** Hears a signal: its number and name ("TERM"). */
     public interface Listener {
         void received(int number, String name);
@@ -120,10 +123,14 @@ public final class Signals {
         }
     }
 
-    /** Not held: the JDK's handlers, for each signal the JVM lets a program handle. */
+    /**
+     * Not held: the JDK's handlers, for each signal the JVM lets a program handle, but those the kernel also sends to
+     * the one thread that caused them (SIGPIPE on a write to a closed pipe, SIGXFSZ, SIGABRT, SIGTRAP): a handler
+     * would take proa's own for one sent to proa, and the JVM's handling of them must stay.
+     */
     private static void installHandlers(Logger log, Listener listener) {
         for (int number = 1; number <= NAMES.size(); number++) {
-            if (!forwardable(number)) continue;
+            if (!forwardable(number) || SYNCHRONOUS.contains(number)) continue;
             try {
                 Signal.handle(new Signal(name(number)), s -> {
                     awaitEarlierHandlers();
