@@ -145,6 +145,22 @@ class SignalsIT extends EndToEnd {
         assertTrue(proa.log().contains("Received SIGALRM before COMMAND started: COMMAND will not be started"), proa.log());
     }
 
+    /** {@code proa check} changes nothing, so a SIGTERM ends it at once, even while it waits for the API server. */
+    @Test
+    void aSigtermEndsACheckAtOnce() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            ProaRun proa = ProaRun.start(dir, Map.of("KUBERNETES_SERVICE_HOST", "127.0.0.1", "KUBERNETES_SERVICE_PORT",
+                    String.valueOf(silent.getLocalPort()), "POD_NAME", "job", "POD_NAMESPACE", "jobs"), List.of("check"));
+            try (java.net.Socket asked = silent.accept()) { // proa check is waiting for an answer that never comes
+                long sent = System.nanoTime();
+                Libc.kill(proa.process.pid(), SIGTERM);
+
+                assertEquals(143, proa.exitStatus(), proa.log());
+                assertTrue(Duration.ofNanos(System.nanoTime() - sent).toSeconds() < 5, "at once, not at a timeout");
+            }
+        }
+    }
+
     @Test
     void aSecondSigtermDuringTheShutdownStopsTheWaiting() throws Exception {
         cluster.create(TestPods.pod("job", List.of("proxy"), List.of()));
