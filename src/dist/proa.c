@@ -4,21 +4,24 @@
  * beside it (runtime/libc/), never the image's: the loader is run by its path, with the runtime's own library path, so
  * nothing about it depends on where /opt/proa is, and nothing is added to the environment that COMMAND inherits.
  *
- * Its duties, each below: find its own directory (through symlinks, from any working directory); keep the variables
- * meant for the user's own programs away from proa's JVM and hand them back to COMMAND; use the AOT cache when it is
- * there; pass the JVM flags (see the README's Performance section) and PROA_JVM_OPTIONS. It writes nothing.
+ * Its duties, each below: hold every signal proa forwards, from its first instruction (hold_signals); find its own
+ * directory (through symlinks, from any working directory); keep the variables meant for the user's own programs away
+ * from proa's JVM and hand them back to COMMAND; use the AOT cache when it is there; pass the JVM flags (see the
+ * README's Performance section) and PROA_JVM_OPTIONS. It writes nothing.
  *
  * Why C and not the JDK's jpackage launcher: that one is linked against the C library, so it would itself need the
  * image's loader (the README's "Putting proa into your image" has the measurements). No library offers this.
  *
  * Built by src/build/dist: musl-gcc -static -DPROA_LOADER='"<the loader's file name>"'.
  */
-#define _GNU_SOURCE /* asprintf */
+#define _GNU_SOURCE /* asprintf, syscall */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #ifndef PROA_LOADER
@@ -30,7 +33,8 @@ extern char **environ;
 /* The JVM would read these, meant for the user's own Java program: proa's JVM gets them as PROA_KEEP_<name>, and proa
  * gives them back to COMMAND under their own names. LD_PRELOAD and LD_AUDIT would load the image's libraries into
  * proa's runtime, which has a C library of its own; COMMAND gets them back too. */
-static const char *const KEPT[] = {"JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "LD_PRELOAD", "LD_AUDIT"};
+static const char *const KEPT[] = {"JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "_JAVA_SR_SIGNUM",
+                                   "LD_PRELOAD", "LD_AUDIT"};
 #define KEPT_COUNT (sizeof KEPT / sizeof KEPT[0])
 #define KEEP_PREFIX "PROA_KEEP_"
 
@@ -39,6 +43,10 @@ static const char *const JVM_FLAGS[] = {
     "-Xlog:aot=off", "-Xlog:cds=off", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
     "-XX:+DisplayVMOutputToStderr", "-Xss512k", "-Xms8m", "-Xmx64m", "-XX:MaxHeapFreeRatio=20",
     "-XX:MinHeapFreeRatio=10",
+    /* Signals are proa's, not the JVM's: with -Xrs HotSpot leaves SIGHUP, SIGINT, SIGTERM and SIGQUIT blocked, as
+     * hold_signals() left them, so proa reads every one from a signalfd (process/Signals.java), none is lost
+     * before that, and SIGQUIT is forwarded like the others instead of printing a thread dump. */
+    "-Xrs",
     /* The JDK starts a child through its helper executable jspawnhelper, whose loader would be the image's: fork and
      * exec COMMAND directly instead, so COMMAND gets the image's own loader and libraries. */
     "-Djdk.lang.Process.launchMechanism=FORK",
@@ -93,17 +101,77 @@ static int kept(const char *entry) {
     return 0;
 }
 
-/* The environment for proa's JVM: the same, with each KEPT variable renamed PROA_KEEP_<name>. */
+/*
+ * Signals: from this program's first instruction until proa reads them, every signal proa forwards is blocked, so the
+ * kernel holds it pending instead of dropping it (a signal left at its default action is dropped when sent to a PID
+ * namespace's init, and would kill proa elsewhere); the mask survives execve, and every thread the JVM creates
+ * inherits it. The numbers must match process/Signals.java's FORWARDABLE. Raw system calls, because musl reserves
+ * signal 34 for itself, which the JVM's glibc does not, and sigaddset would refuse it.
+ */
+#define SR_SIGNAL 64 /* HotSpot's thread suspend/resume signal (_JAVA_SR_SIGNUM), moved off SIGUSR2 to free it */
+
+static int forwardable(int signal) {
+    switch (signal) {
+    case 4: case 7: case 8: case 11: /* SIGILL, SIGBUS, SIGFPE, SIGSEGV: the JVM's own (implicit null checks...) */
+    case 9: case 19: /* SIGKILL, SIGSTOP: cannot be caught */
+    case 17: /* SIGCHLD: proa's own, for reaping */
+    case 32: case 33: /* the JVM's C library's own (thread cancellation, set*id) */
+    case SR_SIGNAL:
+        return 0;
+    default:
+        return signal >= 1 && signal <= 64;
+    }
+}
+
+static void hold_signals(void) {
+    unsigned long long mask = 0;
+    for (int signal = 1; signal <= 64; signal++) {
+        if (forwardable(signal)) mask |= 1ULL << (signal - 1);
+    }
+    syscall(SYS_rt_sigprocmask, SIG_BLOCK, &mask, NULL, sizeof mask);
+}
+
+/* The kernel's struct sigaction: the handler comes first on every Linux architecture. */
+struct kernel_sigaction {
+    void *handler;
+    unsigned long flags;
+    void *restorer;
+    unsigned long long mask;
+};
+
+/* "PROA_IGNORED_SIGNALS=1,13": the signals ignored when proa started (nohup's SIGHUP), which stay ignored for proa
+ * and COMMAND. Its presence tells proa that its signals are held. */
+static char *ignored_signals(void) {
+    char *list = calloc(1, sizeof "PROA_IGNORED_SIGNALS=" + 64 * 3);
+    if (list == NULL) fail("out of memory for", "the signals");
+    strcpy(list, "PROA_IGNORED_SIGNALS=");
+    const char *comma = "";
+    for (int signal = 1; signal <= 64; signal++) {
+        struct kernel_sigaction action;
+        if (!forwardable(signal)) continue;
+        if (syscall(SYS_rt_sigaction, signal, NULL, &action, sizeof action.mask) == 0 && action.handler == (void *) 1) {
+            sprintf(list + strlen(list), "%s%d", comma, signal);
+            comma = ",";
+        }
+    }
+    return list;
+}
+
+/* The environment for proa's JVM: the same, with each KEPT variable renamed PROA_KEEP_<name>, and the signals' two:
+ * which were ignored, and HotSpot's suspend/resume signal. proa removes both from COMMAND's. */
 static char **environment(void) {
     size_t count = 0;
     while (environ[count] != NULL) count++;
-    char **env = calloc(count + 1, sizeof *env);
+    char **env = calloc(count + 3, sizeof *env);
     if (env == NULL) fail("out of memory copying", "the environment");
     for (size_t i = 0; i < count; i++) env[i] = kept(environ[i]) ? joined(KEEP_PREFIX, environ[i]) : environ[i];
+    env[count] = ignored_signals();
+    if (asprintf(&env[count + 1], "_JAVA_SR_SIGNUM=%d", SR_SIGNAL) < 0) fail("out of memory for", "the signals");
     return env;
 }
 
 int main(int argc, char **argv) {
+    hold_signals(); /* first: a signal that arrives from here on waits for proa */
     char *dir = home(argv[0]);
     char *loader = joined(dir, "/runtime/libc/" PROA_LOADER);
     char *aot = joined(dir, "/lib/proa.aot");

@@ -8,12 +8,14 @@ import dev.proa.kube.ApiErrors;
 import dev.proa.kube.Cluster;
 import dev.proa.kube.OwnContainer;
 import dev.proa.config.ExitStatus;
+import dev.proa.lifecycle.SignalStep;
 import dev.proa.lifecycle.Startup;
 import dev.proa.probe.HttpClients;
 import dev.proa.config.Durations;
 import dev.proa.process.Launch;
 import dev.proa.process.Libc;
 import dev.proa.process.Reaper;
+import dev.proa.process.Relaunch;
 import dev.proa.process.Signals;
 import dev.proa.report.Events;
 import dev.proa.report.Logging;
@@ -46,6 +48,12 @@ public final class Proa {
     }
 
     public static void main(String[] args) {
+        String notRelaunched = Relaunch.ifNeeded(System.getenv()); // first: see Relaunch (returns only when it could not)
+        if (notRelaunched != null) {
+            System.err.println("proa: could not restart its JVM with its signals held (" + notRelaunched + "): a signal"
+                    + " in the JVM's first instants may be lost, and SIGQUIT prints a thread dump. Run proa through its"
+                    + " launcher, or as java " + String.join(" ", Relaunch.FLAGS) + " -jar proa.jar");
+        }
         System.exit(run(args, System.getenv()));
     }
 
@@ -82,6 +90,11 @@ public final class Proa {
             if (help != null) return help;
             options.validate();
             Logging.configure(options.logLevel, options.logFormat);
+            // A check changes nothing: a signal that would end a program ends it at once (with the launcher, the
+            // signals are held, and nothing else would act on them).
+            Signals.install(LoggerFactory.getLogger("proa"), (number, name) -> {
+                if (SignalStep.defaultOf(name) == SignalStep.Default.END) exit(ExitStatus.ofSignal(number));
+            }, env);
             return Check.run(options.settings(), env, probe, options.logFormat == LogFormat.JSON, System.out);
         });
         return cli.execute(rest.toArray(String[]::new));
@@ -99,7 +112,7 @@ public final class Proa {
     }
 
     private int lifecycle() {
-        Signals.install(lifecycle::signal);
+        Signals.install(log, lifecycle::signal, env);
         boolean connected = !settings.sidecars().watchesPod() || connect(); // first: the Pod's listing takes longest
         reaper().begin();
         Lifecycle.Outcome outcome = connected ? waitThenRun()
@@ -137,7 +150,7 @@ public final class Proa {
     /** {@code --disabled}: COMMAND alone, with proa still PID 1 (signals, reaping, the exit status) and nothing else. */
     private int commandOnly() {
         log.info("proa is disabled (--disabled or PROA_DISABLED): running COMMAND directly, without waiting or shutdown");
-        Signals.install(lifecycle::signal);
+        Signals.install(log, lifecycle::signal, env);
         reaper().begin();
         try {
             return lifecycle.run().status();

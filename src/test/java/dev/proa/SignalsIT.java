@@ -23,6 +23,9 @@ class SignalsIT extends EndToEnd {
     private static final int SIGTERM = 15;
     private static final int SIGUSR1 = 10;
     private static final int SIGUSR2 = 12;
+    private static final int SIGALRM = 14;
+    private static final int SIGTSTP = 20;
+    private static final int SIGWINCH = 28;
 
 
     @Test
@@ -116,6 +119,45 @@ class SignalsIT extends EndToEnd {
             assertEquals("POST /quitquitquit", Files.readString(dir.resolve("proxy.quit")));
         } finally {
             proxy.process().destroyForcibly();
+        }
+    }
+
+    /**
+     * Before COMMAND, a signal that would not end a program (SIGWINCH) or would stop it (SIGTSTP) changes nothing, and
+     * the startup goes on; one that would end it, if only SIGALRM, ends the startup. (SIGALRM, SIGTSTP and SIGWINCH
+     * were not caught at all before: SIGALRM ended proa at once.)
+     */
+    @Test
+    void beforeTheCommandOnlyASignalThatWouldEndAProgramStopsTheStartup() throws Exception {
+        cluster.create(TestPods.pod("job", List.of("proxy"), List.of()));
+        ProaRun proa = ProaRun.start(dir, env("job"), List.of("--shutdown-timeout=1s", "--", "touch", "ran"));
+        TestSupport.awaitTrue(() -> proa.log().contains("Waiting for the sidecars"));
+
+        Libc.kill(proa.process.pid(), SIGWINCH);
+        Libc.kill(proa.process.pid(), SIGTSTP);
+        TestSupport.awaitTrue(() -> proa.log().contains("Received SIGTSTP before COMMAND started: ignored"));
+        assertTrue(proa.process.isAlive(), proa.log());
+        assertFalse(proa.log().contains("will not be started"), proa.log());
+        Libc.kill(proa.process.pid(), SIGALRM);
+
+        assertEquals(142, proa.exitStatus(), proa.log());
+        assertFalse(Files.exists(dir.resolve("ran")), "COMMAND must never start");
+        assertTrue(proa.log().contains("Received SIGALRM before COMMAND started: COMMAND will not be started"), proa.log());
+    }
+
+    /** {@code proa check} changes nothing, so a SIGTERM ends it at once, even while it waits for the API server. */
+    @Test
+    void aSigtermEndsACheckAtOnce() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            ProaRun proa = ProaRun.start(dir, Map.of("KUBERNETES_SERVICE_HOST", "127.0.0.1", "KUBERNETES_SERVICE_PORT",
+                    String.valueOf(silent.getLocalPort()), "POD_NAME", "job", "POD_NAMESPACE", "jobs"), List.of("check"));
+            try (java.net.Socket asked = silent.accept()) { // proa check is waiting for an answer that never comes
+                long sent = System.nanoTime();
+                Libc.kill(proa.process.pid(), SIGTERM);
+
+                assertEquals(143, proa.exitStatus(), proa.log());
+                assertTrue(Duration.ofNanos(System.nanoTime() - sent).toSeconds() < 5, "at once, not at a timeout");
+            }
         }
     }
 

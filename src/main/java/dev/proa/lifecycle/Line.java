@@ -23,6 +23,10 @@ public record Line(Level level, String text, Map<String, Object> fields) {
         return new Line(Level.INFO, text, fields(fields));
     }
 
+    public static Line debug(String text, Object... fields) {
+        return new Line(Level.DEBUG, text, fields(fields));
+    }
+
     private static Map<String, Object> fields(Object... keysAndValues) {
         Map<String, Object> fields = new LinkedHashMap<>();
         for (int i = 0; i + 1 < keysAndValues.length; i += 2) {

@@ -90,6 +90,7 @@ public final class Command {
      * kin) from proa's JVM, as PROA_KEEP_name; COMMAND gets them back under their own names.
      */
     public static void restoreJavaOptions(java.util.Map<String, String> environment) {
+        CommandSignals.clean(environment); // first: a user's own _JAVA_SR_SIGNUM comes back below
         for (String kept : List.copyOf(environment.keySet())) {
             if (kept.startsWith(KEPT)) environment.put(kept.substring(KEPT.length()), environment.remove(kept));
         }

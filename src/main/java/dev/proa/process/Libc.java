@@ -11,7 +11,7 @@ import java.lang.invoke.VarHandle;
 
 /**
  * The few libc calls a PID 1 needs and the JDK does not offer: send any signal, reap a process the JDK did not start,
- * and become a child subreaper. Linux on 64-bit only (the layout of {@code siginfo_t} below is Linux's).
+ * become a child subreaper, read signals from a signalfd, and re-exec the JVM. Linux on 64-bit only (the layout of {@code siginfo_t} below is Linux's).
  */
 public final class Libc {
     public static final int P_ALL = 0;
@@ -36,6 +36,34 @@ public final class Libc {
     // int prctl(int option, ...): the four longs after the option are variadic.
     private static final MethodHandle PRCTL = function("prctl", 1,
             ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
+
+    // int signalfd(int fd, const sigset_t *mask, int flags); ssize_t read(int, void *, size_t)
+    private static final MethodHandle SIGNALFD = function("signalfd", 0,
+            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
+    private static final MethodHandle READ = LINKER.downcallHandle(LINKER.defaultLookup().find("read").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG),
+            Linker.Option.captureCallState("errno"));
+    // int pthread_sigmask(int how, const sigset_t *set, sigset_t *old): returns the error, sets no errno
+    private static final MethodHandle PTHREAD_SIGMASK = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("pthread_sigmask").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+    private static final MethodHandle SIGACTION = function("sigaction", 0,
+            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
+    private static final MethodHandle EXECVE = function("execve", 0,
+            ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
+    // int fcntl(int fd, int cmd, ...): the argument after the command is variadic.
+    private static final MethodHandle FCNTL = function("fcntl", 2,
+            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
+    private static final int SFD_CLOEXEC = 0x80000;
+    private static final int SIG_BLOCK = 0;
+    private static final int F_SETFD = 2;
+    private static final int FD_CLOEXEC = 1;
+    /** glibc's sigset_t: 1024 bits, of which the kernel reads the first 64. */
+    private static final long SIGSET_SIZE = 128;
+    /** struct signalfd_siginfo: 128 bytes, the signal's number first. */
+    private static final long SIGNALFD_SIGINFO_SIZE = 128;
+    /** glibc's struct sigaction: the handler first, 152 bytes on 64-bit Linux. */
+    private static final long SIGACTION_SIZE = 152;
 
     /** A failed call, with the errno it set. */
     public static final class Failure extends Exception {
@@ -121,6 +149,101 @@ public final class Libc {
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A signal set as the kernel has it: bit N-1 for signal N. */
+    private static MemorySegment sigset(Arena arena, long mask) {
+        MemorySegment set = arena.allocate(SIGSET_SIZE, 8);
+        set.set(ValueLayout.JAVA_LONG, 0, mask);
+        return set;
+    }
+
+    /** signalfd(2): a new descriptor (close-on-exec) that reads the signals in {@code mask}, as they are pending. */
+    public static int signalfd(long mask) throws Failure {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int result = (int) SIGNALFD.invokeExact(state, -1, sigset(arena, mask), SFD_CLOEXEC);
+            check("signalfd", result, state);
+            return result;
+        } catch (Failure e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Reads the next signal from signalfd {@code fd}, waiting for one: its number. */
+    public static int readSignal(int fd) throws Failure {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment info = arena.allocate(SIGNALFD_SIGINFO_SIZE, 8);
+            long read = (long) READ.invokeExact(state, fd, info, SIGNALFD_SIGINFO_SIZE);
+            check("read", (int) Math.max(read, -1), state);
+            return info.get(ValueLayout.JAVA_INT, 0);
+        } catch (Failure e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** pthread_sigmask(SIG_BLOCK): blocks the signals in {@code mask} in the calling thread; returns the mask before. */
+    public static long block(long mask) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment old = sigset(arena, 0);
+            int error = (int) PTHREAD_SIGMASK.invokeExact(SIG_BLOCK, sigset(arena, mask), old);
+            if (error != 0) throw new IllegalStateException("pthread_sigmask failed with error " + error);
+            return old.get(ValueLayout.JAVA_LONG, 0);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether {@code signal} is ignored (SIG_IGN) in this process. */
+    public static boolean ignored(int signal) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment action = arena.allocate(SIGACTION_SIZE, 8);
+            int result = (int) SIGACTION.invokeExact(state, signal, MemorySegment.NULL, action);
+            return result == 0 && action.get(ValueLayout.JAVA_LONG, 0) == 1; // SIG_IGN
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** fcntl(FD_CLOEXEC): descriptor {@code fd} closes when this process execs; false when it is not open. */
+    public static boolean closeOnExec(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            return (int) FCNTL.invokeExact(state, fd, F_SETFD, FD_CLOEXEC) == 0;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** execve(2): replaces this process's program; returns only by failing. Each string is passed as its bytes. */
+    public static Failure execve(byte[] path, java.util.List<byte[]> argv, java.util.List<byte[]> env) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int result = (int) EXECVE.invokeExact(state, cString(arena, path), cStrings(arena, argv), cStrings(arena, env));
+            return new Failure("execve", result == -1 ? (int) ERRNO.get(state, 0L) : 0);
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static MemorySegment cString(Arena arena, byte[] bytes) {
+        MemorySegment string = arena.allocate(bytes.length + 1L);
+        MemorySegment.copy(bytes, 0, string, ValueLayout.JAVA_BYTE, 0, bytes.length);
+        return string;
+    }
+
+    private static MemorySegment cStrings(Arena arena, java.util.List<byte[]> strings) {
+        MemorySegment array = arena.allocate(ValueLayout.ADDRESS, strings.size() + 1L);
+        for (int i = 0; i < strings.size(); i++) array.setAtIndex(ValueLayout.ADDRESS, i, cString(arena, strings.get(i)));
+        return array; // zeroed: the last pointer is NULL
     }
 
     private static void check(String call, int result, MemorySegment state) throws Failure {

@@ -1,15 +1,56 @@
 package dev.proa.process;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.slf4j.Logger;
 import sun.misc.Signal;
 
 /**
- * PID 1's duty to pass signals on: the JDK's own handlers (which would exit at once) are replaced, and each signal is
- * handed to the lifecycle's event loop, which decides what it means ({@link dev.proa.lifecycle.SignalStep}). SIGQUIT
- * stays the JVM's thread dump.
+ * PID 1's duty to pass signals on. Every signal a JVM lets a program catch is handed, in the order it arrived, to the
+ * lifecycle's event loop, which decides what it means ({@link dev.proa.lifecycle.SignalStep}).
+ * <p>
+ * Held (the launcher, src/dist/proa.c, or {@link Relaunch} for {@code java -jar}): those signals were blocked before
+ * the JVM started and stay blocked in every thread (the JVM runs with -Xrs, so it unblocks none of them), so the kernel
+ * keeps each one pending, however early it came, until one thread reads it from a signalfd. Otherwise (proa run in a
+ * JVM of someone else's making) the JDK's handlers are replaced through {@code sun.misc.Signal}, which the JVM allows
+ * for fewer signals, and only once proa's main runs.
  */
 public final class Signals {
-    public static final List<String> FORWARDED = List.of("TERM", "INT", "HUP", "USR1", "USR2");
+    /** HotSpot's thread suspend/resume signal, moved there from SIGUSR2 (with {@link #SR_VARIABLE}) to free SIGUSR2. */
+    public static final int SR_SIGNAL = 64;
+    /** The variable that moves it; HotSpot reads it at start. */
+    public static final String SR_VARIABLE = "_JAVA_SR_SIGNUM";
+    /**
+     * Set by the launcher (and the relaunch): the signals that were ignored when proa started ("1,13"; nohup's SIGHUP),
+     * which stay ignored for proa and COMMAND. Its presence says that proa's signals are held.
+     */
+    public static final String IGNORED_VARIABLE = "PROA_IGNORED_SIGNALS";
+
+    /** Linux's names for signals 1 to 31 (the same on x86-64 and arm64); 32 and up are real-time signals. */
+    private static final List<String> NAMES = List.of("HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL",
+            "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU",
+            "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS");
+    /** glibc's SIGRTMIN: 32 and 33 are its own. */
+    private static final int RTMIN = 34;
+
+    /**
+     * Why each signal that is not forwarded is not (the README's Signals section says the same): the launcher's
+     * {@code forwardable()} must agree.
+     */
+    public static final Map<Integer, String> NOT_FORWARDED = Map.of(
+            4, "the JVM's own (a fault in its code)", 7, "the JVM's own (a fault in its code)",
+            8, "the JVM's own (a fault in its code)", 11, "the JVM's own (implicit null checks)",
+            9, "cannot be caught", 19, "cannot be caught",
+            17, "proa's own: it reaps with it",
+            32, "the C library's own (thread cancellation)", 33, "the C library's own (set*id)",
+            SR_SIGNAL, "the JVM's own (thread suspension)");
+
+    /** SIGTRAP, SIGABRT, SIGPIPE, SIGXFSZ: see {@link #installHandlers}. */
+    private static final Set<Integer> SYNCHRONOUS = Set.of(5, 6, 13, 25);
 
     /** Hears a signal: its number and name ("TERM"). */
     public interface Listener {
@@ -18,12 +59,86 @@ public final class Signals {
 
     private Signals() {}
 
-    public static void install(Listener listener) {
-        for (String name : FORWARDED) {
-            Signal.handle(new Signal(name), s -> {
-                awaitEarlierHandlers();
-                listener.received(s.getNumber(), s.getName());
-            });
+    /** The name of signal {@code number}: "TERM", "RTMIN+3". */
+    public static String name(int number) {
+        if (number >= 1 && number <= NAMES.size()) return NAMES.get(number - 1);
+        return number >= RTMIN ? "RTMIN+" + (number - RTMIN) : String.valueOf(number);
+    }
+
+    /** Whether proa passes signal {@code number} on (when held). */
+    public static boolean forwardable(int number) {
+        return number >= 1 && number <= 64 && !NOT_FORWARDED.containsKey(number);
+    }
+
+    /** Every forwardable signal, as a signal mask (bit N-1 for signal N). */
+    public static long forwardableMask() {
+        return IntStream.rangeClosed(1, 64).filter(Signals::forwardable).mapToLong(n -> 1L << (n - 1))
+                .reduce(0, (a, b) -> a | b);
+    }
+
+    /** Whether this JVM was started with the signals held (through the launcher or the relaunch). */
+    public static boolean held(Map<String, String> env) {
+        return env.containsKey(IGNORED_VARIABLE);
+    }
+
+    /** The signals ignored when proa started, as the launcher or the relaunch found them; empty when not held. */
+    public static Set<Integer> ignoredAtStart(Map<String, String> env) {
+        String list = env.getOrDefault(IGNORED_VARIABLE, "");
+        return Arrays.stream(list.split(",")).map(String::strip).filter(s -> s.matches("\\d{1,2}"))
+                .map(Integer::valueOf).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** Starts passing signals to {@code listener}; see the class comment for how. */
+    public static void install(Logger log, Listener listener, Map<String, String> env) {
+        if (held(env)) {
+            try {
+                int fd = Libc.signalfd(forwardableMask());
+                Set<Integer> ignored = ignoredAtStart(env);
+                Thread.ofPlatform().daemon().name("proa-signals").start(() -> readForever(log, fd, ignored, listener));
+                return;
+            } catch (Libc.Failure | RuntimeException e) {
+                log.warn("Could not read signals from a signalfd ({}): using the JVM's signal handlers instead, which"
+                        + " cannot catch every signal", e.getMessage());
+            }
+        }
+        installHandlers(log, listener);
+    }
+
+    /** One thread, one descriptor: the signals come out in the order the kernel delivers them, each once. */
+    private static void readForever(Logger log, int fd, Set<Integer> ignored, Listener listener) {
+        while (true) {
+            int number;
+            try {
+                number = Libc.readSignal(fd);
+            } catch (Libc.Failure e) {
+                if (e.errno == Libc.EINTR) continue;
+                log.error("Reading signals failed ({}): proa no longer passes signals on", e.getMessage());
+                return;
+            }
+            if (ignored.contains(number)) {
+                log.debug("Received SIG{}, which was ignored when proa started: ignored", name(number));
+            } else {
+                listener.received(number, name(number));
+            }
+        }
+    }
+
+    /**
+     * Not held: the JDK's handlers, for each signal the JVM lets a program handle, but those the kernel also sends to
+     * the one thread that caused them (SIGPIPE on a write to a closed pipe, SIGXFSZ, SIGABRT, SIGTRAP): a handler
+     * would take proa's own for one sent to proa, and the JVM's handling of them must stay.
+     */
+    private static void installHandlers(Logger log, Listener listener) {
+        for (int number = 1; number <= NAMES.size(); number++) {
+            if (!forwardable(number) || SYNCHRONOUS.contains(number)) continue;
+            try {
+                Signal.handle(new Signal(name(number)), s -> {
+                    awaitEarlierHandlers();
+                    listener.received(s.getNumber(), s.getName());
+                });
+            } catch (IllegalArgumentException e) {
+                log.debug("SIG{} cannot be handled in this JVM: {}", name(number), e.getMessage());
+            }
         }
     }
 
