@@ -89,7 +89,7 @@ public final class ApiErrors {
         if (code > 0) {
             for (Throwable t = error; t != null; t = t.getCause()) {
                 if (t instanceof KubernetesClientException k && k.getStatus() != null && k.getStatus().getMessage() != null) {
-                    return "HTTP " + code + ": " + words(k.getStatus().getMessage()).orElse("(a message proa cannot show)");
+                    return "HTTP " + code + ": " + words(k.getStatus().getMessage()).orElse("(its message is at --log-level=debug)");
                 }
             }
             return "HTTP " + code;
