@@ -215,6 +215,30 @@ class ApiBadInputsIT extends EndToEnd {
         saidWhileRetrying(env, "answered 431 Request Header Fields Too Large: the request's headers, which hold the token");
     }
 
+    @Test
+    void anAddressTooLongForTheServerIsSaidToHoldTheNames() throws Exception {
+        cluster.create(TestPods.pod("job", List.of(), List.of()));
+        cluster.intercept(r -> r.getPath().startsWith("/api/v1/namespaces/jobs/pods")
+                ? new MockResponse().setResponseCode(414).setHeader("Content-Type", "text/html").setBody("<h1>414</h1>")
+                : null);
+        saidWhileRetrying(env("job"), "answered 414 URI Too Long: the request's address, which holds the Pod's name"
+                + " and namespace, is longer than it accepts. Check --pod-name (POD_NAME)");
+    }
+
+    /** {@code proa check} answers a set-up that can never work with its own status, 1, and the sentence to fix it. */
+    @Test
+    void checkNamesABadSetUpAsSomethingToFix() throws Exception {
+        Map<String, String> env = env("job");
+        env.put("KUBERNETES_SERVICE_PORT", "abc");
+        long started = System.nanoTime();
+        ProaRun check = ProaRun.start(dir, env, List.of("check"));
+
+        assertEquals(1, check.exitStatus(), check.log() + check.output());
+        assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(AT_ONCE) <= 0);
+        assertTrue(check.output().contains("KUBERNETES_SERVICE_PORT=abc is not a port number"), check.output());
+        BadInput.noInternals(check.log() + check.output());
+    }
+
     // Item 7: answers that are not the API's, and redirects
 
     /**
