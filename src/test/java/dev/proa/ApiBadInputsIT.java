@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import mockwebserver3.MockWebServer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,7 +49,7 @@ class ApiBadInputsIT extends EndToEnd {
             List<String> args = new ArrayList<>(options);
             args.addAll(List.of("-p", sidecar.url("/quitquitquit").toString(), "touch", "ran"));
             long started = System.nanoTime();
-            ProaRun proa = ProaRun.start(dir, env, args);
+            ProaRun proa = started(env, args);
 
             BadInput.check(proa, started, AT_ONCE, 125, naming);
             assertTrue(proa.log().contains("ERROR proa - " + naming), "said at error level:\n" + proa.log());
@@ -64,12 +65,26 @@ class ApiBadInputsIT extends EndToEnd {
     /** A transient fault: proa says it, keeps retrying, and ends when told to (SIGTERM), not running COMMAND. */
     private void saidWhileRetrying(Map<String, String> env, String naming) throws Exception {
         long started = System.nanoTime();
-        ProaRun proa = ProaRun.start(dir, env, List.of("touch", "ran"));
+        ProaRun proa = started(env, List.of("touch", "ran"));
         await(proa, () -> proa.log().contains(naming) || !proa.process.isAlive());
         assertTrue(proa.process.isAlive(), "still retrying:\n" + proa.log());
         proa.process.destroy(); // SIGTERM
         BadInput.check(proa, started, SAID_AND_STOPPED, 143, naming);
         assertFalse(Files.exists(dir.resolve("ran")));
+    }
+
+    private final List<ProaRun> runs = new ArrayList<>();
+
+    /** Starts proa in this test's directory; a test that fails midway leaves no proa behind ({@link #endRuns}). */
+    private ProaRun started(Map<String, String> env, List<String> args) throws IOException {
+        ProaRun run = ProaRun.start(dir, env, args);
+        runs.add(run);
+        return run;
+    }
+
+    @AfterEach
+    void endRuns() {
+        runs.forEach(run -> run.process.destroyForcibly());
     }
 
     /** Waits for {@code condition}, as TestSupport does; when it never holds, the failure shows proa's log. */
@@ -119,7 +134,7 @@ class ApiBadInputsIT extends EndToEnd {
         cluster.create(TestPods.pod("job", List.of("proxy"), List.of()));
         Path token = dir.resolve("token");
         long started = System.nanoTime();
-        ProaRun proa = ProaRun.start(dir, env("job"), List.of("touch", "ran"));
+        ProaRun proa = started(env("job"), List.of("touch", "ran"));
         await(proa, () -> cluster.openWatches() > 0 || !proa.process.isAlive());
         Files.writeString(token, "");
         cluster.dropWatches(); // the next list and watch read the token again
@@ -231,7 +246,7 @@ class ApiBadInputsIT extends EndToEnd {
         Map<String, String> env = env("job");
         env.put("KUBERNETES_SERVICE_PORT", "abc");
         long started = System.nanoTime();
-        ProaRun check = ProaRun.start(dir, env, List.of("check"));
+        ProaRun check = started(env, List.of("check"));
 
         assertEquals(1, check.exitStatus(), check.log() + check.output());
         assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(AT_ONCE) <= 0);
@@ -252,7 +267,7 @@ class ApiBadInputsIT extends EndToEnd {
         AtomicBoolean wrong = new AtomicBoolean(true);
         cluster.intercept(r -> wrong.get() && r.getPath().startsWith("/api/v1/namespaces/jobs/pods") ? answer : null);
         long started = System.nanoTime();
-        ProaRun proa = ProaRun.start(dir, env("job"), List.of("touch", "ran"));
+        ProaRun proa = started(env("job"), List.of("touch", "ran"));
         await(proa, () -> proa.log().contains("does not look like the Kubernetes API") || !proa.process.isAlive());
         wrong.set(false);
 
@@ -320,7 +335,7 @@ class ApiBadInputsIT extends EndToEnd {
             });
         });
         long started = System.nanoTime();
-        ProaRun proa = ProaRun.start(dir, env("job"), List.of("touch", "ran"));
+        ProaRun proa = started(env("job"), List.of("touch", "ran"));
         await(proa, () -> garbageWatches.get() >= 2 || !proa.process.isAlive()); // the watch was retried
         garbage.set(false);
         await(proa, () -> cluster.openWatches() > 0 || !proa.process.isAlive());
