@@ -177,6 +177,7 @@ public final class Proa {
         } catch (RuntimeException e) {
             log.error("Could not set up the Kubernetes client: {}. Not running COMMAND; exit {}",
                     ApiErrors.describe(e), ExitStatus.STARTUP_FAILED);
+            log.debug("Setting up the Kubernetes client failed; in full:", e);
         }
         return false;
     }

@@ -195,8 +195,9 @@ class FaultsIT extends EndToEnd {
             proa = started;
         }
         assertFalse(Files.exists(dir.resolve("ran")));
-        assertEquals(1, count(proa.log(), "Watching the Pod failed: ConnectException"), proa.log());
-        assertTrue(proa.log().contains("to be read from the API server (last error: ConnectException"), proa.log());
+        String refused = "https://localhost:" + env.get("KUBERNETES_SERVICE_PORT") + " refuses connections";
+        assertEquals(1, count(proa.log(), "Watching the Pod failed: " + refused), proa.log());
+        assertTrue(proa.log().contains("to be read from the API server (last error: " + refused), proa.log());
     }
 
     @Test

@@ -1,7 +1,17 @@
 package dev.proa.kube;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,6 +42,7 @@ public final class ApiErrors {
             return;
         }
         String description = describe(error);
+        log.debug("Watching the Pod failed; in full:", error);
         if (httpCode(error) == 429) {
             log.debug("Watching the Pod was throttled: {}; retrying", description); // ApiAnswers said it, once
         } else if (!Objects.equals(description, last)) {
@@ -65,32 +76,97 @@ public final class ApiErrors {
         return 0;
     }
 
-    /** One line: the HTTP status and the API server's message, or the network failure at the bottom. */
+    /**
+     * One line: proa's own words for a failure it classified (an answer that is not the API, an address that does not
+     * answer), else the HTTP status and the API server's message, else the failure in words. Never a
+     * Java class name or a parser's text: those are at debug ({@link #report}).
+     */
     public static String describe(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof ApiAnswers.Failure said) return said.getMessage();
+        }
         int code = httpCode(error);
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
         if (code > 0) {
             for (Throwable t = error; t != null; t = t.getCause()) {
                 if (t instanceof KubernetesClientException k && k.getStatus() != null && k.getStatus().getMessage() != null) {
-                    return "HTTP " + code + ": " + k.getStatus().getMessage();
+                    return "HTTP " + code + ": " + words(k.getStatus().getMessage()).orElse("(its message is at --log-level=debug)");
                 }
             }
-            return "HTTP " + code + ": " + root.getMessage();
+            return "HTTP " + code;
         }
         for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof ApiAnswers.NotTheApi notTheApi) return notTheApi.getMessage();
-        }
-        String message = root.getMessage() == null ? "" : ": " + trimmed(root.getMessage());
-        String failure = root.getClass().getSimpleName() + message;
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof javax.net.ssl.SSLException) {
-                return "TLS with the API server failed (" + failure + "): is its certificate signed by the CA proa"
-                        + " trusts (the service account's ca.crt, or KUBERNETES_CERTS_CA_FILE)?";
+            if (t instanceof JsonProcessingException json) {
+                return "an answer from the API server could not be read as JSON" + where(json) + ", so it does not look"
+                        + " like the Kubernetes API. Check KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT (or the"
+                        + " kubeconfig's server), and whether a proxy answers in the API server's place";
             }
-            if (t instanceof java.net.UnknownHostException) return "DNS cannot resolve the API server (" + failure + ")";
         }
-        return failure;
+        return reason(error);
+    }
+
+    /**
+     * A failure in words, for a sentence of proa's: what is wrong with a file, or the connection, without Java's class
+     * names. Written by hand: the JDK's and the libraries' messages name classes, or say nothing without them.
+     */
+    public static String reason(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            switch (t) {
+                case NoSuchFileException f -> {
+                    return "the file " + f.getFile() + " does not exist";
+                }
+                case AccessDeniedException f -> {
+                    return "the file " + f.getFile() + " cannot be read (permission denied)";
+                }
+                case FileSystemException f -> {
+                    return "the file " + f.getFile() + " cannot be read" + words(f.getReason()).map(r -> " (" + r + ")").orElse("");
+                }
+                case CharacterCodingException c -> {
+                    return "it is not UTF-8 text";
+                }
+                case JsonProcessingException json -> {
+                    return "it is not valid YAML or JSON" + where(json);
+                }
+                case ConnectException c -> {
+                    return "the connection was refused";
+                }
+                case UnknownHostException u -> {
+                    return "DNS cannot resolve " + u.getMessage();
+                }
+                case SocketTimeoutException s -> {
+                    return "no answer in time";
+                }
+                case javax.net.ssl.SSLException s -> {
+                    return "TLS with the API server failed: is its certificate signed by the CA proa trusts (the"
+                            + " service account's ca.crt, or KUBERNETES_CERTS_CA_FILE)?";
+                }
+                default -> {}
+            }
+        }
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        // A defect's message (a null, a bad cast) speaks of the code, not of the set-up: it is for debug only.
+        if (root instanceof RuntimeException && !(root instanceof KubernetesClientException)) return UNEXPECTED;
+        return words(root.getMessage()).or(() -> words(error.getMessage())).orElse(UNEXPECTED);
+    }
+
+    private static final String UNEXPECTED = "an unexpected failure (--log-level=debug shows it in full)";
+
+    /** Where a parser stopped, as a line and column. */
+    private static String where(JsonProcessingException json) {
+        JsonLocation at = json.getLocation();
+        return at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+    }
+
+    /** Java's internals in a message: an exception's class name, a package-qualified name. */
+    private static final Pattern INTERNALS = Pattern.compile(
+            "\\b\\w+(Exception|Error|Throwable)\\b|\\b(java|javax|sun|jdk|io\\.fabric8|com\\.fasterxml|okhttp3|okio)\\.[a-z]");
+
+    /** A message's first line, when it shows no internals; its final full stop left to the sentence around it. */
+    static Optional<String> words(String message) {
+        if (message == null || message.isBlank()) return Optional.empty();
+        String line = message.strip().lines().findFirst().orElse("").strip();
+        if (line.isEmpty() || INTERNALS.matcher(line).find()) return Optional.empty();
+        return Optional.of(trimmed(line));
     }
 
     private static String trimmed(String message) {

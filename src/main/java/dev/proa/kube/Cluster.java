@@ -12,10 +12,14 @@ import io.fabric8.kubernetes.client.okhttp.OkHttpClientFactory;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +63,7 @@ public final class Cluster {
     private static final int REQUEST_RETRIES = 2;
 
     public static Cluster locate(Settings.Pod pod, Map<String, String> env) throws Unreachable {
-        Config config = new ConfigBuilder().build();
+        Config config = autoConfigured(env);
         if (env.get("KUBERNETES_REQUEST_RETRY_BACKOFFLIMIT") == null
                 && System.getProperty(Config.KUBERNETES_REQUEST_RETRY_BACKOFFLIMIT_SYSTEM_PROPERTY) == null) {
             config.setRequestRetryBackoffLimit(REQUEST_RETRIES);
@@ -69,7 +73,10 @@ public final class Cluster {
                     + " account token, no KUBERNETES_SERVICE_HOST, no KUBECONFIG or ~/.kube/config, so it cannot watch"
                     + " a Pod");
         }
-        useTokenFileTrimmed(config);
+        Setup.Verdict verdict = Setup.judge(new Setup.Environment(settings(env), config.getCurrentContext() != null,
+                Cluster::observe));
+        if (verdict instanceof Setup.Unusable unusable) throw new Unreachable(unusable.why());
+        ((Setup.Usable) verdict).tokenFile().ifPresent(file -> useTokenFile(config, file));
         Sourced name = podName(pod, env);
         Sourced namespace = pod.namespace().isPresent()
                 ? new Sourced(pod.namespace().get().value(), pod.namespace().get().source())
@@ -78,7 +85,55 @@ public final class Cluster {
             throw new Unreachable("proa does not know its Pod's namespace: set POD_NAMESPACE from the downward API"
                     + " (fieldRef metadata.namespace) or pass --namespace");
         }
+        Optional<String> names = Setup.namesProblem(name, namespace);
+        if (names.isPresent()) throw new Unreachable(names.get());
         return new Cluster(config, name, namespace);
+    }
+
+    /**
+     * fabric8's auto-configuration, which reads the kubeconfig: one it cannot parse is named, with what is wrong with
+     * it in words (the parser's own text is at debug).
+     */
+    private static Config autoConfigured(Map<String, String> env) throws Unreachable {
+        try {
+            return new ConfigBuilder().build();
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger("proa").debug("fabric8's configuration failed", e);
+            String files = kubeconfigFiles(env);
+            throw new Unreachable("The kubeconfig " + files + " cannot be used: " + ApiErrors.reason(e)
+                    + ". Correct it, or point KUBECONFIG at a working one (or, in a Pod, at none)");
+        }
+    }
+
+    /** The kubeconfig files fabric8 reads, as it finds them, and where that came from. */
+    private static String kubeconfigFiles(Map<String, String> env) {
+        String given = System.getProperty(Config.KUBERNETES_KUBECONFIG_FILE, env.get("KUBECONFIG"));
+        if (given != null && !given.isEmpty()) return given + " (from KUBECONFIG)";
+        return Path.of(System.getProperty("user.home"), ".kube", "config").toString();
+    }
+
+    /** fabric8's settings the {@link Setup} verdict looks at, each as fabric8 reads it: a system property, else the environment. */
+    private static Map<String, String> settings(Map<String, String> env) {
+        Map<String, String> settings = new HashMap<>();
+        for (String property : Setup.PROPERTIES) {
+            String value = System.getProperty(property, env.get(Setup.variableOf(property)));
+            if (value != null) settings.put(Setup.variableOf(property), value);
+        }
+        return settings;
+    }
+
+    /** What is at {@code file}: a token's worth of its bytes at most, so that a huge file shows as too long. */
+    static Setup.FileState observe(Path file) {
+        if (Files.isDirectory(file)) return new Setup.Directory();
+        if (!Files.exists(file)) return new Setup.Missing();
+        if (!Files.isRegularFile(file)) return new Setup.NotAFile();
+        try (InputStream in = Files.newInputStream(file)) {
+            return new Setup.Readable(new String(in.readNBytes(Setup.LONGEST_TOKEN + 1), StandardCharsets.ISO_8859_1));
+        } catch (AccessDeniedException e) {
+            return new Setup.Unreadable("permission denied");
+        } catch (IOException e) {
+            return new Setup.Unreadable(ApiErrors.reason(e));
+        }
     }
 
     /**
@@ -94,7 +149,10 @@ public final class Cluster {
                 .withHttpClientFactory(new OkHttpClientFactory() {
                     @Override
                     protected void additionalConfig(OkHttpClient.Builder builder) {
-                        builder.addInterceptor(answers);
+                        // The API server never redirects; whatever does (a login page, a wrong address) is not it, and
+                        // a redirect followed could take the request, and its token, elsewhere. ApiAnswers names it.
+                        // fabric8 always asks OkHttp to follow them: this runs after that, and wins.
+                        builder.followRedirects(false).followSslRedirects(false).addInterceptor(answers);
                     }
                 })
                 .withHttpClientBuilderConsumer(Cluster::maskCredentials)
@@ -136,43 +194,44 @@ public final class Cluster {
     /**
      * The service account's token as Go clients read it: surrounding whitespace trimmed (a token file made with
      * {@code echo} ends with a newline, which fabric8 would send in the Authorization header, failing every request),
-     * and read again on every use, as the kubelet rotates projected tokens. Only for the token fabric8 read from the
-     * service account's file; a token given otherwise is left alone.
+     * and read again on every use, as the kubelet rotates projected tokens. fabric8 reads the file itself only once, and
+     * goes on without a token when it cannot (logging "Ignoring."): the API server then answers 401, which looks like
+     * missing RBAC.
      */
-    private static void useTokenFileTrimmed(Config config) throws Unreachable {
-        if (config.getAutoOAuthToken() == null || config.getOauthToken() != null || config.getCurrentContext() != null) {
-            return;
-        }
-        String path = io.fabric8.kubernetes.client.utils.Utils.getSystemPropertyOrEnvVar(
-                Config.KUBERNETES_AUTH_SERVICEACCOUNT_TOKEN_FILE_SYSTEM_PROPERTY, Config.KUBERNETES_SERVICE_ACCOUNT_TOKEN_PATH);
-        Path file = Path.of(path);
-        try {
-            readToken(file);
-        } catch (IllegalStateException e) {
-            throw new Unreachable(e.getMessage());
-        }
-        config.setOauthTokenProvider(() -> readToken(file));
+    private static void useTokenFile(Config config, Path file) {
+        config.setAutoOAuthToken(null);
+        config.setOauthTokenProvider(new TokenFile(file, LoggerFactory.getLogger("proa"))::read);
     }
 
-    /** The token in {@code file}, trimmed; an unusable one is described by the file and what is wrong, never its content. */
-    static String readToken(Path file) {
-        String token;
-        try {
-            token = Files.readString(file, StandardCharsets.UTF_8).strip();
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("The service account token file " + file + " cannot be read ("
-                    + e.getClass().getSimpleName() + ")");
+    /**
+     * The token file, read on every use. One that went bad since the start (a rotation gone wrong) is said once, at
+     * warn, and the last good token is sent meanwhile, as Go clients do: fabric8 calls this on its own threads, where
+     * an exception would end its informer, and proa with it waiting forever.
+     */
+    static final class TokenFile {
+        private final Path file;
+        private final Logger log;
+        private String last;
+        private String said;
+
+        TokenFile(Path file, Logger log) {
+            this.file = file;
+            this.log = log;
         }
-        if (token.isEmpty()) throw new IllegalStateException("The service account token file " + file + " is empty");
-        for (int i = 0; i < token.length(); i++) {
-            char c = token.charAt(i);
-            if (c < 0x21 || c > 0x7e) {
-                throw new IllegalStateException("The service account token file " + file + " has a character that an"
-                        + " HTTP header cannot carry (code " + (int) c + ", at position " + i + " of " + token.length()
-                        + "): is it the token itself, as the Secret or projected volume provides it?");
+
+        synchronized String read() {
+            Setup.FileState state = observe(file);
+            Optional<String> wrong = Setup.tokenProblem(state);
+            if (wrong.isEmpty()) {
+                said = null;
+                last = ((Setup.Readable) state).text().strip();
+            } else if (!wrong.get().equals(said)) {
+                said = wrong.get();
+                log.warn("The service account token file {} {}: sending the token read from it before, until it is"
+                        + " usable again", file, wrong.get());
             }
+            return last;
         }
-        return token;
     }
 
     private static boolean configured(Config config, Map<String, String> env) {

@@ -27,6 +27,10 @@ public final class Logging {
         set("org.slf4j.simpleLogger.log.proa", level);
         set("org.slf4j.simpleLogger.log.io.fabric8.kubernetes.client.informers", level.equals("trace") ? "trace" : "off");
         set("org.slf4j.simpleLogger.log.io.fabric8.kubernetes.client.dsl.internal", level.equals("trace") ? "trace" : "off");
+        // fabric8's configuration warns "Error reading service account token ... Ignoring." and goes on without a
+        // token; proa checks the token file itself first, and says what is wrong with it (kube.Setup).
+        set("org.slf4j.simpleLogger.log.io.fabric8.kubernetes.client.Config",
+                level.equals("trace") || level.equals("debug") ? level : "error");
         set("org.slf4j.simpleLogger.showDateTime", "true");
         set("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
         set("org.slf4j.simpleLogger.showThreadName", "false");

@@ -2,10 +2,15 @@ package dev.proa.kube;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import okhttp3.HttpUrl;
 import org.junit.jupiter.api.Test;
@@ -50,5 +55,78 @@ class ApiAnswersTest {
         assertEquals(Optional.of(Duration.ZERO), ApiAnswers.retryAfter("-3", NOW));
         assertEquals(Optional.empty(), ApiAnswers.retryAfter(null, NOW));
         assertEquals(Optional.empty(), ApiAnswers.retryAfter("soon", NOW));
+    }
+
+    @Test
+    void aSuccessfulAnswerIsAKubernetesObject() {
+        assertEquals(Optional.empty(), ApiAnswers.bodyProblem(bytes(
+                "{\"kind\":\"PodList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"7\"},\"items\":[{}]}")));
+        assertEquals(Optional.empty(), ApiAnswers.bodyProblem(bytes(" {\"apiVersion\":\"v1\",\"kind\":\"Pod\"}\n")));
+    }
+
+    @Test
+    void aSuccessfulAnswerThatIsNoKubernetesObjectIsNamed() {
+        Map<String, String> bodies = new LinkedHashMap<>();
+        bodies.put("", "its body is empty");
+        bodies.put(" \n", "its body is empty");
+        bodies.put("[]", "its body is a JSON array, not an object");
+        bodies.put("42", "its body is a JSON value, not an object");
+        bodies.put("{}", "its body is a JSON object without the kind and apiVersion every Kubernetes object has");
+        bodies.put("{\"kind\":\"PodList\"}", "without the kind and apiVersion");
+        bodies.put("{\"kind\":\"\",\"apiVersion\":\"v1\"}", "without the kind and apiVersion");
+        bodies.put("{\"kind\":{\"a\":1},\"apiVersion\":\"v1\"}", "without the kind and apiVersion");
+        bodies.put("garbage", "its body is not JSON");
+        bodies.put("{\"kind\":\"PodList\",\"apiVersion\":\"v1\",", "its body is not JSON");
+        bodies.put("{\"kind\":\"PodList\",\"apiVersion\":\"v1\"} trailing", "its body");
+        bodies.put("<html><body>Welcome</body></html>", "its body is not JSON");
+        bodies.forEach((body, why) -> assertTrue(ApiAnswers.bodyProblem(bytes(body)).orElse("(none)").contains(why),
+                body + ": " + ApiAnswers.bodyProblem(bytes(body))));
+    }
+
+    @Test
+    void aRedirectIsNamedWithWhereItPointedWithoutItsQuery() {
+        String message = ApiAnswers.notTheApi(HttpUrl.get("https://10.96.0.1/api/v1/namespaces/jobs/pods"), 302, null,
+                ApiAnswers.redirect("https://login.example.com/sso?session=secret#x"));
+        assertTrue(message.startsWith("https://10.96.0.1:443/api/v1/namespaces/jobs/pods answered 302 with no content"
+                + " type (a redirect to https://login.example.com/sso, not followed), which does not look like the"
+                + " Kubernetes API"), message);
+        assertFalse(message.contains("secret"), message);
+        assertEquals("", ApiAnswers.redirect(null));
+    }
+
+    @Test
+    void answersSayingTheRequestIsTooLongSayWhatIsInIt() {
+        HttpUrl url = HttpUrl.get("https://10.96.0.1/api/v1/namespaces/jobs/pods");
+        assertTrue(ApiAnswers.tooLong(url, 414).orElseThrow().contains("414 URI Too Long: the request's address, which"
+                + " holds the Pod's name and namespace, is longer than it accepts. Check --pod-name (POD_NAME)"));
+        assertTrue(ApiAnswers.tooLong(url, 431).orElseThrow().contains("headers, which hold the token, are larger than"
+                + " it accepts. Check the service account token file (KUBERNETES_AUTH_SERVICEACCOUNT_TOKEN)"));
+        assertEquals(Optional.empty(), ApiAnswers.tooLong(url, 400));
+    }
+
+    /** What only the connection can tell, from the exceptions the JDK and OkHttp really throw. */
+    @Test
+    void aRequestThatGotNoAnswerIsSaidWithItsAddress() throws Exception {
+        HttpUrl url = HttpUrl.get("https://localhost:8443/api/v1/namespaces/jobs/pods");
+        IOException refused;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            int port = socket.getLocalPort();
+            socket.close();
+            refused = assertThrows(IOException.class, () -> new java.net.Socket("127.0.0.1", port).close());
+        }
+        assertEquals(Optional.of("https://localhost:8443 refuses connections: nothing listens there (or a firewall"
+                + " rejects them). Check KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT (or the kubeconfig's"
+                + " server)"), ApiAnswers.unanswered(url, new IOException("Failed to connect", refused)));
+        assertTrue(ApiAnswers.unanswered(url, new java.net.UnknownHostException("kubernetes.invalid")).orElseThrow()
+                .startsWith("DNS cannot resolve localhost"));
+        assertTrue(ApiAnswers.unanswered(url, new javax.net.ssl.SSLException("Unsupported or unrecognized SSL message"))
+                .orElseThrow().startsWith("https://localhost:8443 answered plain HTTP to proa's TLS handshake"));
+        assertTrue(ApiAnswers.unanswered(url, new javax.net.ssl.SSLHandshakeException("PKIX path building failed"))
+                .orElseThrow().contains("is its certificate signed by the CA proa trusts"));
+        assertEquals(Optional.empty(), ApiAnswers.unanswered(url, new java.net.SocketTimeoutException("timeout")));
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 }
