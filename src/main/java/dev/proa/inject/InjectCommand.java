@@ -134,6 +134,10 @@ final class InjectCommand {
         if (rbac) {
             List<JsonNode> roles = Rbac.documents(templates, events);
             written.addAll(roles);
+            if (templates.stream().anyMatch(t -> t.serviceAccount() == null)) {
+                err.println("proa inject: warning: a Pod template without serviceAccountName runs as the namespace's"
+                        + " default ServiceAccount, which --rbac lets read every Pod of the namespace: give it one of its own");
+            }
             err.println("proa inject: added " + roles.size() + " RBAC documents (--rbac): Role " + Rbac.ROLE
                     + ", and a RoleBinding per service account");
         }

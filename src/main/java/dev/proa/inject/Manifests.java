@@ -73,9 +73,16 @@ public final class Manifests {
         return Optional.empty();
     }
 
-    /** The verdict written into the Pod spec's tree. */
+    /**
+     * The verdict written into the Pod spec's tree. In the main container, only the fields the injection changed
+     * (command, env, volumeMounts) are replaced, each where it was: the others keep their order and spelling.
+     */
     static void write(ObjectNode spec, Injection.Inject inject) {
-        ((ArrayNode) spec.get("containers")).set(inject.index(), tree(inject.main()));
+        ObjectNode main = (ObjectNode) spec.get("containers").get(inject.index());
+        JsonNode before = tree(SERIALIZATION.convertValue(main, io.fabric8.kubernetes.api.model.Container.class));
+        tree(inject.main()).properties().forEach(field -> {
+            if (!field.getValue().equals(before.get(field.getKey()))) main.set(field.getKey(), field.getValue());
+        });
         arrayOf(spec, "volumes").add(tree(inject.volume()));
         inject.copier().ifPresent(copier -> arrayOf(spec, "initContainers").insert(0, tree(copier)));
     }
