@@ -1,0 +1,105 @@
+package dev.proa.inject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.zjsonpatch.JsonDiff;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * The webhook's decision: an AdmissionReview v1 in, its answer out, read and written as Jackson trees (the
+ * admission model is left out of proa's jar). The change is {@link Manifests#inject}'s, the same as
+ * {@code proa inject} makes, sent as the JSONPatch from the Pod as it came to the Pod injected (fabric8's
+ * zjsonpatch computes it). Pure.
+ * <p>
+ * Only Pods: a Job's, CronJob's or Deployment's Pods all pass through Pod admission, so one rule covers every
+ * workload, and the objects users apply stay as they wrote them (GitOps tools see no drift).
+ */
+public final class Admission {
+    /** The label or annotation by which a Pod opts out ({@code disabled}), or in (the label, {@code enabled}). */
+    public static final String INJECT = "proa.dev/inject";
+    /** The annotation that names the main container, where the first one that is not a sidecar is not it. */
+    public static final String CONTAINER = "proa.dev/container";
+    static final String API_VERSION = "admission.k8s.io/v1";
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    /** The answer to one request. */
+    public sealed interface Answer {}
+
+    /** An AdmissionReview to send back (200), and the line to log about it. */
+    public record Review(ObjectNode review, String log) implements Answer {}
+
+    /** Not an AdmissionReview v1 this webhook can answer: 400, with why. */
+    public record BadRequest(String why) implements Answer {}
+
+    private Admission() {}
+
+    public static Answer review(JsonNode body, Injection.Settings settings) {
+        if (!body.isObject() || !"AdmissionReview".equals(body.path("kind").asText())) {
+            return new BadRequest("the body is not an AdmissionReview (kind: AdmissionReview), which /mutate answers");
+        }
+        if (!API_VERSION.equals(body.path("apiVersion").asText())) {
+            return new BadRequest("apiVersion '" + body.path("apiVersion").asText() + "' is not " + API_VERSION
+                    + ": set admissionReviewVersions: [v1] in the MutatingWebhookConfiguration");
+        }
+        JsonNode request = body.path("request");
+        String uid = request.path("uid").asText("");
+        if (uid.isEmpty()) return new BadRequest("the AdmissionReview has no request.uid");
+        JsonNode object = request.path("object");
+        String kind = request.path("kind").path("kind").asText("");
+        String where = kind + " " + request.path("namespace").asText("") + "/"
+                + object.path("metadata").path("name").asText(object.path("metadata").path("generateName").asText("") + "*");
+        if (!kind.equals("Pod") || !object.isObject()) {
+            return allow(uid, where + ": not a Pod (proa's webhook changes Pods only): allowed unchanged");
+        }
+        if (optedOut(object)) return allow(uid, where + ": " + INJECT + ": disabled: allowed unchanged");
+        String container = object.path("metadata").path("annotations").path(CONTAINER).asText(settings.container());
+        Injection.Settings these = new Injection.Settings(settings.image(), settings.mode(), container, settings.proaOptions());
+        Manifests.Result result = Manifests.inject(object, these);
+        Manifests.Outcome outcome = result.outcomes().isEmpty() ? null : result.outcomes().getFirst();
+        return switch (outcome == null ? null : outcome.verdict()) {
+            case null -> allow(uid, where + ": no containers: allowed unchanged");
+            case Injection.Inject inject -> patch(uid, JsonDiff.asJson(object, result.document()),
+                    where + ": container " + inject.main().getName() + ": proa injected (" + Report.how(these) + ")");
+            case Injection.AlreadyRunsProa already -> allow(uid, where + ": container " + already.container()
+                    + " already runs proa: allowed unchanged");
+            case Injection.Refuse refuse -> deny(uid, refuse.why() + ". Or opt this Pod out with the annotation "
+                    + INJECT + ": disabled", where + ": denied: " + refuse.why());
+        };
+    }
+
+    /** The opt-out: the label or annotation proa.dev/inject: disabled (or "false"). */
+    static boolean optedOut(JsonNode pod) {
+        for (String field : new String[] {"labels", "annotations"}) {
+            String value = pod.path("metadata").path(field).path(INJECT).asText("");
+            if (value.equalsIgnoreCase("disabled") || value.equalsIgnoreCase("false")) return true;
+        }
+        return false;
+    }
+
+    private static Review allow(String uid, String log) {
+        ObjectNode review = review(uid, true);
+        return new Review(review, log);
+    }
+
+    private static Review patch(String uid, JsonNode patch, String log) {
+        ObjectNode review = review(uid, true);
+        ((ObjectNode) review.get("response")).put("patchType", "JSONPatch")
+                .put("patch", Base64.getEncoder().encodeToString(Yaml.json(patch).getBytes(StandardCharsets.UTF_8)));
+        return new Review(review, log);
+    }
+
+    private static Review deny(String uid, String message, String log) {
+        ObjectNode review = review(uid, false);
+        ((ObjectNode) review.get("response")).putObject("status").put("code", 403)
+                .put("message", "proa's webhook: " + message);
+        return new Review(review, log);
+    }
+
+    private static ObjectNode review(String uid, boolean allowed) {
+        ObjectNode review = JSON.objectNode().put("apiVersion", API_VERSION).put("kind", "AdmissionReview");
+        review.putObject("response").put("uid", uid).put("allowed", allowed);
+        return review;
+    }
+}
