@@ -194,6 +194,14 @@ class InjectIT {
     }
 
     @Test
+    void aValueOfTheWrongTypeIsRefusedNamingWhereInTheManifest() throws Exception {
+        long started = System.nanoTime();
+        ProaRun run = inject(MANIFESTS.replace("args: [--day, monday]", "args: {day: monday}"), "--image=x");
+        BadInput.check(run, started, Duration.ofSeconds(30), 1, "spec.template.spec.containers[1].args holds a value of the wrong type");
+        assertEquals("", run.output());
+    }
+
+    @Test
     void yamlThatDoesNotParseIsNamedWithItsLine() throws Exception {
         long started = System.nanoTime();
         ProaRun run = inject("apiVersion: v1\nkind: [ConfigMap\n", "--image=x");

@@ -281,6 +281,11 @@ class WebhookIT {
             assertEquals(bad.status(), answer.statusCode(), bad + ": " + answer.body());
             assertTrue(answer.body().contains(bad.naming()), bad + ": " + answer.body());
         }
+        String malformed = POD.replace("\"args\": [\"--day\", \"monday\"]", "\"args\": {\"day\": 1}");
+        JsonNode denied = JSON.readTree(post(port, pair, "/mutate", "POST", review("Pod", malformed)).body()).path("response");
+        assertFalse(denied.path("allowed").asBoolean(), denied.toString());
+        assertTrue(denied.at("/status/message").asText().contains("spec.containers[1].args holds a value of the wrong type"),
+                denied.toString());
         HttpResponse<String> health = post(port, pair, "/healthz", "GET", null);
         assertEquals(200, health.statusCode());
         assertEquals("ok\n", health.body());

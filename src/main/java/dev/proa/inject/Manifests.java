@@ -1,5 +1,6 @@
 package dev.proa.inject;
 
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -51,7 +52,7 @@ public final class Manifests {
         }
         podSpecPath(object).ifPresent(path -> {
             ObjectNode spec = (ObjectNode) object.at(path);
-            Injection.Verdict verdict = Injection.decide(SERIALIZATION.convertValue(spec, PodSpec.class), settings);
+            Injection.Verdict verdict = decide(spec, path, settings);
             if (verdict instanceof Injection.Inject inject) write(spec, inject);
             String namespace = object.path("metadata").path("namespace").asText(null);
             String account = spec.path("serviceAccountName").asText(null);
@@ -71,6 +72,33 @@ public final class Manifests {
             if (object.at(path).path("containers").isArray()) return Optional.of(path);
         }
         return Optional.empty();
+    }
+
+    /** The decision on a Pod spec tree: refused, naming where, when a field holds a value of the wrong type. */
+    private static Injection.Verdict decide(ObjectNode spec, String path, Injection.Settings settings) {
+        PodSpec model;
+        try {
+            model = SERIALIZATION.convertValue(spec, PodSpec.class);
+        } catch (IllegalArgumentException e) {
+            return new Injection.Refuse(malformed(path, e));
+        }
+        return Injection.decide(model, settings);
+    }
+
+    /**
+     * Where the Pod spec is malformed, in the manifest's own terms ({@code spec.template.spec.containers[0].env}):
+     * Jackson's message names Java classes, which an operator has no use for.
+     */
+    private static String malformed(String path, IllegalArgumentException e) {
+        StringBuilder where = new StringBuilder(path.substring(1).replace('/', '.'));
+        if (e.getCause() instanceof JsonMappingException mapping) {
+            for (JsonMappingException.Reference reference : mapping.getPath()) {
+                if (reference.getFieldName() != null) where.append('.').append(reference.getFieldName());
+                else if (reference.getIndex() >= 0) where.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return where + " holds a value of the wrong type (a list where one value goes, or the other way round), which"
+                + " the API server would reject too: fix the manifest";
     }
 
     /**

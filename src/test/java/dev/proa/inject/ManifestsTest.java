@@ -130,4 +130,18 @@ class ManifestsTest {
         assertEquals(document, result.document());
         assertNotEquals(document, Manifests.inject(one(manifest("Job")), settings(mode)).document());
     }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            'command: [python3, /app/job.py]' | 'command: {python3: 1}'      | spec.template.spec.containers[0].command
+            'image: app:1'                    | 'image: [app, 1]'            | spec.template.spec.containers[0].image
+            'restartPolicy: Never'            | 'restartPolicy: {a: b}'      | spec.template.spec.restartPolicy
+            """)
+    void aValueOfTheWrongTypeIsRefusedNamingWhere(String correct, String wrong, String where) throws Exception {
+        JsonNode document = one(manifest("Job").replace(correct, wrong));
+        Manifests.Result result = Manifests.inject(document, settings(Injection.Mode.IMAGE));
+        Injection.Refuse refuse = assertInstanceOf(Injection.Refuse.class, result.outcomes().getFirst().verdict());
+        assertTrue(refuse.why().startsWith(where + " holds a value of the wrong type"), refuse.why());
+        assertEquals(document, result.document());
+    }
 }
