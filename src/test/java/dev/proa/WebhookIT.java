@@ -73,14 +73,15 @@ class WebhookIT {
 
     // ---- A certificate, as cert-manager writes it: tls.crt, and tls.key in PKCS#1 ----
 
-    private record Pair(X509Certificate certificate, KeyPair keys) {}
+    /** A certificate and its keys; {@code encoding}: how the key's file is written (cert-manager's privateKey.encoding). */
+    private record Pair(X509Certificate certificate, KeyPair keys, String encoding) {}
 
     private static Pair certificate() throws Exception {
-        return certificate("RSA");
+        return certificate("RSA", "PKCS1");
     }
 
-    /** RSA (written as PKCS#1, cert-manager's default) or EC (SEC 1). */
-    private static Pair certificate(String algorithm) throws Exception {
+    /** RSA or EC, its key written in PKCS#1 (cert-manager's default: SEC 1 for an EC key) or PKCS#8. */
+    private static Pair certificate(String algorithm, String encoding) throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
         generator.initialize(algorithm.equals("EC") ? 256 : 2048);
         KeyPair keys = generator.generateKeyPair();
@@ -92,7 +93,7 @@ class WebhookIT {
                 new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
         var signer = new JcaContentSignerBuilder(algorithm.equals("EC") ? "SHA256withECDSA" : "SHA256withRSA")
                 .build(keys.getPrivate());
-        return new Pair(new JcaX509CertificateConverter().getCertificate(builder.build(signer)), keys);
+        return new Pair(new JcaX509CertificateConverter().getCertificate(builder.build(signer)), keys, encoding);
     }
 
     private static String pem(Object object) throws IOException {
@@ -104,13 +105,20 @@ class WebhookIT {
     }
 
     /**
-     * The key as cert-manager writes it: RSA in PKCS#1 (its default), EC in PKCS#8 (encoding: PKCS8). (BouncyCastle
-     * writes an EC key in SEC 1 without its curve, which no other tool does; openssl's and Go's SEC 1 keys load.)
+     * The key as cert-manager writes it. An EC key in SEC 1 is written as Go's x509.MarshalECPrivateKey and openssl
+     * write it, with its curve and public key (BouncyCastle's own PEM writer leaves both out, which nothing else does).
      */
     private static Object privateKey(Pair pair) throws Exception {
-        return pair.keys().getPrivate().getAlgorithm().equals("EC")
-                ? new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(pair.keys().getPrivate(), null)
-                : pair.keys().getPrivate();
+        java.security.PrivateKey key = pair.keys().getPrivate();
+        if (pair.encoding().equals("PKCS8")) return new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key, null);
+        if (!key.getAlgorithm().equals("EC")) return key; // RSA: PKCS#1
+        var info = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(key.getEncoded());
+        var curve = org.bouncycastle.asn1.ASN1ObjectIdentifier.getInstance(info.getPrivateKeyAlgorithm().getParameters());
+        var publicKey = org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(pair.keys().getPublic().getEncoded())
+                .getPublicKeyData();
+        var sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(256,
+                ((java.security.interfaces.ECPrivateKey) key).getS(), publicKey, curve);
+        return new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", sec1.getEncoded());
     }
 
     /** Writes the pair the way a Secret volume changes: new files renamed over the old ones. */
@@ -298,7 +306,7 @@ class WebhookIT {
         Pair first = certificate();
         int port = start(first);
         assertEquals(first.certificate(), presented(port, first.certificate()));
-        Pair renewed = certificate();
+        Pair renewed = certificate("EC", "PKCS1");
         write(renewed);
         TestSupport.awaitTrue(() -> {
             try {
@@ -322,7 +330,7 @@ class WebhookIT {
         Files.writeString(dir.resolve("tls.key"), pem(certificate().keys().getPrivate()));
         awaitLog("is not for the key in");
         assertEquals(first.certificate(), presented(port, first.certificate()));
-        Pair renewed = certificate("EC");
+        Pair renewed = certificate("EC", "PKCS8");
         write(renewed);
         awaitLog("Serving the renewed certificate");
         assertEquals(renewed.certificate(), presented(port, renewed.certificate()));

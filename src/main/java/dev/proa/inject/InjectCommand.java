@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
  * template's main container, and a report on stderr. All or nothing: if any template is refused, nothing is written
  * to stdout (exit 1), so that {@code proa inject ... | kubectl apply -f -} never applies half a change.
  */
-@Command(name = "proa inject", sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "proa inject", sortOptions = false, usageHelpAutoWidth = true, synopsisHeading = "%nUsage: ",
+        descriptionHeading = "%n",
         customSynopsis = "proa inject [-f FILE|DIR|-]... --image=IMAGE [--mode=image|copy] [-o yaml|json] [--rbac]"
                 + " [--container=NAME] [-- PROA_OPTION...]",
         header = "Put proa in front of the main container of every Pod template in the manifests.",

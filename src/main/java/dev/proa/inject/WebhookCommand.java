@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
  * AdmissionReview v1 on /mutate with {@link Admission}'s decision, and /healthz. It runs until it is killed (SIGTERM
  * from the kubelet ends the JVM; there is nothing to finish: each answer is one request).
  */
-@Command(name = "proa webhook", sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "proa webhook", sortOptions = false, usageHelpAutoWidth = true, synopsisHeading = "%nUsage: ",
+        descriptionHeading = "%n",
         customSynopsis = "proa webhook --tls-cert=FILE --tls-key=FILE --image=IMAGE [--port=P] [--mode=image|copy]"
                 + " [--container=NAME] [-- PROA_OPTION...]",
         header = "Serve a mutating admission webhook that puts proa in front of each Pod's main container.",
@@ -51,7 +52,7 @@ final class WebhookCommand {
     Path cert;
 
     @Option(names = "--tls-key", paramLabel = "FILE", required = true,
-            description = "Its private key (PEM: RSA in PKCS#1 or PKCS#8, or EC in PKCS#8), e.g. tls.key.")
+            description = "Its private key (PEM: RSA in PKCS#1 or PKCS#8, EC in SEC 1 or PKCS#8), e.g. tls.key.")
     Path key;
 
     @Option(names = "--image", paramLabel = "IMAGE", required = true, description = "proa's image, as for proa inject.")
