@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.zjsonpatch.JsonDiff;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
@@ -86,7 +85,7 @@ public final class Admission {
     private static Review patch(String uid, JsonNode patch, String log) {
         ObjectNode review = review(uid, true);
         ((ObjectNode) review.get("response")).put("patchType", "JSONPatch")
-                .put("patch", Base64.getEncoder().encodeToString(Yaml.json(patch).getBytes(StandardCharsets.UTF_8)));
+                .put("patch", Base64.getEncoder().encodeToString(Yaml.utf8(patch)));
         return new Review(review, log);
     }
 

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -17,7 +19,7 @@ import java.util.List;
  * value's type ("8080" and "true" stay strings). Comments are not kept: no YAML library that reads into trees does.
  */
 final class Yaml {
-    private static final YAMLMapper YAML = YAMLMapper.builder()
+    private static final YAMLMapper YAML = YAMLMapper.builder(YAMLFactory.builder().stringQuotingChecker(new Quoting()).build())
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
             .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
@@ -35,6 +37,26 @@ final class Yaml {
     }
 
     private Yaml() {}
+
+    /**
+     * Jackson's quoting, and also every string a YAML 1.1 reader (kubectl's: 0755, 1e3, 12:30, y, n) or a YAML 1.2
+     * one (0o17, 0x1F, .inf) would take for something else: a string written here is read back as that string by
+     * every Kubernetes tool. Quoting a few strings that would have been safe bare costs nothing.
+     */
+    static final class Quoting extends StringQuotingChecker.Default {
+        private static final java.util.regex.Pattern NOT_A_STRING = java.util.regex.Pattern.compile(
+                "[-+]?(\\.?[0-9].*|\\.(inf|Inf|INF|nan|NaN|NAN))|[yYnN~]|");
+
+        @Override
+        public boolean needToQuoteValue(String value) {
+            return super.needToQuoteValue(value) || NOT_A_STRING.matcher(value).matches();
+        }
+
+        @Override
+        public boolean needToQuoteName(String name) {
+            return super.needToQuoteName(name) || NOT_A_STRING.matcher(name).matches();
+        }
+    }
 
     /** Every document of {@code text}, empty ones left out. */
     static List<JsonNode> documents(String text, String source) throws Malformed {
@@ -78,6 +100,15 @@ final class Yaml {
 
     static String json(JsonNode node) {
         return write(new ObjectMapper(), node);
+    }
+
+    /** A tree as compact JSON, in UTF-8 (JSON's encoding). */
+    static byte[] utf8(JsonNode node) {
+        try {
+            return new ObjectMapper().writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tree that was read could not be written", e); // a defect, not an input
+        }
     }
 
     private static String write(ObjectMapper mapper, JsonNode node) {
