@@ -119,7 +119,7 @@ public final class Injection {
     private static String noMain(List<Container> containers, String named) {
         List<String> names = containers.stream().map(Container::getName).toList();
         return named != null
-                ? "there is no container named " + named + " (--container); the containers are " + names
+                ? "there is no container named " + named + "; the containers are " + names
                 : "every container " + names + " is a sidecar proa recognizes: name the main one with --container";
     }
 
