@@ -162,6 +162,7 @@ class InjectIT {
         ProaRun run = inject("", "-f", Path.of("examples").toAbsolutePath().toString(), "--image=" + IMAGE);
         assertEquals(0, run.exitStatus(), run.log());
         assertTrue(run.log().contains("container main already runs proa: unchanged"), run.log());
+        assertTrue(run.log().contains("Deployment proa-webhook: opted out by the annotation proa.dev/inject: disabled"), run.log());
         assertTrue(!run.log().contains("proa injected"), run.log());
     }
 

@@ -16,10 +16,6 @@ import java.util.Base64;
  * workload, and the objects users apply stay as they wrote them (GitOps tools see no drift).
  */
 public final class Admission {
-    /** The label or annotation by which a Pod opts out ({@code disabled}), or in (the label, {@code enabled}). */
-    public static final String INJECT = "proa.dev/inject";
-    /** The annotation that names the main container, where the first one that is not a sidecar is not it. */
-    public static final String CONTAINER = "proa.dev/container";
     static final String API_VERSION = "admission.k8s.io/v1";
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
@@ -52,29 +48,18 @@ public final class Admission {
         if (!kind.equals("Pod") || !object.isObject()) {
             return allow(uid, where + ": not a Pod (proa's webhook changes Pods only): allowed unchanged");
         }
-        if (optedOut(object)) return allow(uid, where + ": " + INJECT + ": disabled: allowed unchanged");
-        String container = object.path("metadata").path("annotations").path(CONTAINER).asText(settings.container());
-        Injection.Settings these = new Injection.Settings(settings.image(), settings.mode(), container, settings.proaOptions());
-        Manifests.Result result = Manifests.inject(object, these);
+        Manifests.Result result = Manifests.inject(object, settings);
         Manifests.Outcome outcome = result.outcomes().isEmpty() ? null : result.outcomes().getFirst();
         return switch (outcome == null ? null : outcome.verdict()) {
             case null -> allow(uid, where + ": no containers: allowed unchanged");
             case Injection.Inject inject -> patch(uid, JsonDiff.asJson(object, result.document()),
-                    where + ": container " + inject.main().getName() + ": proa injected (" + Report.how(these) + ")");
+                    where + ": container " + inject.main().getName() + ": proa injected (" + Report.how(settings) + ")");
             case Injection.AlreadyRunsProa already -> allow(uid, where + ": container " + already.container()
                     + " already runs proa: allowed unchanged");
+            case Injection.OptedOut out -> allow(uid, where + ": opted out by " + out.how() + ": allowed unchanged");
             case Injection.Refuse refuse -> deny(uid, refuse.why() + ". Or opt this Pod out with the annotation "
-                    + INJECT + ": disabled", where + ": denied: " + refuse.why());
+                    + Injection.INJECT + ": disabled", where + ": denied: " + refuse.why());
         };
-    }
-
-    /** The opt-out: the label or annotation proa.dev/inject: disabled (or "false"). */
-    static boolean optedOut(JsonNode pod) {
-        for (String field : new String[] {"labels", "annotations"}) {
-            String value = pod.path("metadata").path(field).path(INJECT).asText("");
-            if (value.equalsIgnoreCase("disabled") || value.equalsIgnoreCase("false")) return true;
-        }
-        return false;
     }
 
     private static Review allow(String uid, String log) {

@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
                 + " not a sidecar proa recognizes) running proa's launcher, the PROA_OPTIONs given after --, then --"
                 + " and its own command; its args are kept. Pods, Jobs, CronJobs, Deployments and any kind with"
                 + " spec.template, also in a List; other kinds pass through unchanged. A container already running"
-                + " proa is left as it is. What was done goes to stderr.",
+                + " proa is left as it is, and so is a template labelled or annotated proa.dev/inject: disabled; the"
+                + " annotation proa.dev/container names a template's main container. What was done goes to stderr.",
                 "Exit status: 0 when written; 1 when a template is refused (a main container without command, whose"
                         + " image's ENTRYPOINT cannot be known offline; a name proa needs taken) or a manifest cannot"
                         + " be read: nothing is written then; 2 on a usage error."},
@@ -119,8 +120,11 @@ final class InjectCommand {
                 written.add(result.document());
                 for (Manifests.Outcome outcome : result.outcomes()) {
                     err.println("proa inject: " + Report.line(outcome, settings, source.name() + " document " + (i + 1)));
-                    if (outcome.verdict() instanceof Injection.Refuse) refused++;
-                    else outcome.template().ifPresent(templates::add);
+                    switch (outcome.verdict()) {
+                        case Injection.Refuse r -> refused++;
+                        case Injection.OptedOut o -> { } // runs without proa: no RBAC for it
+                        default -> outcome.template().ifPresent(templates::add);
+                    }
                 }
                 if (result.outcomes().isEmpty()) {
                     err.println("proa inject: " + Report.passedThrough(documents.get(i)));

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -37,6 +38,11 @@ public final class Injection {
     static final String COPY_TARGET = "/proa-copy";
     /** The image volume's path to the distribution: proa's image holds it at /opt/proa. */
     static final String IMAGE_SUB_PATH = "opt/proa";
+
+    /** The label or annotation by which a Pod opts out ({@code disabled}), or in (the webhook's selectors: {@code enabled}). */
+    public static final String INJECT = "proa.dev/inject";
+    /** The annotation naming the main container, where the first one that is not a sidecar is not it. */
+    public static final String CONTAINER = "proa.dev/container";
 
     /** How the distribution reaches the main container. */
     public enum Mode {
@@ -68,10 +74,32 @@ public final class Injection {
     /** The main container already runs proa (injected before, or written so): nothing changes. */
     public record AlreadyRunsProa(String container) implements Verdict {}
 
+    /** The Pod opted out ({@code how}: by which label or annotation): nothing changes. */
+    public record OptedOut(String how) implements Verdict {}
+
     /** proa cannot be put in front safely: {@code why}, naming the container and the fix. Nothing changes. */
     public record Refuse(String why) implements Verdict {}
 
     private Injection() {}
+
+    /**
+     * The decision for a Pod (template) with these labels and annotations: {@code proa.dev/inject: disabled} (or
+     * "false") opts it out; {@code proa.dev/container} names its main container, before {@code --container}.
+     */
+    public static Verdict decide(Map<String, String> labels, Map<String, String> annotations, PodSpec spec,
+            Settings settings) {
+        labels = labels == null ? Map.of() : labels;
+        annotations = annotations == null ? Map.of() : annotations;
+        for (var given : List.of(Map.entry("label", labels), Map.entry("annotation", annotations))) {
+            String value = given.getValue().get(INJECT);
+            if (value != null && (value.equalsIgnoreCase("disabled") || value.equalsIgnoreCase("false"))) {
+                return new OptedOut("the " + given.getKey() + " " + INJECT + ": " + value);
+            }
+        }
+        String named = annotations.get(CONTAINER);
+        return decide(spec, named == null ? settings
+                : new Settings(settings.image(), settings.mode(), named, settings.proaOptions()));
+    }
 
     public static Verdict decide(PodSpec spec, Settings settings) {
         List<Container> containers = spec.getContainers() == null ? List.of() : spec.getContainers();

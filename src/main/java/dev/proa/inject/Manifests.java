@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -52,7 +54,8 @@ public final class Manifests {
         }
         podSpecPath(object).ifPresent(path -> {
             ObjectNode spec = (ObjectNode) object.at(path);
-            Injection.Verdict verdict = decide(spec, path, settings);
+            Injection.Verdict verdict = decide(object.at(path.substring(0, path.lastIndexOf('/')) + "/metadata"), spec,
+                    path, settings);
             if (verdict instanceof Injection.Inject inject) write(spec, inject);
             String namespace = object.path("metadata").path("namespace").asText(null);
             String account = spec.path("serviceAccountName").asText(null);
@@ -75,14 +78,21 @@ public final class Manifests {
     }
 
     /** The decision on a Pod spec tree: refused, naming where, when a field holds a value of the wrong type. */
-    private static Injection.Verdict decide(ObjectNode spec, String path, Injection.Settings settings) {
+    private static Injection.Verdict decide(JsonNode metadata, ObjectNode spec, String path, Injection.Settings settings) {
         PodSpec model;
         try {
             model = SERIALIZATION.convertValue(spec, PodSpec.class);
         } catch (IllegalArgumentException e) {
             return new Injection.Refuse(malformed(path, e));
         }
-        return Injection.decide(model, settings);
+        return Injection.decide(strings(metadata.path("labels")), strings(metadata.path("annotations")), model, settings);
+    }
+
+    /** A map of labels or annotations (a value that is not a string, which the API server would refuse, as text). */
+    private static Map<String, String> strings(JsonNode map) {
+        Map<String, String> strings = new LinkedHashMap<>();
+        map.properties().forEach(entry -> strings.put(entry.getKey(), entry.getValue().asText()));
+        return strings;
     }
 
     /**

@@ -12,6 +12,7 @@ final class Report {
                     + how(settings) + ")" + (inject.added().isEmpty() ? "" : "; added " + String.join(", ", inject.added()));
             case Injection.AlreadyRunsProa already -> outcome.where() + ": container " + already.container()
                     + " already runs proa: unchanged";
+            case Injection.OptedOut out -> outcome.where() + ": opted out by " + out.how() + ": unchanged";
             case Injection.Refuse refuse -> "refused " + outcome.where() + " (" + source + "): " + refuse.why();
         };
     }

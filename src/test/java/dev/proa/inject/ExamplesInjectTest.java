@@ -108,7 +108,9 @@ class ExamplesInjectTest {
                 .parseArgs(args.subList(1, dash).toArray(String[]::new));
         ProaOptions.check(args.subList(dash + 1, args.size()));
 
-        assertTrue(Admission.optedOut(pod), "the webhook's own Pods opt out");
+        assertInstanceOf(Injection.OptedOut.class, Manifests.inject(kind(documents, "Deployment"),
+                new Injection.Settings("proa:1", Injection.Mode.IMAGE, null, List.of())).outcomes().getFirst().verdict(),
+                "the webhook's own Pods opt out");
         JsonNode service = kind(documents, "Service");
         assertEquals(webhook.port, service.at("/spec/ports/0/targetPort").asInt());
         assertEquals(webhook.port, container.at("/ports/0/containerPort").asInt());

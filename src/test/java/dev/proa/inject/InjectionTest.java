@@ -210,4 +210,25 @@ class InjectionTest {
         assertEquals(before, spec);
         assertFalse(spec.getContainers().get(1).getCommand().contains("--"));
     }
+
+    // ---- Labels and annotations of the Pod (template) ----
+
+    @Test
+    void aPodOptsOutByLabelOrAnnotation() {
+        Injection.Settings settings = settings(Injection.Mode.IMAGE, null);
+        assertEquals(new Injection.OptedOut("the annotation proa.dev/inject: disabled"),
+                Injection.decide(Map.of(), Map.of("proa.dev/inject", "disabled"), pod(MAIN), settings));
+        assertEquals(new Injection.OptedOut("the label proa.dev/inject: false"),
+                Injection.decide(Map.of("proa.dev/inject", "false"), null, pod(MAIN), settings));
+        assertInstanceOf(Injection.Inject.class,
+                Injection.decide(Map.of("proa.dev/inject", "enabled"), Map.of(), pod(MAIN), settings));
+    }
+
+    @Test
+    void theContainerAnnotationNamesTheMainContainerBeforeTheOption() {
+        PodSpec spec = pod(container("helper", List.of("x"), List.of()), MAIN);
+        Injection.Inject inject = (Injection.Inject) Injection.decide(null, Map.of("proa.dev/container", "main"), spec,
+                settings(Injection.Mode.IMAGE, "helper"));
+        assertEquals(1, inject.index());
+    }
 }
