@@ -338,6 +338,19 @@ class WebhookIT {
     }
 
     @Test
+    void sigtermStopsItPromptlyAfterTheAnswersUnderWay() throws Exception {
+        Pair pair = certificate();
+        int port = start(pair);
+        assertEquals(200, post(port, pair, "/healthz", "GET", null).statusCode());
+        long started = System.nanoTime();
+        webhook.process.destroy(); // SIGTERM
+        assertTrue(webhook.process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), webhook.log());
+        assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(Duration.ofSeconds(10)) < 0, webhook.log());
+        assertTrue(webhook.log().contains("Stopping: finishing the requests under way"), webhook.log());
+        BadInput.noInternals(webhook.log());
+    }
+
+    @Test
     void aKeyThatIsNotTheCertificatesIsRefusedAtStart() throws Exception {
         Pair pair = certificate();
         write(pair);

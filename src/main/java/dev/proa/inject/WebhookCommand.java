@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
 @Command(name = "proa webhook", sortOptions = false, usageHelpAutoWidth = true, synopsisHeading = "%nUsage: ",
         descriptionHeading = "%n",
         customSynopsis = "proa webhook --tls-cert=FILE --tls-key=FILE --image=IMAGE [--port=P] [--mode=image|copy]"
-                + " [--container=NAME] [-- PROA_OPTION...]",
+                + " [--container=NAME] [--log-level=LEVEL] [--log-format=text|json] [-- PROA_OPTION...]",
         header = "Serve a mutating admission webhook that puts proa in front of each Pod's main container.",
         description = {"Answers AdmissionReview v1 on POST /mutate with a JSONPatch making the change 'proa inject'"
                 + " makes, for Pods (CREATE); /healthz answers ok. A Pod with the label or annotation"
@@ -65,8 +65,18 @@ final class WebhookCommand {
             + " proa.dev/container annotation. Default: the first container that is not a recognized sidecar.")
     String container;
 
+    @Option(names = "--log-level", paramLabel = "LEVEL", description = "error, warn, info (one line per request), debug"
+            + " or trace. Default: info.")
+    LogLevel logLevel = LogLevel.INFO;
+
+    @Option(names = "--log-format", paramLabel = "text|json", description = "As proa's. Default: text.")
+    LogFormat logFormat = LogFormat.TEXT;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
+
+    /** How long a stopping webhook lets the requests it is answering finish (the kubelet allows 30 s by default). */
+    static final int STOP_SECONDS = 5;
 
     /** A request body larger than this is refused: the API server's own limit on an object is 1.5 MiB. */
     static final int MAX_BODY = 4 << 20;
@@ -98,7 +108,7 @@ final class WebhookCommand {
             err.println("proa webhook: the proa options after -- would make every injected proa fail: " + e.getMessage());
             return 2;
         }
-        Logging.configure(LogLevel.INFO, LogFormat.TEXT);
+        Logging.configure(command.logLevel, command.logFormat);
         Logger log = LoggerFactory.getLogger("proa");
         return command.serve(new Injection.Settings(command.image.strip(), command.mode, command.container, proa), log);
     }
@@ -123,6 +133,12 @@ final class WebhookCommand {
                 "proa's webhook answers POST /mutate (AdmissionReview v1) and GET /healthz\n"));
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
+        // SIGTERM (a rollout, a drained node): no new connections, and the answers under way are sent, so that no
+        // Pod creation fails for a webhook that was merely being replaced.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("Stopping: finishing the requests under way (at most {} s)", STOP_SECONDS);
+            server.stop(STOP_SECONDS);
+        }));
         Thread.ofPlatform().daemon().name("proa-tls-watch").start(() -> tls.watch(log));
         log.info("Serving the admission webhook on port {} (POST /mutate, GET /healthz) with the certificate {}"
                 + " (valid until {}); injecting {} ({})", server.getAddress().getPort(),
