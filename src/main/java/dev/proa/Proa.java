@@ -63,6 +63,8 @@ public final class Proa {
      */
     static int run(String[] args, Map<String, String> env) {
         if (args.length > 0 && args[0].equals(CHECK)) return check(List.of(args).subList(1, args.length), env);
+        java.util.OptionalInt tool = dev.proa.inject.Tools.run(args); // proa inject, proa webhook, proa copy
+        if (tool.isPresent()) return tool.getAsInt();
         Options options = new Options();
         CommandLine cli = Options.commandLine(options, env);
         cli.setExecutionStrategy(parsed -> {
