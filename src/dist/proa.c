@@ -5,20 +5,25 @@
  * nothing about it depends on where /opt/proa is, and nothing is added to the environment that COMMAND inherits.
  *
  * Its duties, each below: find its own directory (through symlinks, from any working directory); keep the variables
- * meant for the user's own programs away from proa's JVM and hand them back to COMMAND; use the AOT cache when it is
- * there; pass the JVM flags (see the README's Performance section) and PROA_JVM_OPTIONS. It writes nothing.
+ * meant for the user's own programs away from proa's JVM and hand the environment exactly as it was to proa, for
+ * COMMAND; tell proa which descriptors were open and which signals ignored when it started, which the JVM hides; use
+ * the AOT cache when it is there; pass the JVM flags (see the README's Performance section) and PROA_JVM_OPTIONS. It
+ * writes nothing.
  *
  * Why C and not the JDK's jpackage launcher: that one is linked against the C library, so it would itself need the
  * image's loader (the README's "Putting proa into your image" has the measurements). No library offers this.
  *
  * Built by src/build/dist: musl-gcc -static -DPROA_LOADER='"<the loader's file name>"'.
  */
-#define _GNU_SOURCE /* asprintf */
+#define _GNU_SOURCE /* asprintf, memfd_create */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #ifndef PROA_LOADER
@@ -27,20 +32,20 @@
 
 extern char **environ;
 
-/* The JVM would read these, meant for the user's own Java program: proa's JVM gets them as PROA_KEEP_<name>, and proa
- * gives them back to COMMAND under their own names. LD_PRELOAD and LD_AUDIT would load the image's libraries into
- * proa's runtime, which has a C library of its own; COMMAND gets them back too. */
+/* The JVM would read these, meant for the user's own Java program: proa's JVM does not get them, and proa gives
+ * COMMAND the environment exactly as it was (see hand_over_environment). LD_PRELOAD and LD_AUDIT would load the
+ * image's libraries into proa's runtime, which has a C library of its own. */
 static const char *const KEPT[] = {"JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "LD_PRELOAD", "LD_AUDIT"};
 #define KEPT_COUNT (sizeof KEPT / sizeof KEPT[0])
-#define KEEP_PREFIX "PROA_KEEP_"
 
 /* A short-lived, mostly idle wrapper: see the README's Performance section for what each flag is worth. */
 static const char *const JVM_FLAGS[] = {
     "-Xlog:aot=off", "-Xlog:cds=off", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
     "-XX:+DisplayVMOutputToStderr", "-Xss512k", "-Xms8m", "-Xmx64m", "-XX:MaxHeapFreeRatio=20",
     "-XX:MinHeapFreeRatio=10",
-    /* The JDK starts a child through its helper executable jspawnhelper, whose loader would be the image's: fork and
-     * exec COMMAND directly instead, so COMMAND gets the image's own loader and libraries. */
+    /* proa starts COMMAND with posix_spawn itself; the JDK's own way to start a child (only the AOT cache's training
+     * run does: it assembles the cache in a child JVM) goes through its helper jspawnhelper, which the dist leaves
+     * out: fork and exec directly instead. */
     "-Djdk.lang.Process.launchMechanism=FORK",
 };
 #define JVM_FLAG_COUNT (sizeof JVM_FLAGS / sizeof JVM_FLAGS[0])
@@ -93,14 +98,67 @@ static int kept(const char *entry) {
     return 0;
 }
 
-/* The environment for proa's JVM: the same, with each KEPT variable renamed PROA_KEEP_<name>. */
-static char **environment(void) {
-    size_t count = 0;
+/* The environment for proa's JVM: the same, less the KEPT variables. When there were any, the whole environment as it
+ * was (every entry, in order, duplicates and all) goes to proa in a memfd named proa-environ, whose descriptor
+ * -Dproa.environ names; proa reads it, closes it, and gives it to COMMAND. */
+static char **hand_over_environment(char **args, size_t *n) {
+    size_t count = 0, left = 0;
     while (environ[count] != NULL) count++;
     char **env = calloc(count + 1, sizeof *env);
     if (env == NULL) fail("out of memory copying", "the environment");
-    for (size_t i = 0; i < count; i++) env[i] = kept(environ[i]) ? joined(KEEP_PREFIX, environ[i]) : environ[i];
+    for (size_t i = 0; i < count; i++) {
+        if (!kept(environ[i])) env[left++] = environ[i];
+    }
+    if (left == count) return environ;
+    int fd = memfd_create("proa-environ", 0); /* no MFD_CLOEXEC: the JVM inherits it */
+    if (fd < 0) fail("cannot hand the environment over to proa in", "a memfd (memfd_create)");
+    for (size_t i = 0; i < count; i++) {
+        size_t length = strlen(environ[i]) + 1;
+        if (write(fd, environ[i], length) != (ssize_t) length) fail("cannot write the environment to", "a memfd");
+    }
+    if (asprintf(&args[(*n)++], "-Dproa.environ=%d", fd) < 0) fail("out of memory for", "the arguments");
     return env;
+}
+
+/* The descriptors open now, as -Dproa.fds=0,1,2,...: the JVM opens its own files on the lowest free descriptor, so a
+ * closed stdin would become its lib/modules, and COMMAND is to get exactly these. A closed 0, 1 or 2 is held with
+ * /dev/null until proa starts COMMAND with it closed. */
+static void hand_over_descriptors(char **args, size_t *n) {
+    char *list = NULL;
+    size_t length = 0;
+    FILE *out = open_memstream(&list, &length);
+    DIR *dir = opendir("/proc/self/fd");
+    if (out == NULL) fail("out of memory for", "the arguments");
+    if (dir == NULL) return; /* no /proc: proa finds them itself */
+    int separator = 0;
+    for (struct dirent *entry = readdir(dir); entry != NULL; entry = readdir(dir)) {
+        if (entry->d_name[0] < '0' || entry->d_name[0] > '9' || atoi(entry->d_name) == dirfd(dir)) continue;
+        fprintf(out, "%s%s", separator++ ? "," : "", entry->d_name);
+    }
+    closedir(dir);
+    fclose(out);
+    if (asprintf(&args[(*n)++], "-Dproa.fds=%s", list) < 0) fail("out of memory for", "the arguments");
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+            int null = open("/dev/null", O_RDWR);
+            if (null >= 0 && null != fd) close(null); /* the lowest free one is fd, unless /dev/null is missing */
+        }
+    }
+}
+
+/* The signals ignored now, as -Dproa.ignored=<SigIgn's hex>: COMMAND starts with them ignored, every other one at
+ * its default, as under tini; the JVM installs handlers of its own for some (PIPE, XFSZ, USR2), hiding them. */
+static void hand_over_ignored_signals(char **args, size_t *n) {
+    FILE *status = fopen("/proc/self/status", "r");
+    char line[256];
+    while (status != NULL && fgets(line, sizeof line, status) != NULL) {
+        char hex[17];
+        if (sscanf(line, "SigIgn: %16[0-9a-fA-F]", hex) == 1) {
+            if (asprintf(&args[(*n)++], "-Dproa.ignored=%s", hex) < 0) fail("out of memory for", "the arguments");
+            break;
+        }
+    }
+    if (status != NULL) fclose(status);
 }
 
 int main(int argc, char **argv) {
@@ -121,6 +179,9 @@ int main(int argc, char **argv) {
     /* A missing or stale AOT cache costs only speed: the JVM then starts without it, and says nothing. */
     if (access(aot, R_OK) == 0) args[n++] = joined("-XX:AOTCache=", aot);
     for (size_t i = 0; i < JVM_FLAG_COUNT; i++) args[n++] = (char *) JVM_FLAGS[i];
+    hand_over_ignored_signals(args, &n);
+    hand_over_descriptors(args, &n); /* before the memfd: COMMAND is not to get it */
+    char **env = hand_over_environment(args, &n);
     /* PROA_JVM_OPTIONS: extra JVM flags, split at white space, e.g. "-Xmx128m -Xlog:gc". */
     if (jvm_options != NULL) {
         for (char *flag = strtok(strdup(jvm_options), " \t\n"); flag != NULL; flag = strtok(NULL, " \t\n")) {
@@ -132,7 +193,7 @@ int main(int argc, char **argv) {
     for (int i = 1; i < argc; i++) args[n++] = argv[i];
     args[n] = NULL;
 
-    execve(loader, args, environment());
+    execve(loader, args, env);
     fail("cannot start its Java runtime through", loader);
     return 125;
 }

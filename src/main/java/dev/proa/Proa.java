@@ -11,6 +11,7 @@ import dev.proa.config.ExitStatus;
 import dev.proa.lifecycle.Startup;
 import dev.proa.probe.HttpClients;
 import dev.proa.config.Durations;
+import dev.proa.process.Inherited;
 import dev.proa.process.Launch;
 import dev.proa.process.Libc;
 import dev.proa.process.Reaper;
@@ -45,6 +46,7 @@ public final class Proa {
     }
 
     public static void main(String[] args) {
+        Inherited.snapshot(); // before proa opens a file of its own: what COMMAND is to be given
         System.exit(run(args, System.getenv()));
     }
 

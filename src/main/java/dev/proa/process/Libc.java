@@ -3,6 +3,7 @@ package dev.proa.process;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
@@ -10,8 +11,9 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /**
- * The few libc calls a PID 1 needs and the JDK does not offer: send any signal, reap a process the JDK did not start,
- * and become a child subreaper. Linux on 64-bit only (the layout of {@code siginfo_t} below is Linux's).
+ * The few libc calls a PID 1 needs and the JDK does not offer: send any signal, reap a process and read how it ended,
+ * become a child subreaper, and hand the terminal to COMMAND and back ({@link Spawn} starts COMMAND itself). Linux on
+ * 64-bit only (the layout of {@code siginfo_t} below is Linux's).
  */
 public final class Libc {
     public static final int P_ALL = 0;
@@ -24,6 +26,13 @@ public final class Libc {
     private static final int PR_SET_CHILD_SUBREAPER = 36;
     private static final long SIGINFO_SIZE = 128;
     private static final long SIGINFO_PID_OFFSET = 16;
+    private static final long SIGINFO_CODE_OFFSET = 8;
+    private static final long SIGINFO_STATUS_OFFSET = 24;
+    private static final int CLD_EXITED = 1;
+    private static final int SIG_BLOCK = 0;
+    private static final int SIG_SETMASK = 2;
+    static final int SIGTTOU = 22;
+    static final long SIGSET_SIZE = 128; // glibc's sigset_t: 1024 bits
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
@@ -36,6 +45,16 @@ public final class Libc {
     // int prctl(int option, ...): the four longs after the option are variadic.
     private static final MethodHandle PRCTL = function("prctl", 1,
             ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
+
+    private static final MethodHandle GETPGRP = function("getpgrp", 0);
+    private static final MethodHandle TCGETPGRP = function("tcgetpgrp", 0, ValueLayout.JAVA_INT);
+    private static final MethodHandle TCSETPGRP = function("tcsetpgrp", 0, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
+    private static final MethodHandle SIGMASK = function("pthread_sigmask", 0,
+            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
+    private static final MethodHandle CLOSE = function("close", 0, ValueLayout.JAVA_INT);
+    private static final MethodHandle STRERROR = LINKER.downcallHandle(LINKER.defaultLookup().find("strerror").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(256, ValueLayout.JAVA_BYTE)),
+                    ValueLayout.JAVA_INT));
 
     /** A failed call, with the errno it set. */
     public static final class Failure extends Exception {
@@ -84,13 +103,27 @@ public final class Libc {
         return waitid(P_PID, pid, options);
     }
 
+    /** A child's end as waitid(2) reported it: its pid, and its status as a shell says it (128+N if signal N). */
+    public record Ended(long pid, int status) {}
+
+    /** waitid(2) reaping one child; returns how it ended, its pid 0 with WNOHANG when it has not exited yet. */
+    public static Ended reap(long pid, int options) throws Failure {
+        return waitid(P_PID, pid, options, true);
+    }
+
     private static long waitid(int idType, long id, int options) throws Failure {
+        return waitid(idType, id, options, false).pid();
+    }
+
+    private static Ended waitid(int idType, long id, int options, boolean withStatus) throws Failure {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment info = arena.allocate(SIGINFO_SIZE, 8); // zeroed: si_pid stays 0 when nothing is reported
             int result = (int) WAITID.invokeExact(state, idType, (int) id, info, options);
             check("waitid", result, state);
-            return info.get(ValueLayout.JAVA_INT, SIGINFO_PID_OFFSET);
+            int status = info.get(ValueLayout.JAVA_INT, SIGINFO_STATUS_OFFSET);
+            boolean exited = info.get(ValueLayout.JAVA_INT, SIGINFO_CODE_OFFSET) == CLD_EXITED;
+            return new Ended(info.get(ValueLayout.JAVA_INT, SIGINFO_PID_OFFSET), exited ? status : 128 + status);
         } catch (Failure e) {
             throw e;
         } catch (Throwable e) {
@@ -125,5 +158,68 @@ public final class Libc {
 
     private static void check(String call, int result, MemorySegment state) throws Failure {
         if (result == -1) throw new Failure(call, (int) ERRNO.get(state, 0L));
+    }
+
+    /** getpgrp(2): this process's process group. */
+    public static long processGroup() {
+        return call("getpgrp");
+    }
+
+    /** tcgetpgrp(3): the foreground process group of the terminal on {@code fd}; -1 when it is not this session's. */
+    public static long foreground(int fd) {
+        return call("tcgetpgrp", fd);
+    }
+
+    /**
+     * tcsetpgrp(3) with SIGTTOU blocked on this thread: makes {@code group} the terminal's foreground process group,
+     * which a process of a background group may do only so (else the terminal stops it).
+     */
+    public static void giveTerminal(int fd, long group) throws Failure {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment block = arena.allocate(SIGSET_SIZE, 8);
+            MemorySegment old = arena.allocate(SIGSET_SIZE, 8);
+            block.set(ValueLayout.JAVA_LONG, 0, 1L << (SIGTTOU - 1));
+            int blocked = (int) SIGMASK.invokeExact(arena.allocate(CALL_STATE), SIG_BLOCK, block, old);
+            if (blocked != 0) throw new Failure("pthread_sigmask", blocked);
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int result = (int) TCSETPGRP.invokeExact(state, fd, (int) group);
+            int restored = (int) SIGMASK.invokeExact(arena.allocate(CALL_STATE), SIG_SETMASK, old, MemorySegment.NULL);
+            check("tcsetpgrp", result, state);
+            if (restored != 0) throw new Failure("pthread_sigmask", restored);
+        } catch (Failure e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** close(2), whatever it answers: for a descriptor proa was handed and has read. */
+    public static void close(int fd) {
+        call("close", fd);
+    }
+
+    /** strerror(3): the system's own words for {@code errno} ("No such file or directory"). */
+    public static String strerror(int errno) {
+        try {
+            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+            return text.getString(0);
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A call of a function of int arguments (none, or one fd) whose answer is an int; -1 on failure. */
+    private static long call(String name, int... fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            return switch (name) {
+                case "getpgrp" -> (int) GETPGRP.invokeExact(state);
+                case "tcgetpgrp" -> (int) TCGETPGRP.invokeExact(state, fd[0]);
+                case "close" -> (int) CLOSE.invokeExact(state, fd[0]);
+                default -> throw new IllegalArgumentException(name);
+            };
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
