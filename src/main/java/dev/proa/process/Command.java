@@ -40,22 +40,46 @@ public final class Command {
         Inherited.Snapshot given = Inherited.snapshot();
         boolean terminal = given.fds().contains(0) && Libc.foreground(0) == Libc.processGroup();
         int closeFrom = given.fds().isEmpty() ? 0 : given.fds().getLast() + 1;
-        List<Integer> close = Inherited.open().stream().filter(fd -> fd < closeFrom && !given.fds().contains(fd)).toList();
+        List<Integer> close = Inherited.open().stream().filter(fd -> !given.fds().contains(fd)).toList();
         Spawn.Request request = new Spawn.Request(Inherited.argv(argv), given.environment(), close, closeFrom,
                 given.ignored(), terminal);
         Spawn.Result result = reaper.spawn(request, status -> {
-            if (terminal) takeTerminalBack(log);
+            if (terminal && Spawn.canGiveTheTerminal()) takeTerminalBack(log);
             exited.accept(status);
         });
         if (result.errno() != 0) {
             int status = ExitStatus.ofExecErrno(result.errno());
             String reason = Libc.strerror(result.errno());
-            log.error("Could not start COMMAND {}: {}; exit {}", quoted(argv), reason, status);
+            log.error("Could not start COMMAND {}: {}; {}; exit {}", quoted(argv), reason,
+                    hint(result.errno(), argv.getFirst(), given.environment()), status);
             throw new LaunchFailed(new LaunchFailure(status, "could not start COMMAND: " + reason + " (exit " + status + ")"));
         }
         Logging.with(log.atInfo(), "command", quoted(argv), "pid", result.pid())
                 .log("Started COMMAND {} (pid {})", quoted(argv), result.pid());
         return new Command(log, result.pid(), group);
+    }
+
+    /** What to check, for the errnos a wrong COMMAND gives (exec's own words say only what went wrong). */
+    private static String hint(int errno, String command, List<byte[]> environment) {
+        return switch (errno) {
+            case 2, 20 -> (command.contains("/") ? "check the path" : "check that it is installed, with its directory"
+                    + " on PATH (" + path(environment) + ")") + " (a missing #! interpreter of a script, or loader of a"
+                    + " program, gives this too)";
+            case 13 -> "check that it is a file with the executable bit set, not a directory, on a file system not"
+                    + " mounted noexec";
+            case 8 -> "it is neither a program for this machine nor a script starting with #!: add a #! line, or run"
+                    + " it through its interpreter (sh FILE)";
+            default -> "proa could not start a process";
+        };
+    }
+
+    /** The PATH COMMAND is looked up on: posix_spawnp's, the first PATH of the environment, or its default. */
+    private static String path(List<byte[]> environment) {
+        for (byte[] entry : environment) {
+            String text = new String(entry, java.nio.charset.StandardCharsets.UTF_8);
+            if (text.startsWith("PATH=")) return "PATH=" + text.substring(5);
+        }
+        return "PATH is unset, so /bin:/usr/bin";
     }
 
     /** COMMAND had the terminal: proa takes it back, so that a shell it returns to can read it again. */

@@ -42,9 +42,10 @@ final class Spawn {
     private static final MethodHandle ACTIONS_INIT = function("posix_spawn_file_actions_init", ValueLayout.ADDRESS);
     private static final MethodHandle ADD_CLOSE = function("posix_spawn_file_actions_addclose", ValueLayout.ADDRESS,
             ValueLayout.JAVA_INT);
-    private static final MethodHandle ADD_CLOSEFROM = function("posix_spawn_file_actions_addclosefrom_np",
+    /** glibc 2.34's and 2.35's: absent from an older glibc, or musl, under java -jar (then null). */
+    private static final MethodHandle ADD_CLOSEFROM = optional("posix_spawn_file_actions_addclosefrom_np",
             ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
-    private static final MethodHandle ADD_TCSETPGRP = function("posix_spawn_file_actions_addtcsetpgrp_np",
+    private static final MethodHandle ADD_TCSETPGRP = optional("posix_spawn_file_actions_addtcsetpgrp_np",
             ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
     private static final MethodHandle SIGACTION = function("sigaction", ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
             ValueLayout.ADDRESS);
@@ -75,6 +76,19 @@ final class Spawn {
     private static MethodHandle function(String name, ValueLayout... arguments) {
         return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(),
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, arguments));
+    }
+
+    private static MethodHandle optional(String name, ValueLayout... arguments) {
+        return LINKER.defaultLookup().find(name).map(address -> LINKER.downcallHandle(address,
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, arguments))).orElse(null);
+    }
+
+    /**
+     * Whether this C library can make COMMAND the terminal's foreground process group. Without it COMMAND stays in
+     * proa's process group on a terminal, where a group of its own would be stopped by its first read (SIGTTIN).
+     */
+    static boolean canGiveTheTerminal() {
+        return ADD_TCSETPGRP != null;
     }
 
     static Result start(Request request) {
@@ -143,13 +157,15 @@ final class Spawn {
         check((int) ATTR_SIGDEF.invokeExact(attr, defaults));
         check((int) ATTR_SIGMASK.invokeExact(attr, empty));
         check((int) ATTR_PGROUP.invokeExact(attr, 0)); // a group of its own, numbered by its pid
-        check((int) ATTR_FLAGS.invokeExact(attr, (short) (SETSIGDEF | SETSIGMASK | SETPGROUP)));
+        boolean ownGroup = !request.terminal() || canGiveTheTerminal();
+        check((int) ATTR_FLAGS.invokeExact(attr, (short) (SETSIGDEF | SETSIGMASK | (ownGroup ? SETPGROUP : 0))));
     }
 
     private static void fileActions(MemorySegment actions, Request request) throws Throwable {
-        if (request.terminal()) check((int) ADD_TCSETPGRP.invokeExact(actions, 0));
+        if (request.terminal() && canGiveTheTerminal()) check((int) ADD_TCSETPGRP.invokeExact(actions, 0));
         for (int fd : request.close()) check((int) ADD_CLOSE.invokeExact(actions, fd));
-        check((int) ADD_CLOSEFROM.invokeExact(actions, request.closeFrom()));
+        // Without closefrom, every descriptor open now that is not to be passed on is in request.close().
+        if (ADD_CLOSEFROM != null) check((int) ADD_CLOSEFROM.invokeExact(actions, request.closeFrom()));
     }
 
     /** A NULL-terminated array of NUL-terminated strings, as execve(2) takes them. */
