@@ -79,10 +79,14 @@ class Pid1ConformanceIT {
 
     private static final List<byte[]> ODD_ARGS = List.of(bytes("a\u00ffb", true), new byte[0], bytes("--help", false),
             bytes("two words", false), bytes("\u00c3\u00a9t\u00c3\u00a9", true)); // é in UTF-8, then a lone 0xff
-    /** Out of order, a name twice, an entry without '=', a user's own PROA_KEEP_X, a value not in UTF-8. */
+    /**
+     * Out of order, a name twice, an entry without '=', a user's own PROA_KEEP_X, a value not in UTF-8, and a variable
+     * the dist's launcher keeps from proa's JVM (so it hands proa the environment in a memfd).
+     */
     private static final List<byte[]> ODD_ENV = List.of(bytes("Z_FIRST=1", false), bytes("PATH=/usr/bin:/bin", false),
             bytes("DUP=1", false), bytes("DUP=2", false), bytes("NO_EQUALS_SIGN", false), bytes("PROA_KEEP_X=mine", false),
-            bytes("BYTES=\u00ff\u00fe", true), bytes("A_LAST=", false));
+            bytes("JAVA_TOOL_OPTIONS=-Dmeant.for=the-app", false), bytes("BYTES=\u00ff\u00fe", true),
+            bytes("A_LAST=", false));
 
     private static byte[] bytes(String text, boolean latin1) {
         return text.getBytes(latin1 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);

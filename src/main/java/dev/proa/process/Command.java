@@ -38,7 +38,8 @@ public final class Command {
     public static Command start(Logger log, List<String> argv, boolean group, Reaper reaper, IntConsumer exited)
             throws LaunchFailed {
         Inherited.Snapshot given = Inherited.snapshot();
-        boolean terminal = given.fds().contains(0) && Libc.foreground(0) == Libc.processGroup();
+        boolean terminal = given.fds().contains(0) && Inherited.isTerminal(0)
+                && Libc.foreground(0) == Libc.processGroup();
         int closeFrom = given.fds().isEmpty() ? 0 : given.fds().getLast() + 1;
         List<Integer> close = Inherited.open().stream().filter(fd -> !given.fds().contains(fd)).toList();
         Spawn.Request request = new Spawn.Request(Inherited.argv(argv), given.environment(), close, closeFrom,

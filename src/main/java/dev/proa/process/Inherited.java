@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * The dist's launcher says what the JVM cannot see, in system properties (which COMMAND never sees):
  * {@code proa.fds}, the descriptors open when it started (a closed 0-2 it held with /dev/null, so that the JVM's
  * lib/modules did not land there); {@code proa.ignored}, /proc/self/status's SigIgn then (the JVM takes over some
- * ignored signals, such as PIPE); {@code proa.environ}, a memfd with the environment block, when it kept variables
+ * ignored signals, such as PIPE); {@code proa.environ}, a memfd with the environment block (read at once), when it kept variables
  * meant for the user's own Java program (JAVA_TOOL_OPTIONS and its kin) from proa's JVM. Without them (java -jar) the
  * descriptors are those open now that the JVM did not open itself: not close-on-exec (none survives an exec with the
  * flag), and not the runtime's files or proa's jar.
@@ -73,9 +73,7 @@ public final class Inherited {
     private static List<byte[]> environment() {
         String fd = System.getProperty("proa.environ");
         if (fd != null && fd.matches("\\d{1,9}") && target(Integer.parseInt(fd)).startsWith(MEMFD)) {
-            byte[] block = read(Path.of("/proc/self/fd/" + fd));
-            Libc.close(Integer.parseInt(fd));
-            return entries(block);
+            return entries(read(Path.of("/proc/self/fd/" + fd))); // not among proa.fds: COMMAND never gets it
         }
         byte[] block = read(Path.of("/proc/self/environ"));
         if (block.length > 0 || System.getenv().isEmpty()) return entries(block);
@@ -120,6 +118,12 @@ public final class Inherited {
         String info = new String(read(Path.of("/proc/self/fdinfo/" + fd)), java.nio.charset.StandardCharsets.US_ASCII);
         return info.lines().filter(l -> l.startsWith("flags:")).map(l -> Long.parseLong(l.substring(6).strip(), 8))
                 .anyMatch(flags -> (flags & CLOSE_ON_EXEC) != 0);
+    }
+
+    /** Whether {@code fd} is a terminal, by its name: asking the terminal itself costs linking libc's calls. */
+    static boolean isTerminal(int fd) {
+        String target = target(fd);
+        return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.startsWith("/dev/console");
     }
 
     private static String target(int fd) {

@@ -46,15 +46,21 @@ public final class Libc {
     private static final MethodHandle PRCTL = function("prctl", 1,
             ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
 
-    private static final MethodHandle GETPGRP = function("getpgrp", 0);
-    private static final MethodHandle TCGETPGRP = function("tcgetpgrp", 0, ValueLayout.JAVA_INT);
-    private static final MethodHandle TCSETPGRP = function("tcsetpgrp", 0, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
-    private static final MethodHandle SIGMASK = function("pthread_sigmask", 0,
-            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
-    private static final MethodHandle CLOSE = function("close", 0, ValueLayout.JAVA_INT);
-    private static final MethodHandle STRERROR = LINKER.downcallHandle(LINKER.defaultLookup().find("strerror").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(256, ValueLayout.JAVA_BYTE)),
-                    ValueLayout.JAVA_INT));
+
+    /**
+     * The calls only a terminal or a failure needs, linked on first use: each new shape of call costs the JVM a few
+     * milliseconds to link, and COMMAND's start waits for those it needs.
+     */
+    private static final class Rare {
+        static final MethodHandle GETPGRP = function("getpgrp", 0);
+        static final MethodHandle TCGETPGRP = function("tcgetpgrp", 0, ValueLayout.JAVA_INT);
+        static final MethodHandle TCSETPGRP = function("tcsetpgrp", 0, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
+        static final MethodHandle SIGMASK = function("pthread_sigmask", 0,
+                ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
+        static final MethodHandle STRERROR = LINKER.downcallHandle(LINKER.defaultLookup().find("strerror").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.ADDRESS.withTargetLayout(
+                        MemoryLayout.sequenceLayout(256, ValueLayout.JAVA_BYTE)), ValueLayout.JAVA_INT));
+    }
 
     /** A failed call, with the errno it set. */
     public static final class Failure extends Exception {
@@ -179,11 +185,11 @@ public final class Libc {
             MemorySegment block = arena.allocate(SIGSET_SIZE, 8);
             MemorySegment old = arena.allocate(SIGSET_SIZE, 8);
             block.set(ValueLayout.JAVA_LONG, 0, 1L << (SIGTTOU - 1));
-            int blocked = (int) SIGMASK.invokeExact(arena.allocate(CALL_STATE), SIG_BLOCK, block, old);
+            int blocked = (int) Rare.SIGMASK.invokeExact(arena.allocate(CALL_STATE), SIG_BLOCK, block, old);
             if (blocked != 0) throw new Failure("pthread_sigmask", blocked);
             MemorySegment state = arena.allocate(CALL_STATE);
-            int result = (int) TCSETPGRP.invokeExact(state, fd, (int) group);
-            int restored = (int) SIGMASK.invokeExact(arena.allocate(CALL_STATE), SIG_SETMASK, old, MemorySegment.NULL);
+            int result = (int) Rare.TCSETPGRP.invokeExact(state, fd, (int) group);
+            int restored = (int) Rare.SIGMASK.invokeExact(arena.allocate(CALL_STATE), SIG_SETMASK, old, MemorySegment.NULL);
             check("tcsetpgrp", result, state);
             if (restored != 0) throw new Failure("pthread_sigmask", restored);
         } catch (Failure e) {
@@ -193,15 +199,10 @@ public final class Libc {
         }
     }
 
-    /** close(2), whatever it answers: for a descriptor proa was handed and has read. */
-    public static void close(int fd) {
-        call("close", fd);
-    }
-
     /** strerror(3): the system's own words for {@code errno} ("No such file or directory"). */
     public static String strerror(int errno) {
         try {
-            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+            MemorySegment text = (MemorySegment) Rare.STRERROR.invokeExact(errno);
             return text.getString(0);
         } catch (Throwable e) {
             throw new IllegalStateException(e);
@@ -213,9 +214,8 @@ public final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             return switch (name) {
-                case "getpgrp" -> (int) GETPGRP.invokeExact(state);
-                case "tcgetpgrp" -> (int) TCGETPGRP.invokeExact(state, fd[0]);
-                case "close" -> (int) CLOSE.invokeExact(state, fd[0]);
+                case "getpgrp" -> (int) Rare.GETPGRP.invokeExact(state);
+                case "tcgetpgrp" -> (int) Rare.TCGETPGRP.invokeExact(state, fd[0]);
                 default -> throw new IllegalArgumentException(name);
             };
         } catch (Throwable e) {

@@ -24,12 +24,14 @@ public final class Reaper {
     }
 
     /**
-     * Starts reaping in the background; as PID 1 by right, otherwise as a child subreaper. (Linking libc takes a few
-     * tens of milliseconds, which the reaper's own thread spends while proa waits for the sidecars.)
+     * Starts reaping in the background; as PID 1 by right, otherwise as a child subreaper. (Linking libc's functions,
+     * posix_spawn's among them, takes tens of milliseconds, which the reaper's own thread spends while proa waits for
+     * the sidecars.)
      */
     public void begin() {
         Thread.ofPlatform().daemon().name("proa-reaper").start(() -> {
             becomeSubreaper();
+            Spawn.canGiveTheTerminal(); // links posix_spawn's functions now, not when COMMAND is to start
             reapForever();
         });
     }

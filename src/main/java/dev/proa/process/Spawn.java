@@ -47,8 +47,12 @@ final class Spawn {
             ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
     private static final MethodHandle ADD_TCSETPGRP = optional("posix_spawn_file_actions_addtcsetpgrp_np",
             ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
-    private static final MethodHandle SIGACTION = function("sigaction", ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
-            ValueLayout.ADDRESS);
+    /** Linked on first use: only a signal ignored when proa started needs it. */
+    private static final class Signals {
+        static final MethodHandle SIGACTION = function("sigaction", ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                ValueLayout.ADDRESS);
+    }
+
     /** glibc's struct sigaction: the handler first (1 is SIG_IGN), 152 bytes on x86_64 and arm64. */
     private static final long SIGACTION_SIZE = 256;
     private static final long SIG_IGN = 1;
@@ -131,11 +135,13 @@ final class Spawn {
         MemorySegment ignore = arena.allocate(SIGACTION_SIZE, 8);
         ignore.set(ValueLayout.JAVA_LONG, 0, SIG_IGN);
         for (int signal = 1; signal <= 64; signal++) {
-            if ((keepIgnored & (1L << (signal - 1))) == 0 || JVM_OWN.contains(signal)) continue;
+            if ((keepIgnored & (1L << (signal - 1))) == 0 || JVM_OWN.contains(signal) || signal == 32 || signal == 33) {
+                continue; // not ignored, the JVM's own, or glibc's own (which its sigaction refuses)
+            }
             MemorySegment old = arena.allocate(SIGACTION_SIZE, 8);
-            if ((int) SIGACTION.invokeExact(signal, MemorySegment.NULL, old) != 0) continue; // glibc's own, 32-33
+            if ((int) Signals.SIGACTION.invokeExact(signal, MemorySegment.NULL, old) != 0) continue; // glibc's own, 32-33
             if (old.get(ValueLayout.JAVA_LONG, 0) <= SIG_IGN) continue; // at its default, or ignored still
-            if ((int) SIGACTION.invokeExact(signal, ignore, MemorySegment.NULL) == 0) saved[signal] = old;
+            if ((int) Signals.SIGACTION.invokeExact(signal, ignore, MemorySegment.NULL) == 0) saved[signal] = old;
         }
         return saved;
     }
@@ -143,7 +149,7 @@ final class Spawn {
     private static void restore(MemorySegment[] handlers) throws Throwable {
         for (int signal = 1; signal < handlers.length; signal++) {
             if (handlers[signal] != null) {
-                int ignored = (int) SIGACTION.invokeExact(signal, handlers[signal], MemorySegment.NULL);
+                int ignored = (int) Signals.SIGACTION.invokeExact(signal, handlers[signal], MemorySegment.NULL);
             }
         }
     }
