@@ -168,12 +168,20 @@ public final class Libc {
 
     /** getpgrp(2): this process's process group. */
     public static long processGroup() {
-        return call("getpgrp");
+        try (Arena arena = Arena.ofConfined()) {
+            return (int) Rare.GETPGRP.invokeExact(arena.allocate(CALL_STATE));
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** tcgetpgrp(3): the foreground process group of the terminal on {@code fd}; -1 when it is not this session's. */
     public static long foreground(int fd) {
-        return call("tcgetpgrp", fd);
+        try (Arena arena = Arena.ofConfined()) {
+            return (int) Rare.TCGETPGRP.invokeExact(arena.allocate(CALL_STATE), fd);
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -204,20 +212,6 @@ public final class Libc {
         try {
             MemorySegment text = (MemorySegment) Rare.STRERROR.invokeExact(errno);
             return text.getString(0);
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** A call of a function of int arguments (none, or one fd) whose answer is an int; -1 on failure. */
-    private static long call(String name, int... fd) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            return switch (name) {
-                case "getpgrp" -> (int) Rare.GETPGRP.invokeExact(state);
-                case "tcgetpgrp" -> (int) Rare.TCGETPGRP.invokeExact(state, fd[0]);
-                default -> throw new IllegalArgumentException(name);
-            };
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         }
