@@ -95,23 +95,34 @@ public final class Inherited {
         if (given != null && given.matches("(\\d{1,9}(,\\d{1,9})*)?")) {
             return given.isEmpty() ? List.of() : Stream.of(given.split(",")).map(Integer::valueOf).sorted().toList();
         }
-        return open().stream().filter(fd -> !ownedByJvm(fd)).toList();
+        List<Integer> open = open();
+        if (open.isEmpty()) return List.of(0, 1, 2); // no /proc: what every process is given
+        String jdk = realPath(System.getProperty("java.home"));
+        return open.stream().filter(fd -> !ownedByJvm(fd, jdk)).toList();
     }
 
-    /** The descriptors open now, in order. */
+    /** The descriptors open now, in order; none when /proc cannot say. */
     static List<Integer> open() {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+")).map(Integer::valueOf)
                     .sorted().toList();
         } catch (IOException e) {
-            return List.of(0, 1, 2);
+            return List.of();
         }
     }
 
-    private static boolean ownedByJvm(int fd) {
+    private static String realPath(String path) {
+        try {
+            return Path.of(path).toRealPath().toString();
+        } catch (IOException | RuntimeException e) {
+            return path;
+        }
+    }
+
+    private static boolean ownedByJvm(int fd, String jdk) {
         String target = target(fd);
         if (target.isEmpty()) return true; // gone already: the directory listing above, closed
-        if (target.startsWith(System.getProperty("java.home") + "/")) return true;
+        if (target.startsWith(jdk + "/") || target.startsWith(System.getProperty("java.home") + "/")) return true;
         for (String entry : System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) {
             if (!entry.isEmpty() && target.equals(Path.of(entry).toAbsolutePath().normalize().toString())) return true;
         }
