@@ -48,11 +48,6 @@ public record CommandSignals(Set<Integer> ignored) {
         return resetToDefault().stream().mapToLong(CommandSignals::bit).reduce(0, (a, b) -> a | b);
     }
 
-    /** {@link #ignored} as a signal mask, bit N-1 for signal N. */
-    long ignoredMask() {
-        return ignored.stream().mapToLong(CommandSignals::bit).reduce(0, (a, b) -> a | b);
-    }
-
     private static long bit(int signal) {
         return 1L << (signal - 1);
     }
