@@ -5,22 +5,27 @@
  * nothing about it depends on where /opt/proa is, and nothing is added to the environment that COMMAND inherits.
  *
  * Its duties, each below: hold every signal proa forwards, from its first instruction (hold_signals); find its own
- * directory (through symlinks, from any working directory); keep the variables meant for the user's own programs away
- * from proa's JVM and hand them back to COMMAND; use the AOT cache when it is there; pass the JVM flags (see the
- * README's Performance section) and PROA_JVM_OPTIONS. It writes nothing.
+ * directory (through symlinks, from any working directory); tell proa what the JVM hides from it, in system properties
+ * that no environment holds: which signals were ignored when it started, which descriptors were open, and the
+ * environment exactly as it was given (for COMMAND), since the JVM's own differs (the variables meant for the user's
+ * own Java program kept away, HotSpot's suspend signal moved); use the AOT cache when it is there; pass the JVM flags
+ * (see the README's Performance section) and PROA_JVM_OPTIONS. It writes nothing.
  *
  * Why C and not the JDK's jpackage launcher: that one is linked against the C library, so it would itself need the
  * image's loader (the README's "Putting proa into your image" has the measurements). No library offers this.
  *
  * Built by src/build/dist: musl-gcc -static -DPROA_LOADER='"<the loader's file name>"'.
  */
-#define _GNU_SOURCE /* asprintf, syscall */
+#define _GNU_SOURCE /* asprintf, memfd_create, syscall */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -30,13 +35,13 @@
 
 extern char **environ;
 
-/* The JVM would read these, meant for the user's own Java program: proa's JVM gets them as PROA_KEEP_<name>, and proa
- * gives them back to COMMAND under their own names. LD_PRELOAD and LD_AUDIT would load the image's libraries into
- * proa's runtime, which has a C library of its own; COMMAND gets them back too. */
+/* The JVM would read these, meant for the user's own Java program: proa's JVM does not get them, and proa gives
+ * COMMAND the environment exactly as it was (see hand_over_environment). LD_PRELOAD and LD_AUDIT would load the
+ * image's libraries into proa's runtime, which has a C library of its own. _JAVA_SR_SIGNUM: proa's JVM gets its own
+ * (see hold_signals). */
 static const char *const KEPT[] = {"JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "_JAVA_SR_SIGNUM",
                                    "LD_PRELOAD", "LD_AUDIT"};
 #define KEPT_COUNT (sizeof KEPT / sizeof KEPT[0])
-#define KEEP_PREFIX "PROA_KEEP_"
 
 /* A short-lived, mostly idle wrapper: see the README's Performance section for what each flag is worth. */
 static const char *const JVM_FLAGS[] = {
@@ -47,8 +52,9 @@ static const char *const JVM_FLAGS[] = {
      * hold_signals() left them, so proa reads every one from a signalfd (process/Signals.java), none is lost
      * before that, and SIGQUIT is forwarded like the others instead of printing a thread dump. */
     "-Xrs",
-    /* The JDK starts a child through its helper executable jspawnhelper, whose loader would be the image's: fork and
-     * exec COMMAND directly instead, so COMMAND gets the image's own loader and libraries. */
+    /* proa starts COMMAND with posix_spawn itself; the JDK's own way to start a child (only the AOT cache's training
+     * run does: it assembles the cache in a child JVM) goes through its helper jspawnhelper, which the dist leaves
+     * out: fork and exec directly instead. */
     "-Djdk.lang.Process.launchMechanism=FORK",
 };
 #define JVM_FLAG_COUNT (sizeof JVM_FLAGS / sizeof JVM_FLAGS[0])
@@ -105,7 +111,7 @@ static int kept(const char *entry) {
  * Signals: from this program's first instruction until proa reads them, every signal proa forwards is blocked, so the
  * kernel holds it pending instead of dropping it (a signal left at its default action is dropped when sent to a PID
  * namespace's init, and would kill proa elsewhere); the mask survives execve, and every thread the JVM creates
- * inherits it. The numbers must match process/Signals.java's FORWARDABLE. Raw system calls, because musl reserves
+ * inherits it. The numbers must match process/Signals.java's NOT_FORWARDED. Raw system calls, because musl reserves
  * signal 34 for itself, which the JVM's glibc does not, and sigaddset would refuse it.
  */
 #define SR_SIGNAL 64 /* HotSpot's thread suspend/resume signal (_JAVA_SR_SIGNUM), moved off SIGUSR2 to free it */
@@ -139,35 +145,68 @@ struct kernel_sigaction {
     unsigned long long mask;
 };
 
-/* "PROA_IGNORED_SIGNALS=1,13": the signals ignored when proa started (nohup's SIGHUP), which stay ignored for proa
- * and COMMAND. Its presence tells proa that its signals are held. */
-static char *ignored_signals(void) {
-    char *list = calloc(1, sizeof "PROA_IGNORED_SIGNALS=" + 64 * 3);
-    if (list == NULL) fail("out of memory for", "the signals");
-    strcpy(list, "PROA_IGNORED_SIGNALS=");
-    const char *comma = "";
+/* The signals ignored now, as -Dproa.ignored=<a hexadecimal mask, bit N-1 for signal N, as /proc's SigIgn>: they stay
+ * ignored for proa (it does not forward them) and for COMMAND, as under tini; the JVM installs handlers of its own for
+ * some (PIPE, XFSZ), hiding them. Its presence tells proa that its signals are held. */
+static void hand_over_ignored_signals(char **args, size_t *n) {
+    unsigned long long ignored = 0;
     for (int signal = 1; signal <= 64; signal++) {
         struct kernel_sigaction action;
-        if (!forwardable(signal)) continue;
+        if (signal == 9 || signal == 19) continue;
         if (syscall(SYS_rt_sigaction, signal, NULL, &action, sizeof action.mask) == 0 && action.handler == (void *) 1) {
-            sprintf(list + strlen(list), "%s%d", comma, signal);
-            comma = ",";
+            ignored |= 1ULL << (signal - 1);
         }
     }
-    return list;
+    if (asprintf(&args[(*n)++], "-Dproa.ignored=%llx", ignored) < 0) fail("out of memory for", "the arguments");
 }
 
-/* The environment for proa's JVM: the same, with each KEPT variable renamed PROA_KEEP_<name>, and the signals' two:
- * which were ignored, and HotSpot's suspend/resume signal. proa removes both from COMMAND's. */
-static char **environment(void) {
-    size_t count = 0;
+/* The environment for proa's JVM: the same, less the KEPT variables, with HotSpot's suspend signal moved. Since that
+ * always differs from what proa was given, the whole environment as it was (every entry, in order, duplicates and all)
+ * goes to proa in a memfd named proa-environ, whose descriptor -Dproa.environ names; proa reads it and gives it to
+ * COMMAND, which never gets the descriptor. */
+static char **hand_over_environment(char **args, size_t *n) {
+    size_t count = 0, left = 0;
     while (environ[count] != NULL) count++;
     char **env = calloc(count + 3, sizeof *env);
     if (env == NULL) fail("out of memory copying", "the environment");
-    for (size_t i = 0; i < count; i++) env[i] = kept(environ[i]) ? joined(KEEP_PREFIX, environ[i]) : environ[i];
-    env[count] = ignored_signals();
-    if (asprintf(&env[count + 1], "_JAVA_SR_SIGNUM=%d", SR_SIGNAL) < 0) fail("out of memory for", "the signals");
+    for (size_t i = 0; i < count; i++) {
+        if (!kept(environ[i])) env[left++] = environ[i];
+    }
+    if (asprintf(&env[left], "_JAVA_SR_SIGNUM=%d", SR_SIGNAL) < 0) fail("out of memory for", "the signals");
+    int fd = memfd_create("proa-environ", 0); /* no MFD_CLOEXEC: the JVM inherits it */
+    if (fd < 0) fail("cannot hand the environment over to proa in", "a memfd (memfd_create)");
+    for (size_t i = 0; i < count; i++) {
+        size_t length = strlen(environ[i]) + 1;
+        if (write(fd, environ[i], length) != (ssize_t) length) fail("cannot write the environment to", "a memfd");
+    }
+    if (asprintf(&args[(*n)++], "-Dproa.environ=%d", fd) < 0) fail("out of memory for", "the arguments");
     return env;
+}
+
+/* The descriptors open now, as -Dproa.fds=0,1,2,...: the JVM opens its own files on the lowest free descriptor, so a
+ * closed stdin would become its lib/modules, and COMMAND is to get exactly these. A closed 0, 1 or 2 is held with
+ * /dev/null until proa starts COMMAND with it closed. */
+static void hand_over_descriptors(char **args, size_t *n) {
+    char *list = NULL;
+    size_t length = 0;
+    FILE *out = open_memstream(&list, &length);
+    DIR *dir = opendir("/proc/self/fd");
+    if (out == NULL) fail("out of memory for", "the arguments");
+    if (dir == NULL) return; /* no /proc: proa finds them itself */
+    int separator = 0;
+    for (struct dirent *entry = readdir(dir); entry != NULL; entry = readdir(dir)) {
+        if (entry->d_name[0] < '0' || entry->d_name[0] > '9' || atoi(entry->d_name) == dirfd(dir)) continue;
+        fprintf(out, "%s%s", separator++ ? "," : "", entry->d_name);
+    }
+    closedir(dir);
+    fclose(out);
+    if (asprintf(&args[(*n)++], "-Dproa.fds=%s", list) < 0) fail("out of memory for", "the arguments");
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+            int null = open("/dev/null", O_RDWR);
+            if (null >= 0 && null != fd) close(null); /* the lowest free one is fd, unless /dev/null is missing */
+        }
+    }
 }
 
 int main(int argc, char **argv) {
@@ -189,6 +228,9 @@ int main(int argc, char **argv) {
     /* A missing or stale AOT cache costs only speed: the JVM then starts without it, and says nothing. */
     if (access(aot, R_OK) == 0) args[n++] = joined("-XX:AOTCache=", aot);
     for (size_t i = 0; i < JVM_FLAG_COUNT; i++) args[n++] = (char *) JVM_FLAGS[i];
+    hand_over_ignored_signals(args, &n);
+    hand_over_descriptors(args, &n); /* before the memfd: COMMAND is not to get it */
+    char **env = hand_over_environment(args, &n);
     /* PROA_JVM_OPTIONS: extra JVM flags, split at white space, e.g. "-Xmx128m -Xlog:gc". */
     if (jvm_options != NULL) {
         for (char *flag = strtok(strdup(jvm_options), " \t\n"); flag != NULL; flag = strtok(NULL, " \t\n")) {
@@ -200,7 +242,7 @@ int main(int argc, char **argv) {
     for (int i = 1; i < argc; i++) args[n++] = argv[i];
     args[n] = NULL;
 
-    execve(loader, args, environment());
+    execve(loader, args, env);
     fail("cannot start its Java runtime through", loader);
     return 125;
 }

@@ -176,7 +176,7 @@ public final class Lifecycle {
     public Outcome run() throws InterruptedException {
         Command command;
         try {
-            command = Command.start(log, settings.command(), reaper, status -> queue.add(new CommandExited(status)));
+            command = Command.start(log, settings.command(), settings.processGroup(), reaper, status -> queue.add(new CommandExited(status)));
         } catch (Command.LaunchFailed e) {
             return new Outcome(e.failure.status(), e.failure.summary());
         }

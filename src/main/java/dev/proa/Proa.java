@@ -12,6 +12,7 @@ import dev.proa.lifecycle.SignalStep;
 import dev.proa.lifecycle.Startup;
 import dev.proa.probe.HttpClients;
 import dev.proa.config.Durations;
+import dev.proa.process.Inherited;
 import dev.proa.process.Launch;
 import dev.proa.process.Libc;
 import dev.proa.process.Reaper;
@@ -48,7 +49,8 @@ public final class Proa {
     }
 
     public static void main(String[] args) {
-        String notRelaunched = Relaunch.ifNeeded(System.getenv()); // first: see Relaunch (returns only when it could not)
+        Inherited.snapshot(); // first, before proa opens a file of its own: what COMMAND is to be given
+        String notRelaunched = Relaunch.ifNeeded(); // see Relaunch (returns only when it could not, or need not)
         if (notRelaunched != null) {
             System.err.println("proa: could not restart its JVM with its signals held (" + notRelaunched + "): a signal"
                     + " in the JVM's first instants may be lost, and SIGQUIT prints a thread dump. Run proa through its"
@@ -96,7 +98,7 @@ public final class Proa {
             // signals are held, and nothing else would act on them).
             Signals.install(LoggerFactory.getLogger("proa"), (number, name) -> {
                 if (SignalStep.defaultOf(name) == SignalStep.Default.END) exit(ExitStatus.ofSignal(number));
-            }, env);
+            });
             return Check.run(options.settings(), env, probe, options.logFormat == LogFormat.JSON, System.out);
         });
         return cli.execute(rest.toArray(String[]::new));
@@ -114,7 +116,7 @@ public final class Proa {
     }
 
     private int lifecycle() {
-        Signals.install(log, lifecycle::signal, env);
+        Signals.install(log, lifecycle::signal);
         boolean connected = !settings.sidecars().watchesPod() || connect(); // first: the Pod's listing takes longest
         reaper().begin();
         Lifecycle.Outcome outcome = connected ? waitThenRun()
@@ -152,7 +154,7 @@ public final class Proa {
     /** {@code --disabled}: COMMAND alone, with proa still PID 1 (signals, reaping, the exit status) and nothing else. */
     private int commandOnly() {
         log.info("proa is disabled (--disabled or PROA_DISABLED): running COMMAND directly, without waiting or shutdown");
-        Signals.install(log, lifecycle::signal, env);
+        Signals.install(log, lifecycle::signal);
         reaper().begin();
         try {
             return lifecycle.run().status();

@@ -64,6 +64,13 @@ class ExitStatusTest {
         assertEquals(status, ExitStatus.ofLaunchFailure(new IOException(message).getMessage()));
     }
 
+    /** posix_spawnp's errno, as a shell says it: ENOENT, ENOTDIR 127; EACCES, ENOEXEC 126; the rest proa's failure. */
+    @ParameterizedTest(name = "errno {0} -> {1}")
+    @CsvSource({"2, 127", "20, 127", "13, 126", "8, 126", "12, 125", "11, 125", "7, 125"})
+    void ofExecErrno(int errno, int status) {
+        assertEquals(status, ExitStatus.ofExecErrno(errno));
+    }
+
     @Test
     void launchingAMissingProgramIsNotFound() {
         IOException e = assertThrows(IOException.class, () -> new ProcessBuilder("/nonexistent/cmd").start());

@@ -177,7 +177,8 @@ class OptionsTest {
                 env("--termination-log", "/tmp/summary", o -> o.terminationLog, "/tmp/summary"),
                 env("--no-shutdown-on-failure", "true", o -> o.noShutdownOnFailure, true),
                 env("--always-shutdown", "true", o -> o.alwaysShutdown, true),
-                env("--disabled", "true", o -> o.disabled, true));
+                env("--disabled", "true", o -> o.disabled, true),
+                env("--process-group", "true", o -> o.processGroup, true));
     }
 
     @ParameterizedTest(name = "{1}={2}")

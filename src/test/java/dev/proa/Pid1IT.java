@@ -68,6 +68,21 @@ class Pid1IT extends EndToEnd {
         assertEquals("0", Files.readString(dir.resolve("zombies")).strip(), "zombies left; proa's log:\n" + proa.log());
     }
 
+    /**
+     * While proa watches its Pod it holds the API's connection, and the JVM its own files: COMMAND gets none of them,
+     * only the stdin, stdout and stderr proa was given (ProaRun gives no other). (ls's own: the directory it lists.)
+     */
+    @Test
+    void aFullRunGivesCommandOnlyTheDescriptorsProaWasGiven() throws Exception {
+        ProaRun proa = ProaRun.start(dir, env("job"), List.of("ls", "-l", "/proc/self/fd"));
+
+        assertEquals(0, proa.exitStatus(), proa.log());
+        List<String> fds = proa.output().lines().filter(l -> l.contains(" -> ") && !l.contains(" -> /proc/")).toList();
+        assertEquals(List.of("0", "1", "2"), fds.stream().map(l -> l.substring(0, l.indexOf(" -> ")))
+                .map(l -> l.substring(l.lastIndexOf(' ') + 1)).sorted().toList(), fds.toString());
+        assertTrue(fds.stream().noneMatch(l -> l.contains("socket:") || l.contains("proa.jar") || l.contains("/modules")),
+                fds.toString());
+    }
 
     private static boolean canUnshare() throws Exception {
         Process probe = new ProcessBuilder("unshare", "--pid", "--fork", "--mount-proc", "true").start();

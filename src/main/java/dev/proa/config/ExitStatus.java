@@ -28,7 +28,12 @@ public final class ExitStatus {
      * the errno only there ("error=2, No such file..." before JDK 25, "Exec failed, error: 2 (No such file...)" since).
      */
     public static int ofLaunchFailure(String message) {
-        return switch (errno(message)) {
+        return ofExecErrno(errno(message));
+    }
+
+    /** Why COMMAND could not be started, as a shell would say it, from the errno exec or posix_spawn set. */
+    public static int ofExecErrno(int errno) {
+        return switch (errno) {
             case 2, 20 -> NOT_FOUND; // ENOENT, ENOTDIR
             case 13, 8 -> NOT_EXECUTABLE; // EACCES, ENOEXEC
             default -> STARTUP_FAILED; // out of memory, too many processes, ...: proa's failure, not COMMAND's

@@ -55,6 +55,7 @@ public final class Options {
     public boolean noShutdownOnFailure;
     public boolean alwaysShutdown;
     public boolean disabled;
+    public boolean processGroup;
     public List<String> command = new ArrayList<>();
 
     /** Where the kubelet puts a container's termination message: proa writes there only if it exists. */
@@ -189,6 +190,10 @@ public final class Options {
         spec.addOption(flag(new String[] {"--disabled"}, () -> o.disabled, v -> o.disabled = (Boolean) v,
                 "Run COMMAND directly: no waiting, no API, no shutdown; signals and the exit status still"
                         + " pass through. Env: PROA_DISABLED."));
+        spec.addOption(flag(new String[] {"--process-group"}, () -> o.processGroup, v -> o.processGroup = (Boolean) v,
+                "Send the signals proa forwards to COMMAND's whole process group (as tini -g does), e.g. to each"
+                        + " program of sh -c 'a | b'. COMMAND always has a process group of its own."
+                        + " Env: PROA_PROCESS_GROUP."));
     }
 
     private static OptionSpec.Builder option(String[] names, String label, Class<?> type,
@@ -318,7 +323,7 @@ public final class Options {
                 new Settings.Shutdown(Optional.ofNullable(shutdownTimeout), List.copyOf(requests), List.copyOf(kill),
                         killAll, noShutdownOnFailure, shutdownAuto, shutdownOptions(), alwaysShutdown),
                 new Settings.Report(events, terminationLog, !terminationLog.equals(DEFAULT_TERMINATION_LOG)),
-                List.copyOf(command), disabled);
+                List.copyOf(command), disabled, processGroup);
     }
 
     private Optional<Settings.Given> given(String option, String value) {

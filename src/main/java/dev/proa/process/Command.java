@@ -1,6 +1,5 @@
 package dev.proa.process;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -16,40 +15,81 @@ import org.slf4j.Logger;
  */
 public final class Command {
     private final Logger log;
-    private final List<String> argv;
-    private final Process process;
+    private final long pid;
+    private final boolean group;
     private final long started = System.nanoTime();
 
-    private Command(Logger log, List<String> argv, Process process) {
+    private Command(Logger log, long pid, boolean group) {
         this.log = log;
-        this.argv = argv;
-        this.process = process;
+        this.pid = pid;
+        this.group = group;
     }
 
     /** COMMAND could not be started: the exit status that says why, and one line saying so. */
     public record LaunchFailure(int status, String summary) {}
 
     /**
-     * Starts COMMAND; {@code exited} hears its exit status (128+N if signal N killed it) once it exits. Throws
-     * {@link LaunchFailed} when it cannot be started (125-127), having said why.
+     * Starts COMMAND with what proa was given (see {@link Inherited}) in a process group of its own, the terminal's
+     * foreground group when proa's stdin is the terminal proa is in the foreground of; {@code exited} hears its exit
+     * status (128+N if signal N killed it) once it exits, after proa has the terminal back. With {@code group}, a
+     * forwarded signal goes to COMMAND's whole process group. Throws {@link LaunchFailed} when it cannot be started
+     * (125-127), having said why.
      */
-    public static Command start(Logger log, List<String> argv, Reaper reaper, IntConsumer exited) throws LaunchFailed {
-        Process process;
-        try {
-            ProcessBuilder builder = new ProcessBuilder(argv).inheritIO();
-            restoreJavaOptions(builder.environment());
-            process = reaper.start(builder);
-        } catch (IOException e) {
-            int status = ExitStatus.ofLaunchFailure(e.getMessage());
-            String quoted = quoted(argv);
-            log.error("Could not start COMMAND {}: {}; exit {}", quoted, reason(e), status);
-            throw new LaunchFailed(new LaunchFailure(status, "could not start COMMAND: " + reason(e) + " (exit " + status + ")"));
+    public static Command start(Logger log, List<String> argv, boolean group, Reaper reaper, IntConsumer exited)
+            throws LaunchFailed {
+        Inherited.Snapshot given = Inherited.snapshot();
+        boolean terminal = given.fds().contains(0) && Inherited.isTerminal(0)
+                && Libc.foreground(0) == Libc.processGroup();
+        int closeFrom = given.fds().isEmpty() ? 0 : given.fds().getLast() + 1;
+        List<Integer> close = Inherited.open().stream().filter(fd -> !given.fds().contains(fd)).toList();
+        Spawn.Request request = new Spawn.Request(Inherited.argv(argv), given.environment(), close, closeFrom,
+                CommandSignals.ofMask(given.ignored()), terminal);
+        Spawn.Result result = reaper.spawn(request, status -> {
+            if (terminal && Spawn.canGiveTheTerminal()) takeTerminalBack(log);
+            exited.accept(status);
+        });
+        if (result.errno() != 0) {
+            int status = ExitStatus.ofExecErrno(result.errno());
+            String reason = Libc.strerror(result.errno());
+            log.error("Could not start COMMAND {}: {}; {}; exit {}", quoted(argv), reason,
+                    hint(result.errno(), argv.getFirst(), given.environment()), status);
+            throw new LaunchFailed(new LaunchFailure(status, "could not start COMMAND: " + reason + " (exit " + status + ")"));
         }
-        Command command = new Command(log, argv, process);
-        Logging.with(log.atInfo(), "command", quoted(argv), "pid", process.pid())
-                .log("Started COMMAND {} (pid {})", quoted(argv), process.pid());
-        process.onExit().thenRun(() -> exited.accept(process.exitValue()));
-        return command;
+        Logging.with(log.atInfo(), "command", quoted(argv), "pid", result.pid())
+                .log("Started COMMAND {} (pid {})", quoted(argv), result.pid());
+        return new Command(log, result.pid(), group);
+    }
+
+    /** What to check, for the errnos a wrong COMMAND gives (exec's own words say only what went wrong). */
+    private static String hint(int errno, String command, List<byte[]> environment) {
+        return switch (errno) {
+            case 2, 20 -> (command.contains("/") ? "check the path" : "check that it is installed, with its directory"
+                    + " on PATH (" + path(environment) + ")") + " (a missing #! interpreter of a script, or loader of a"
+                    + " program, gives this too)";
+            case 13 -> "check that it is a file with the executable bit set, not a directory, on a file system not"
+                    + " mounted noexec";
+            case 8 -> "it is neither a program for this machine nor a script starting with #!: add a #! line, or run"
+                    + " it through its interpreter (sh FILE)";
+            default -> "proa could not start a process";
+        };
+    }
+
+    /** The PATH COMMAND is looked up on: posix_spawnp's, the first PATH of the environment, or its default. */
+    private static String path(List<byte[]> environment) {
+        for (byte[] entry : environment) {
+            String text = new String(entry, java.nio.charset.StandardCharsets.UTF_8);
+            if (text.startsWith("PATH=")) return "PATH=" + text.substring(5);
+        }
+        return "PATH is unset, so /bin:/usr/bin";
+    }
+
+    /** COMMAND had the terminal: proa takes it back, so that a shell it returns to can read it again. */
+    private static void takeTerminalBack(Logger log) {
+        try {
+            Libc.giveTerminal(0, Libc.processGroup());
+        } catch (Libc.Failure e) {
+            log.debug("Could not take the terminal back from COMMAND's process group: {}", e.getMessage());
+        }
     }
 
     /** Thrown by {@link #start} when COMMAND could not be started. */
@@ -76,27 +116,15 @@ public final class Command {
 
     /** Passes signal {@code number} ("SIG" + {@code name}) on to COMMAND. */
     public void forward(int number, String name) {
+        String whom = group ? "COMMAND's process group" : "COMMAND";
         try {
-            Libc.kill(process.pid(), number);
-            log.info("Forwarded SIG{} to COMMAND (pid {})", name, process.pid());
+            Libc.kill(group ? -pid : pid, number);
+            log.info("Forwarded SIG{} to {} (pid {})", name, whom, pid);
         } catch (Libc.Failure e) {
-            log.warn("Could not forward SIG{} to COMMAND (pid {}): {}; it may have exited already", name, process.pid(),
+            log.warn("Could not forward SIG{} to {} (pid {}): {}; it may have exited already", name, whom, pid,
                     e.getMessage());
         }
     }
-
-    /**
-     * The launcher keeps the JVM option variables meant for the user's own Java program (JAVA_TOOL_OPTIONS and its
-     * kin) from proa's JVM, as PROA_KEEP_name; COMMAND gets them back under their own names.
-     */
-    public static void restoreJavaOptions(java.util.Map<String, String> environment) {
-        CommandSignals.clean(environment); // first: a user's own _JAVA_SR_SIGNUM comes back below
-        for (String kept : List.copyOf(environment.keySet())) {
-            if (kept.startsWith(KEPT)) environment.put(kept.substring(KEPT.length()), environment.remove(kept));
-        }
-    }
-
-    private static final String KEPT = "PROA_KEEP_";
 
     private static String quoted(List<String> argv) {
         return argv.stream().map(Command::shellQuote).collect(Collectors.joining(" "));
@@ -107,17 +135,4 @@ public final class Command {
         if (!word.isEmpty() && word.matches("[A-Za-z0-9_@%+=:,./-]+")) return word;
         return "'" + word.replace("'", "'\\''") + "'";
     }
-
-    /** The system's own words for why exec failed ("No such file or directory"), from the JDK's message. */
-    private static String reason(IOException e) {
-        String message = String.valueOf(e.getMessage());
-        java.util.regex.Matcher m = STRERROR.matcher(message);
-        if (m.find()) return m.group(1).strip();
-        int colon = message.indexOf("\": "); // after 'Cannot run program "x"'
-        return (colon >= 0 ? message.substring(colon + 3) : message).strip();
-    }
-
-    /** "error=2, No such file or directory" (JDK 21) or "error: 2 (No such file or directory)" (JDK 25). */
-    private static final java.util.regex.Pattern STRERROR =
-            java.util.regex.Pattern.compile("error(?:=\\d+, |: \\d+ \\()([^)]+)");
 }

@@ -1,31 +1,32 @@
 package dev.proa.process;
 
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * What COMMAND starts with, of signals, in one place for whatever starts it (posix_spawn's
+ * What COMMAND starts with, of signals, in one place ({@link Spawn} gives it to posix_spawn's
  * {@code POSIX_SPAWN_SETSIGMASK} and {@code POSIX_SPAWN_SETSIGDEF}): no signal blocked, though proa's own threads
- * block every signal it forwards; every signal at its default action, except those ignored when proa started, which
- * stay ignored (nohup's rule, as for any program). And the variables the launcher added for proa's JVM, which COMMAND's
- * environment must not hold.
+ * block every signal it forwards; every signal at its default action, glibc's 32 and 33 too (the JDK's own way to
+ * start a child left them ignored), except those ignored when proa started, which stay ignored (nohup's rule, as
+ * under tini).
  *
- * @param ignored the signals ignored when proa started
+ * @param ignored the signals ignored when proa started ({@link Inherited}: the launcher's {@code -Dproa.ignored})
  */
 public record CommandSignals(Set<Integer> ignored) {
-    /** The launcher's variables for proa's JVM ({@link Signals#IGNORED_VARIABLE}, {@link Signals#SR_VARIABLE}). */
-    public static final List<String> LAUNCHER_VARIABLES = List.of(Signals.IGNORED_VARIABLE, Signals.SR_VARIABLE);
-
     public CommandSignals {
         ignored = Set.copyOf(ignored);
     }
 
-    /** From proa's environment: the launcher says which signals were ignored (none when it did not run). */
-    public static CommandSignals of(Map<String, String> env) {
-        return new CommandSignals(Signals.ignoredAtStart(env));
+    /** From a signal mask, bit N-1 for signal N (as /proc's SigIgn, and {@code -Dproa.ignored}). */
+    public static CommandSignals ofMask(long ignored) {
+        return new CommandSignals(IntStream.rangeClosed(1, 64).filter(n -> (ignored & bit(n)) != 0).boxed()
+                .collect(Collectors.toUnmodifiableSet()));
+    }
+
+    /** What proa was given: see {@link Inherited}. */
+    public static CommandSignals atStart() {
+        return ofMask(Inherited.snapshot().ignored());
     }
 
     /** The signal mask COMMAND starts with: empty. */
@@ -34,16 +35,20 @@ public record CommandSignals(Set<Integer> ignored) {
     }
 
     /**
-     * The signals to set to their default action in COMMAND: every one but SIGKILL and SIGSTOP (which cannot be set),
-     * 32 and 33 (the C library's own, which it resets itself), and those ignored when proa started.
+     * The signals to set to their default action in COMMAND: every one but SIGKILL and SIGSTOP (which cannot be set)
+     * and those ignored when proa started.
      */
     public Set<Integer> resetToDefault() {
-        return IntStream.rangeClosed(1, 64).filter(n -> n != 9 && n != 19 && n != 32 && n != 33 && !ignored.contains(n))
-                .boxed().collect(Collectors.toUnmodifiableSet());
+        return IntStream.rangeClosed(1, 64).filter(n -> n != 9 && n != 19 && !ignored.contains(n)).boxed()
+                .collect(Collectors.toUnmodifiableSet());
     }
 
-    /** Removes the launcher's variables from COMMAND's environment. */
-    public static void clean(Map<String, String> environment) {
-        LAUNCHER_VARIABLES.forEach(environment::remove);
+    /** {@link #resetToDefault} as a signal mask, bit N-1 for signal N. */
+    long resetToDefaultMask() {
+        return resetToDefault().stream().mapToLong(CommandSignals::bit).reduce(0, (a, b) -> a | b);
+    }
+
+    private static long bit(int signal) {
+        return 1L << (signal - 1);
     }
 }

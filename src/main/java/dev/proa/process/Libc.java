@@ -3,6 +3,7 @@ package dev.proa.process;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
@@ -10,8 +11,10 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /**
- * The few libc calls a PID 1 needs and the JDK does not offer: send any signal, reap a process the JDK did not start,
- * become a child subreaper, read signals from a signalfd, and re-exec the JVM. Linux on 64-bit only (the layout of {@code siginfo_t} below is Linux's).
+ * The few libc calls a PID 1 needs and the JDK does not offer: send any signal, reap a process and read how it ended,
+ * become a child subreaper, read signals from a signalfd, hand the terminal to COMMAND and back ({@link Spawn} starts
+ * COMMAND itself), and re-exec the JVM ({@link Relaunch}). Linux on 64-bit only (the layout of {@code siginfo_t} below
+ * is Linux's).
  */
 public final class Libc {
     public static final int P_ALL = 0;
@@ -24,6 +27,13 @@ public final class Libc {
     private static final int PR_SET_CHILD_SUBREAPER = 36;
     private static final long SIGINFO_SIZE = 128;
     private static final long SIGINFO_PID_OFFSET = 16;
+    private static final long SIGINFO_CODE_OFFSET = 8;
+    private static final long SIGINFO_STATUS_OFFSET = 24;
+    private static final int CLD_EXITED = 1;
+    private static final int SIG_BLOCK = 0;
+    private static final int SIG_SETMASK = 2;
+    static final int SIGTTOU = 22;
+    static final long SIGSET_SIZE = 128; // glibc's sigset_t: 1024 bits
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
@@ -37,31 +47,44 @@ public final class Libc {
     private static final MethodHandle PRCTL = function("prctl", 1,
             ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
 
-    // int signalfd(int fd, const sigset_t *mask, int flags); ssize_t read(int, void *, size_t)
+    // int signalfd(int fd, const sigset_t *mask, int flags); ssize_t read(int, void *, size_t): every held run reads
+    // its signals so.
     private static final MethodHandle SIGNALFD = function("signalfd", 0,
             ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
     private static final MethodHandle READ = LINKER.downcallHandle(LINKER.defaultLookup().find("read").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG),
             Linker.Option.captureCallState("errno"));
-    // int pthread_sigmask(int how, const sigset_t *set, sigset_t *old): returns the error, sets no errno
-    private static final MethodHandle PTHREAD_SIGMASK = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("pthread_sigmask").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
-    private static final MethodHandle SIGACTION = function("sigaction", 0,
-            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
-    private static final MethodHandle EXECVE = function("execve", 0,
-            ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
-    // int fcntl(int fd, int cmd, ...): the argument after the command is variadic.
-    private static final MethodHandle FCNTL = function("fcntl", 2,
-            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
     private static final int SFD_CLOEXEC = 0x80000;
-    private static final int SIG_BLOCK = 0;
-    private static final int F_SETFD = 2;
-    private static final int FD_CLOEXEC = 1;
-    /** glibc's sigset_t: 1024 bits, of which the kernel reads the first 64. */
-    private static final long SIGSET_SIZE = 128;
     /** struct signalfd_siginfo: 128 bytes, the signal's number first. */
     private static final long SIGNALFD_SIGINFO_SIZE = 128;
+
+    /**
+     * The calls only a terminal, a failure or the relaunch needs, linked on first use: each new shape of call costs the JVM a few
+     * milliseconds to link, and COMMAND's start waits for those it needs.
+     */
+    private static final class Rare {
+        static final MethodHandle GETPGRP = function("getpgrp", 0);
+        static final MethodHandle TCGETPGRP = function("tcgetpgrp", 0, ValueLayout.JAVA_INT);
+        static final MethodHandle TCSETPGRP = function("tcsetpgrp", 0, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
+        static final MethodHandle SIGMASK = function("pthread_sigmask", 0,
+                ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
+        static final MethodHandle STRERROR = LINKER.downcallHandle(LINKER.defaultLookup().find("strerror").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.ADDRESS.withTargetLayout(
+                        MemoryLayout.sequenceLayout(256, ValueLayout.JAVA_BYTE)), ValueLayout.JAVA_INT));
+        static final MethodHandle SIGACTION = function("sigaction", 0,
+                ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
+        static final MethodHandle EXECVE = function("execve", 0,
+                ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
+        // int fcntl(int fd, int cmd, ...): the argument after the command is variadic.
+        static final MethodHandle FCNTL = function("fcntl", 2,
+                ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
+        static final MethodHandle MEMFD_CREATE = function("memfd_create", 0, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
+        static final MethodHandle WRITE = LINKER.downcallHandle(LINKER.defaultLookup().find("write").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                        ValueLayout.JAVA_LONG), Linker.Option.captureCallState("errno"));
+    }
+    private static final int F_SETFD = 2;
+    private static final int FD_CLOEXEC = 1;
     /** glibc's struct sigaction: the handler first, 152 bytes on 64-bit Linux. */
     private static final long SIGACTION_SIZE = 152;
 
@@ -112,13 +135,27 @@ public final class Libc {
         return waitid(P_PID, pid, options);
     }
 
+    /** A child's end as waitid(2) reported it: its pid, and its status as a shell says it (128+N if signal N). */
+    public record Ended(long pid, int status) {}
+
+    /** waitid(2) reaping one child; returns how it ended, its pid 0 with WNOHANG when it has not exited yet. */
+    public static Ended reap(long pid, int options) throws Failure {
+        return waitid(P_PID, pid, options, true);
+    }
+
     private static long waitid(int idType, long id, int options) throws Failure {
+        return waitid(idType, id, options, false).pid();
+    }
+
+    private static Ended waitid(int idType, long id, int options, boolean withStatus) throws Failure {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment info = arena.allocate(SIGINFO_SIZE, 8); // zeroed: si_pid stays 0 when nothing is reported
             int result = (int) WAITID.invokeExact(state, idType, (int) id, info, options);
             check("waitid", result, state);
-            return info.get(ValueLayout.JAVA_INT, SIGINFO_PID_OFFSET);
+            int status = info.get(ValueLayout.JAVA_INT, SIGINFO_STATUS_OFFSET);
+            boolean exited = info.get(ValueLayout.JAVA_INT, SIGINFO_CODE_OFFSET) == CLD_EXITED;
+            return new Ended(info.get(ValueLayout.JAVA_INT, SIGINFO_PID_OFFSET), exited ? status : 128 + status);
         } catch (Failure e) {
             throw e;
         } catch (Throwable e) {
@@ -191,7 +228,7 @@ public final class Libc {
     public static long block(long mask) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment old = sigset(arena, 0);
-            int error = (int) PTHREAD_SIGMASK.invokeExact(SIG_BLOCK, sigset(arena, mask), old);
+            int error = (int) Rare.SIGMASK.invokeExact(arena.allocate(CALL_STATE), SIG_BLOCK, sigset(arena, mask), old);
             if (error != 0) throw new IllegalStateException("pthread_sigmask failed with error " + error);
             return old.get(ValueLayout.JAVA_LONG, 0);
         } catch (RuntimeException e) {
@@ -206,7 +243,7 @@ public final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment action = arena.allocate(SIGACTION_SIZE, 8);
-            int result = (int) SIGACTION.invokeExact(state, signal, MemorySegment.NULL, action);
+            int result = (int) Rare.SIGACTION.invokeExact(state, signal, MemorySegment.NULL, action);
             return result == 0 && action.get(ValueLayout.JAVA_LONG, 0) == 1; // SIG_IGN
         } catch (Throwable e) {
             throw new IllegalStateException(e);
@@ -217,7 +254,7 @@ public final class Libc {
     public static boolean closeOnExec(int fd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            return (int) FCNTL.invokeExact(state, fd, F_SETFD, FD_CLOEXEC) == 0;
+            return (int) Rare.FCNTL.invokeExact(state, fd, F_SETFD, FD_CLOEXEC) == 0;
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         }
@@ -227,8 +264,33 @@ public final class Libc {
     public static Failure execve(byte[] path, java.util.List<byte[]> argv, java.util.List<byte[]> env) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int result = (int) EXECVE.invokeExact(state, cString(arena, path), cStrings(arena, argv), cStrings(arena, env));
+            int result = (int) Rare.EXECVE.invokeExact(state, cString(arena, path), cStrings(arena, argv), cStrings(arena, env));
             return new Failure("execve", result == -1 ? (int) ERRNO.get(state, 0L) : 0);
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * memfd_create(2) without MFD_CLOEXEC (an exec keeps it open) holding {@code strings}, each NUL-terminated, as
+     * execve(2) and /proc/self/environ have them; returns its descriptor.
+     */
+    public static int memfd(String name, java.util.List<byte[]> strings) throws Failure {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int fd = (int) Rare.MEMFD_CREATE.invokeExact(state, arena.allocateFrom(name), 0);
+            check("memfd_create", fd, state);
+            for (byte[] string : strings) {
+                MemorySegment bytes = cString(arena, string);
+                for (long done = 0; done < bytes.byteSize(); ) {
+                    long written = (long) Rare.WRITE.invokeExact(state, fd, bytes.asSlice(done), bytes.byteSize() - done);
+                    check("write", (int) Math.max(written, -1), state);
+                    done += written;
+                }
+            }
+            return fd;
+        } catch (Failure e) {
+            throw e;
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         }
@@ -248,5 +310,56 @@ public final class Libc {
 
     private static void check(String call, int result, MemorySegment state) throws Failure {
         if (result == -1) throw new Failure(call, (int) ERRNO.get(state, 0L));
+    }
+
+    /** getpgrp(2): this process's process group. */
+    public static long processGroup() {
+        try (Arena arena = Arena.ofConfined()) {
+            return (int) Rare.GETPGRP.invokeExact(arena.allocate(CALL_STATE));
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** tcgetpgrp(3): the foreground process group of the terminal on {@code fd}; -1 when it is not this session's. */
+    public static long foreground(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            return (int) Rare.TCGETPGRP.invokeExact(arena.allocate(CALL_STATE), fd);
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * tcsetpgrp(3) with SIGTTOU blocked on this thread: makes {@code group} the terminal's foreground process group,
+     * which a process of a background group may do only so (else the terminal stops it).
+     */
+    public static void giveTerminal(int fd, long group) throws Failure {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment block = arena.allocate(SIGSET_SIZE, 8);
+            MemorySegment old = arena.allocate(SIGSET_SIZE, 8);
+            block.set(ValueLayout.JAVA_LONG, 0, 1L << (SIGTTOU - 1));
+            int blocked = (int) Rare.SIGMASK.invokeExact(arena.allocate(CALL_STATE), SIG_BLOCK, block, old);
+            if (blocked != 0) throw new Failure("pthread_sigmask", blocked);
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int result = (int) Rare.TCSETPGRP.invokeExact(state, fd, (int) group);
+            int restored = (int) Rare.SIGMASK.invokeExact(arena.allocate(CALL_STATE), SIG_SETMASK, old, MemorySegment.NULL);
+            check("tcsetpgrp", result, state);
+            if (restored != 0) throw new Failure("pthread_sigmask", restored);
+        } catch (Failure e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** strerror(3): the system's own words for {@code errno} ("No such file or directory"). */
+    public static String strerror(int errno) {
+        try {
+            MemorySegment text = (MemorySegment) Rare.STRERROR.invokeExact(errno);
+            return text.getString(0);
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

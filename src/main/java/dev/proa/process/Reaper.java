@@ -2,20 +2,21 @@ package dev.proa.process;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 
 /**
  * PID 1's duty to reap: every orphaned descendant re-parented to proa is waited for, so none stays a zombie. When proa
  * is not PID 1 it makes itself a child subreaper, so the same holds.
  * <p>
- * The JDK reaps the children it starts itself and must keep doing so, or {@link Process#exitValue()} reports a wrong
- * status. So this only peeks at an exited child ({@code WNOWAIT}), and reaps it only if the JDK does not own it.
- * {@link #start} registers a child under the same lock, so no child of the JDK's is ever mistaken for an orphan.
+ * COMMAND is proa's own child, started by {@link #spawn}, which registers it under the same lock: so it is never
+ * mistaken for an orphan, and its exit status is read here, where it is reaped. Each exited child is first only
+ * peeked at ({@code WNOWAIT}), then reaped as COMMAND or as an orphan.
  */
 public final class Reaper {
     private final Logger log;
     private final Object lock = new Object();
-    private final Map<Long, Process> owned = new HashMap<>();
+    private final Map<Long, IntConsumer> owned = new HashMap<>();
     private final java.util.concurrent.CountDownLatch subreaper = new java.util.concurrent.CountDownLatch(1);
 
     public Reaper(Logger log) {
@@ -23,12 +24,14 @@ public final class Reaper {
     }
 
     /**
-     * Starts reaping in the background; as PID 1 by right, otherwise as a child subreaper. (Linking libc takes a few
-     * tens of milliseconds, which the reaper's own thread spends while proa waits for the sidecars.)
+     * Starts reaping in the background; as PID 1 by right, otherwise as a child subreaper. (Linking libc's functions,
+     * posix_spawn's among them, takes tens of milliseconds, which the reaper's own thread spends while proa waits for
+     * the sidecars.)
      */
     public void begin() {
         Thread.ofPlatform().daemon().name("proa-reaper").start(() -> {
             becomeSubreaper();
+            Spawn.canGiveTheTerminal(); // links posix_spawn's functions now, not when COMMAND is to start
             reapForever();
         });
     }
@@ -43,18 +46,23 @@ public final class Reaper {
         }
     }
 
-    /** Starts a child that the JDK reaps and this leaves alone; once proa adopts orphans, so that it adopts its. */
-    public Process start(ProcessBuilder builder) throws java.io.IOException {
+    /**
+     * Starts a child, once proa adopts orphans (so that it adopts the child's); {@code exited} hears its exit status
+     * (128+N if signal N killed it).
+     */
+    Spawn.Result spawn(Spawn.Request request, IntConsumer exited) {
         try {
             subreaper.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         synchronized (lock) {
-            Process process = builder.start();
-            owned.put(process.pid(), process);
-            lock.notifyAll(); // there is a child now: see reapForever
-            return process;
+            Spawn.Result result = Spawn.start(request);
+            if (result.errno() == 0) {
+                owned.put(result.pid(), exited);
+                lock.notifyAll(); // there is a child now: see reapForever
+            }
+            return result;
         }
     }
 
@@ -78,9 +86,7 @@ public final class Reaper {
         } catch (Libc.Failure e) {
             if (e.errno == Libc.ECHILD) {
                 // No children at all, so no descendants to orphan either, until proa starts one.
-                // (A child of the JDK's it reaped before this peeked is forgotten here.)
                 synchronized (lock) {
-                    owned.values().removeIf(p -> !p.isAlive());
                     if (owned.isEmpty()) lock.wait();
                     else lock.wait(100);
                 }
@@ -89,17 +95,18 @@ public final class Reaper {
             }
             return;
         }
-        Process mine;
+        IntConsumer mine;
         synchronized (lock) {
-            mine = owned.get(pid);
-            if (mine == null) {
-                reap(pid);
-                return;
-            }
+            mine = owned.remove(pid);
         }
-        mine.onExit().join(); // the JDK reaps it; the next peek must not see it again
-        synchronized (lock) {
-            owned.remove(pid);
+        if (mine == null) {
+            reap(pid);
+            return;
+        }
+        try {
+            mine.accept(Libc.reap(pid, Libc.WEXITED).status());
+        } catch (Libc.Failure e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -1,10 +1,8 @@
 package dev.proa.process;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import sun.misc.Signal;
@@ -25,10 +23,12 @@ public final class Signals {
     /** The variable that moves it; HotSpot reads it at start. */
     public static final String SR_VARIABLE = "_JAVA_SR_SIGNUM";
     /**
-     * Set by the launcher (and the relaunch): the signals that were ignored when proa started ("1,13"; nohup's SIGHUP),
-     * which stay ignored for proa and COMMAND. Its presence says that proa's signals are held.
+     * Set by the launcher (and the relaunch) for proa's JVM: the signals that were ignored when proa started (nohup's
+     * SIGHUP), which stay ignored for proa and COMMAND, as a hexadecimal mask like /proc's SigIgn ("1001" for HUP and
+     * PIPE). Its presence says that proa's signals are held. A system property, so that no environment holds it:
+     * COMMAND's is what proa was given (see {@link Inherited}).
      */
-    public static final String IGNORED_VARIABLE = "PROA_IGNORED_SIGNALS";
+    public static final String IGNORED_PROPERTY = "proa.ignored";
 
     /** Linux's names for signals 1 to 31 (the same on x86-64 and arm64); 32 and up are real-time signals. */
     private static final List<String> NAMES = List.of("HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL",
@@ -77,23 +77,16 @@ public final class Signals {
     }
 
     /** Whether this JVM was started with the signals held (through the launcher or the relaunch). */
-    public static boolean held(Map<String, String> env) {
-        return env.containsKey(IGNORED_VARIABLE);
-    }
-
-    /** The signals ignored when proa started, as the launcher or the relaunch found them; empty when not held. */
-    public static Set<Integer> ignoredAtStart(Map<String, String> env) {
-        String list = env.getOrDefault(IGNORED_VARIABLE, "");
-        return Arrays.stream(list.split(",")).map(String::strip).filter(s -> s.matches("\\d{1,2}"))
-                .map(Integer::valueOf).collect(Collectors.toUnmodifiableSet());
+    public static boolean held() {
+        return System.getProperty(IGNORED_PROPERTY) != null;
     }
 
     /** Starts passing signals to {@code listener}; see the class comment for how. */
-    public static void install(Logger log, Listener listener, Map<String, String> env) {
-        if (held(env)) {
+    public static void install(Logger log, Listener listener) {
+        if (held()) {
             try {
                 int fd = Libc.signalfd(forwardableMask());
-                Set<Integer> ignored = ignoredAtStart(env);
+                Set<Integer> ignored = CommandSignals.atStart().ignored();
                 Thread.ofPlatform().daemon().name("proa-signals").start(() -> readForever(log, fd, ignored, listener));
                 return;
             } catch (Libc.Failure | RuntimeException e) {

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -33,37 +31,37 @@ class SignalSetupTest {
 
     @Test
     void commandKeepsOnlyTheSignalsIgnoredAtStartIgnored() {
-        CommandSignals signals = CommandSignals.of(Map.of(Signals.IGNORED_VARIABLE, "1,13"));
+        CommandSignals signals = CommandSignals.ofMask(0x1001); // -Dproa.ignored=1001: HUP and PIPE
 
         assertEquals(Set.of(1, 13), signals.ignored());
         assertEquals(0, signals.mask());
         assertFalse(signals.resetToDefault().contains(1));
         assertFalse(signals.resetToDefault().contains(9));
-        assertTrue(signals.resetToDefault().containsAll(Set.of(2, 15, 28, 34, 64)));
-        assertEquals(64 - 2 - 2 - 2, signals.resetToDefault().size());
-        assertEquals(Set.of(), CommandSignals.of(Map.of()).ignored(), "no launcher: nothing known ignored");
-        assertEquals(Set.of(), CommandSignals.of(Map.of(Signals.IGNORED_VARIABLE, "")).ignored());
+        assertTrue(signals.resetToDefault().containsAll(Set.of(2, 3, 12, 15, 28, 32, 33, 34, 64)),
+                "QUIT and USR2 are proa's to forward, and glibc's 32 and 33 start at their defaults as under tini");
+        assertEquals(64 - 2 - 2, signals.resetToDefault().size());
+        assertEquals(~0x1001L & ~(1L << 8) & ~(1L << 18), signals.resetToDefaultMask());
+        assertEquals(Set.of(), CommandSignals.ofMask(0).ignored());
+        assertEquals(Set.of(64, 32), CommandSignals.ofMask(0x80000000_80000000L).ignored());
     }
 
     @Test
-    void commandsEnvironmentLosesTheLaunchersVariablesAndGetsTheUsersBack() {
-        Map<String, String> env = new HashMap<>(Map.of(Signals.IGNORED_VARIABLE, "1", Signals.SR_VARIABLE, "64",
-                "PROA_KEEP__JAVA_SR_SIGNUM", "40", "HOME", "/root"));
-
-        Command.restoreJavaOptions(env);
-
-        assertEquals(Map.of("_JAVA_SR_SIGNUM", "40", "HOME", "/root"), env);
+    void theRelaunchTellsTheNextJvmWhatTheLauncherWould() {
+        assertEquals(List.of("-Dproa.fds=0,1,2,5", "-Dproa.ignored=0000000000001001", "-Dproa.environ=7"),
+                Relaunch.properties(List.of(0, 1, 2, 5), 0x1001, 7));
+        assertEquals(List.of("-Dproa.fds=", "-Dproa.ignored=0000000000000000", "-Dproa.environ=3"),
+                Relaunch.properties(List.of(), 0, 3));
     }
 
     @Test
-    void theRelaunchPassesTheEnvironmentByteForByteAndAddsTheLaunchersTwo() {
-        List<byte[]> environ = Relaunch.split("A=1\0A=2\0NOEQUALS\0_JAVA_SR_SIGNUM=40\0\u00e9=\u00ff\0"
+    void theRelaunchedJvmGetsItsOwnSuspendSignalAndCommandTheUsers() {
+        List<byte[]> environ = Inherited.entries("A=1\0A=2\0NOEQUALS\0_JAVA_SR_SIGNUM=40\0\u00e9=\u00ff\0"
                 .getBytes(StandardCharsets.ISO_8859_1));
 
-        List<String> env = Relaunch.environment(environ, "1,13").stream()
+        List<String> env = Relaunch.environment(environ).stream()
                 .map(b -> new String(b, StandardCharsets.ISO_8859_1)).toList();
 
-        assertEquals(List.of("A=1", "A=2", "NOEQUALS", "PROA_KEEP__JAVA_SR_SIGNUM=40", "\u00e9=\u00ff",
-                "PROA_IGNORED_SIGNALS=1,13", "_JAVA_SR_SIGNUM=64"), env);
+        assertEquals(List.of("A=1", "A=2", "NOEQUALS", "\u00e9=\u00ff", "_JAVA_SR_SIGNUM=64"), env,
+                "the JVM's; COMMAND gets the block as it was, through the memfd");
     }
 }
