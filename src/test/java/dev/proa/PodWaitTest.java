@@ -42,7 +42,7 @@ class PodWaitTest {
 
     private MockCluster cluster;
     private KubernetesClient proaClient;
-    private Lifecycle watch;
+    private EventLoop watch;
 
     @BeforeEach
     void start() {
@@ -211,7 +211,7 @@ class PodWaitTest {
         if (watch != null) watch.close();
         watch = lifecycle(log, options(args));
         watch.watch(proaClient, MockCluster.NAMESPACE, pod, "", null);
-        Lifecycle lifecycle = watch;
+        EventLoop lifecycle = watch;
         return CompletableFuture.supplyAsync(() -> {
             try {
                 return lifecycle.awaitStartup();
@@ -221,8 +221,8 @@ class PodWaitTest {
         }, OWN_THREAD);
     }
 
-    static Lifecycle lifecycle(Logger log, Options options) {
-        return new Lifecycle(log, options.settings(), new dev.proa.probe.HttpClients(), new Reaper(log), System.nanoTime());
+    static EventLoop lifecycle(Logger log, Options options) {
+        return new EventLoop(log, options.settings(), new dev.proa.probe.HttpClients(), new Reaper(log), System.nanoTime());
     }
 
     private static void assertAbort(int status, CompletableFuture<Startup.Outcome> outcome) throws Exception {

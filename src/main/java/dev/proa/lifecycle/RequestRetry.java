@@ -4,6 +4,7 @@ import dev.proa.config.Durations;
 import dev.proa.config.Urls;
 import dev.proa.sidecars.KnownSidecars;
 import dev.proa.sidecars.ShutdownPlan;
+import dev.proa.sidecars.StopWords;
 import java.time.Duration;
 import java.util.List;
 
@@ -79,7 +80,7 @@ public final class RequestRetry {
                     + " answered " + a.code() + " in " + Durations.human(a.took()), fields(state, a.code())));
             case Answered a -> done(state, Line.warn("Shutdown request " + state + " answered " + a.code() + " "
                     + a.message() + said(a.body()) + " in " + Durations.human(a.took()) + ": the sidecar may not have stopped"
-                    + hint(ShutdownPlan.hint(state.request(), a.code(), a.body())), fields(state, a.code())));
+                    + hint(StopWords.hint(state.request(), a.code(), a.body())), fields(state, a.code())));
             case NoAnswer n -> done(state, Line.warn("Shutdown request " + state + " got no answer within "
                     + Durations.human(n.waited()) + ": abandoned"));
             case Failed f -> done(state, Line.warn("Shutdown request " + state + " failed: " + f.message()
@@ -89,7 +90,7 @@ public final class RequestRetry {
             case Refused r -> {
                 List<Line> lines = state.refusedBefore() ? List.of() : List.of(Line.warn("Shutdown request " + state
                         + " was refused (" + r.message() + "); retrying until the sidecars stop or the shutdown timeout"
-                        + " passes" + hint(ShutdownPlan.refusedHint(state.request()))));
+                        + " passes" + hint(StopWords.refusedHint(state.request()))));
                 Duration doubled = state.nextDelay().multipliedBy(2);
                 State next = new State(state.method(), state.url(),
                         doubled.compareTo(LAST_RETRY) > 0 ? LAST_RETRY : doubled, true, state.known());

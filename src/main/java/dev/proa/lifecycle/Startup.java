@@ -3,7 +3,9 @@ package dev.proa.lifecycle;
 import dev.proa.config.ExitStatus;
 
 import dev.proa.config.Durations;
+import dev.proa.lifecycle.Outcome.Reason;
 import dev.proa.sidecars.PodView;
+import dev.proa.sidecars.Pods;
 import dev.proa.sidecars.Readiness;
 import dev.proa.sidecars.Readiness.Pending;
 import dev.proa.sidecars.Sidecars;
@@ -43,8 +45,16 @@ public final class Startup {
     /** Run COMMAND (all is ready, or the timeout passed with {@code --on-startup-timeout=continue}). */
     public record Proceed(Duration waited) implements Outcome {}
 
-    /** Do not run COMMAND; exit with {@code status}, for the reason {@code why}. */
-    public record Abort(int status, String why) implements Outcome {}
+    /** Do not run COMMAND: {@code outcome} says why (not started, or a signal). */
+    public record Abort(dev.proa.lifecycle.Outcome outcome) implements Outcome {
+        public static Abort of(Reason reason, String why) {
+            return new Abort(new dev.proa.lifecycle.Outcome.NotStarted(reason, why));
+        }
+
+        public int status() {
+            return outcome.status();
+        }
+    }
 
     /** What happened. */
     public sealed interface Input {}
@@ -90,8 +100,8 @@ public final class Startup {
             case PodSeen p -> evaluate(settings, with(state, p.view()), now, lines);
             case Probed p -> evaluate(settings, probed(state, p.results(), now, lines), now, lines);
             case Tick t -> evaluate(settings, state, now, lines);
-            case Stopped s -> new Step(state, false, lines, new Abort(ExitStatus.ofSignal(s.number()),
-                    "signal " + s.number() + " arrived before COMMAND started"), Long.MAX_VALUE);
+            case Stopped s -> new Step(state, false, lines, new Abort(new dev.proa.lifecycle.Outcome.Signalled(s.number())),
+                    Long.MAX_VALUE);
         };
     }
 
@@ -154,6 +164,8 @@ public final class Startup {
         PodView seen = s.seen();
         if (seen.gone()) {
             String why;
+            Reason reason = seen.pod() == null
+                    ? Reason.POD_NOT_FOUND : Reason.POD_GONE;
             if (seen.pod() == null) {
                 why = "Pod " + settings.pod() + " does not exist"
                         + (settings.origin().isEmpty() ? "" : " (" + settings.origin() + ")");
@@ -163,7 +175,7 @@ public final class Startup {
                 why = "Pod " + settings.pod() + " was deleted while proa waited for its sidecars";
                 lines.add(Line.error(why + ". Not running COMMAND; exit " + ExitStatus.STARTUP_FAILED));
             }
-            return new Judged(s, false, new Abort(ExitStatus.STARTUP_FAILED, why));
+            return new Judged(s, false, Abort.of(reason, why));
         }
         if (seen.pod() == null) return new Judged(s, false, null);
         return switch (Readiness.judge(seen.pod(), settings.choice())) {
@@ -171,7 +183,10 @@ public final class Startup {
             case Readiness.Failed f -> {
                 lines.add(Line.error("Startup failed: " + f.why() + ". Not running COMMAND; stopping the sidecars, then"
                         + " exiting " + ExitStatus.STARTUP_FAILED));
-                yield new Judged(s, false, new Abort(ExitStatus.STARTUP_FAILED, f.why()));
+                yield new Judged(s, false, Abort.of(f.sidecarEnded() ? Reason.SIDECAR_FAILED
+                        : seen.pod() != null && Pods.shape(seen.pod()) instanceof Pods.Malformed
+                                ? Reason.POD_MALFORMED
+                                : Reason.SETUP_INVALID, f.why()));
             }
             case Readiness.Waiting w -> {
                 State noted = noteReady(settings, s, now, w.sidecars(), w.pending(), lines);
@@ -242,7 +257,7 @@ public final class Startup {
         }
         lines.add(Line.error("Startup timeout of " + timeout + " passed. Not ready: " + waiting + ". Not running"
                 + " COMMAND; stopping the sidecars, then exiting " + ExitStatus.STARTUP_FAILED));
-        return new Step(s, false, lines, new Abort(ExitStatus.STARTUP_FAILED,
+        return new Step(s, false, lines, Abort.of(Reason.STARTUP_TIMEOUT,
                 "startup timeout of " + timeout + " passed; not ready: " + waiting), Long.MAX_VALUE);
     }
 

@@ -72,19 +72,20 @@ class StartupTest {
 
         Startup.Abort abort = assertInstanceOf(Startup.Abort.class, step.outcome());
         assertEquals(125, abort.status());
-        assertEquals("sidecar proxy exited with code 1 (Error) and will not be restarted (restartPolicy Never)", abort.why());
+        assertEquals(new Outcome.NotStarted(Outcome.Reason.SIDECAR_FAILED, "sidecar proxy exited with code 1 (Error)"
+                + " and will not be restarted (restartPolicy Never)"), abort.outcome());
         assertTrue(lines(step).getFirst().startsWith("ERROR Startup failed: sidecar proxy exited with code 1"));
     }
 
     @Test
     void aPodThatDoesNotExistOrWasDeletedAborts() {
         Startup.Step missing = Startup.begin(POD, new PodView(null, true, null, false), 0, S);
-        assertEquals(new Startup.Abort(125, "Pod jobs/job does not exist (the name from POD_NAME, the namespace from"
+        assertEquals(Startup.Abort.of(Outcome.Reason.POD_NOT_FOUND, "Pod jobs/job does not exist (the name from POD_NAME, the namespace from"
                 + " POD_NAMESPACE)"), missing.outcome());
 
         Startup.Step deleted = Startup.begin(POD, new PodView(withStatuses(TestPods.running("proxy", false),
                 TestPods.running("db", true)).pod(), true, null, false), 0, S);
-        assertEquals(new Startup.Abort(125, "Pod jobs/job was deleted while proa waited for its sidecars"),
+        assertEquals(Startup.Abort.of(Outcome.Reason.POD_GONE, "Pod jobs/job was deleted while proa waited for its sidecars"),
                 deleted.outcome());
     }
 
@@ -121,7 +122,7 @@ class StartupTest {
         assertEquals(2 * S, before.wakeAt(), "woken at the timeout");
 
         Startup.Step failed = Startup.step(fail, before.state(), new Startup.Tick(), 2 * S);
-        assertEquals(new Startup.Abort(125, "startup timeout of 2s passed; not ready: db (waiting: ContainerCreating)"),
+        assertEquals(Startup.Abort.of(Outcome.Reason.STARTUP_TIMEOUT, "startup timeout of 2s passed; not ready: db (waiting: ContainerCreating)"),
                 failed.outcome());
 
         Startup.Settings go = settings(POD.sources(), Optional.of(Duration.ofSeconds(2)), true);
@@ -136,7 +137,7 @@ class StartupTest {
         Startup.Settings fail = settings(POD.sources(), Optional.of(Duration.ofSeconds(2)), false);
         Startup.Step step = Startup.begin(fail, PodView.UNSEEN, 0, 3 * S);
 
-        assertEquals(new Startup.Abort(125, "startup timeout of 2s passed; not ready: Pod jobs/job to be read from the"
+        assertEquals(Startup.Abort.of(Outcome.Reason.STARTUP_TIMEOUT, "startup timeout of 2s passed; not ready: Pod jobs/job to be read from the"
                 + " API server (no answer yet)"), step.outcome());
     }
 
@@ -144,7 +145,7 @@ class StartupTest {
     void aSignalEndsTheWaitWith128PlusN() {
         Startup.Step step = Startup.step(POD, Startup.begin(POD, PodView.UNSEEN, 0, 0).state(), new Startup.Stopped(15), S);
 
-        assertEquals(new Startup.Abort(143, "signal 15 arrived before COMMAND started"), step.outcome());
+        assertEquals(new Startup.Abort(new Outcome.Signalled(15)), step.outcome());
     }
 
     @Test
