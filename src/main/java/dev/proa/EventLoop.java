@@ -18,8 +18,8 @@ import dev.proa.probe.Endpoints;
 import dev.proa.process.Command;
 import dev.proa.process.Reaper;
 import dev.proa.report.Logging;
-import dev.proa.shutdown.ProcessKiller;
-import dev.proa.shutdown.ShutdownRequests;
+import dev.proa.stopping.ProcessKiller;
+import dev.proa.stopping.StopRequests;
 import dev.proa.sidecars.PodView;
 import dev.proa.sidecars.ShutdownPlan;
 import dev.proa.sidecars.Sidecars;
@@ -47,7 +47,7 @@ public final class EventLoop {
     private final Settings settings;
     private final BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
     private final Endpoints endpoints;
-    private final ShutdownRequests requests;
+    private final StopRequests requests;
     private final Function<HttpUrl, OkHttpClient> http;
     private final Reaper reaper;
     private final long started;
@@ -70,7 +70,7 @@ public final class EventLoop {
         this.started = started;
         this.http = http;
         this.endpoints = new Endpoints(http, settings.sidecars().waitHttp(), settings.sidecars().waitTcp());
-        this.requests = new ShutdownRequests(http);
+        this.requests = new StopRequests(http);
         this.choice = new Sidecars.Choice(settings.sidecars().container(), null, settings.sidecars().waitFor(),
                 settings.sidecars().ignore(), settings.sidecars().mains());
     }
@@ -117,13 +117,13 @@ public final class EventLoop {
 
     /** Waits for the sidecars: until they are ready, one failed for good, the timeout passed, or a signal arrived. */
     public Startup.Outcome awaitStartup() throws InterruptedException {
-        Startup.Settings wait = new Startup.Settings(sources(), choice, settings.startup().timeout(),
+        Startup.Rules wait = new Startup.Rules(sources(), choice, settings.startup().timeout(),
                 settings.startup().onTimeout() == OnStartupTimeout.CONTINUE, Startup.PROGRESS_INTERVAL, pod, origin);
         return awaitStartup(wait);
     }
 
     /** The same, with the settings given (a test's shorter progress interval, say). */
-    Startup.Outcome awaitStartup(Startup.Settings wait) throws InterruptedException {
+    Startup.Outcome awaitStartup(Startup.Rules wait) throws InterruptedException {
         return drive(new Phases.Starting(wait, latest, started, this::planLines));
     }
 
@@ -154,7 +154,7 @@ public final class EventLoop {
      * How each sidecar will be stopped, from the Pod as last seen: every sidecar but --ignore's (--wait-for chooses
      * what to wait for at the start, not what must stop for the Pod to complete).
      */
-    public ShutdownPlan plan() {
+    private ShutdownPlan plan() {
         ShutdownPlan.Options options = ShutdownPlan.Options.of(settings.shutdown());
         PodView view = latest;
         if (view.pod() == null || !settings.sidecars().watchesPod()) return ShutdownPlan.withoutPod(options);
@@ -187,11 +187,11 @@ public final class EventLoop {
         boolean kills = !asked.kill().isEmpty() || asked.killAll();
         ShutdownPlan plan = plan();
         if (!plan.requests().isEmpty() || kills) {
-            MainsWait.Decision turn = drive(new Phases.MainsWaiting(new MainsWait.Settings(choice, deadline), latest));
+            MainsWait.Decision turn = drive(new Phases.MainsWaiting(new MainsWait.Rules(choice, deadline), latest));
             if (turn == MainsWait.Decision.LEAVE_THEM) return Shutdown.Stopped.NOTHING; // another main's proa stops them
         }
         plan = plan(); // the Pod as last seen
-        return drive(new Phases.ShuttingDown(new Shutdown.Settings(sources(), choice, deadline, kills, plan), latest));
+        return drive(new Phases.ShuttingDown(new Shutdown.Rules(sources(), choice, deadline, kills, plan), latest));
     }
 
     /**

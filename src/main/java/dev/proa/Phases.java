@@ -33,14 +33,14 @@ final class Phases {
 
     /** Waiting for the sidecars; {@code planLines}: the shutdown plan, said once when the Pod is first seen. */
     static final class Starting implements Phase<Startup.Outcome> {
-        private final Startup.Settings settings;
+        private final Startup.Rules rules;
         private final PodView seen;
         private final long started;
         private final Supplier<List<Line>> planLines;
         private Startup.State state;
 
-        Starting(Startup.Settings settings, PodView seen, long started, Supplier<List<Line>> planLines) {
-            this.settings = settings;
+        Starting(Startup.Rules rules, PodView seen, long started, Supplier<List<Line>> planLines) {
+            this.rules = rules;
             this.seen = seen;
             this.started = started;
             this.planLines = planLines;
@@ -51,7 +51,7 @@ final class Phases {
         }
 
         public Turn<Startup.Outcome> begin(long now) {
-            return turn(List.of(), Startup.begin(settings, seen, started, now));
+            return turn(List.of(), Startup.begin(rules, seen, started, now));
         }
 
         public Turn<Startup.Outcome> on(Event event, long now) {
@@ -62,7 +62,7 @@ final class Phases {
                 case Signalled s when s.effect() == SignalStep.Effect.STOP_STARTUP -> new Startup.Stopped(s.number());
                 case null, default -> new Startup.Tick();
             };
-            return turn(before, Startup.step(settings, state, input, now));
+            return turn(before, Startup.step(rules, state, input, now));
         }
 
         private Turn<Startup.Outcome> turn(List<Line> before, Startup.Step step) {
@@ -120,12 +120,12 @@ final class Phases {
 
     /** With --main, after COMMAND: whether it is this proa's turn to stop the sidecars (see {@link MainsWait}). */
     static final class MainsWaiting implements Phase<MainsWait.Decision> {
-        private final MainsWait.Settings settings;
+        private final MainsWait.Rules rules;
         private final PodView seen;
         private MainsWait.State state;
 
-        MainsWaiting(MainsWait.Settings settings, PodView seen) {
-            this.settings = settings;
+        MainsWaiting(MainsWait.Rules rules, PodView seen) {
+            this.rules = rules;
             this.seen = seen;
         }
 
@@ -134,7 +134,7 @@ final class Phases {
         }
 
         public Turn<MainsWait.Decision> begin(long now) {
-            return turn(MainsWait.begin(settings, seen, now));
+            return turn(MainsWait.begin(rules, seen, now));
         }
 
         public Turn<MainsWait.Decision> on(Event event, long now) {
@@ -143,7 +143,7 @@ final class Phases {
                 case Signalled s when skips(s) -> new MainsWait.Skip();
                 case null, default -> new MainsWait.Tick();
             };
-            return turn(MainsWait.step(settings, state, input, now));
+            return turn(MainsWait.step(rules, state, input, now));
         }
 
         private Turn<MainsWait.Decision> turn(MainsWait.Step step) {
@@ -154,12 +154,12 @@ final class Phases {
 
     /** Asking the sidecars to stop and waiting until they have (see {@link Shutdown}). */
     static final class ShuttingDown implements Phase<Shutdown.Stopped> {
-        private final Shutdown.Settings settings;
+        private final Shutdown.Rules rules;
         private final PodView seen;
         private Shutdown.State state;
 
-        ShuttingDown(Shutdown.Settings settings, PodView seen) {
-            this.settings = settings;
+        ShuttingDown(Shutdown.Rules rules, PodView seen) {
+            this.rules = rules;
             this.seen = seen;
         }
 
@@ -168,7 +168,7 @@ final class Phases {
         }
 
         public Turn<Shutdown.Stopped> begin(long now) {
-            return turn(Shutdown.begin(settings, seen, now));
+            return turn(Shutdown.begin(rules, seen, now));
         }
 
         public Turn<Shutdown.Stopped> on(Event event, long now) {
@@ -180,7 +180,7 @@ final class Phases {
                 case RequestEnded r -> new Shutdown.RequestEnded(r.index(), r.result());
                 case null, default -> new Shutdown.Tick();
             };
-            return turn(Shutdown.step(settings, state, input, now));
+            return turn(Shutdown.step(rules, state, input, now));
         }
 
         private Turn<Shutdown.Stopped> turn(Shutdown.Step step) {
@@ -188,7 +188,7 @@ final class Phases {
             List<Phase.Effect> effects = new ArrayList<>();
             step.sends().forEach(send -> effects.add(new Phase.Send(send)));
             if (step.kill()) effects.add(new Phase.Kill());
-            if (step.probe()) effects.add(new Phase.Probe(settings.sources().targets(), true));
+            if (step.probe()) effects.add(new Phase.Probe(rules.sources().targets(), true));
             Shutdown.Stopped stopped = step.ended().map(running -> new Shutdown.Stopped(running, step.state().failed())).orElse(null);
             return new Turn<>(step.lines(), effects, step.wakeAt(), stopped);
         }

@@ -71,13 +71,13 @@ class PodShapesTest {
         assertEquals(why, assertThrows(Sidecars.NotInPod.class, () -> Mains.others(pod, withMains)).getMessage());
         // The shutdown still runs on such a Pod: its timeout, the wait for other mains, and its first step.
         PodView seen = new PodView(pod, false, null, false);
-        MainsWait.Step wait = MainsWait.begin(new MainsWait.Settings(withMains,
+        MainsWait.Step wait = MainsWait.begin(new MainsWait.Rules(withMains,
                 Deadline.of(Optional.empty(), seen, 0)), seen, 0);
         assertEquals(Optional.of(MainsWait.Decision.STOP_SIDECARS), wait.decided());
         assertTrue(wait.lines().getFirst().text().startsWith(why), wait.lines().toString());
         ShutdownPlan oneRequest = ShutdownPlan.withoutPod(new ShutdownPlan.Options(List.of("-p"),
                 List.of(new ShutdownPlan.Request("POST", "http://127.0.0.1:1/quit", null)), true));
-        Shutdown.Step stop = Shutdown.begin(new Shutdown.Settings(new Sources(true, List.of()), Sidecars.Choice.ALL,
+        Shutdown.Step stop = Shutdown.begin(new Shutdown.Rules(new Sources(true, List.of()), Sidecars.Choice.ALL,
                 Deadline.of(Optional.empty(), seen, 0), false, oneRequest), seen, 0);
         assertTrue(stop.ended().isEmpty(), "the request is still to be answered");
     }

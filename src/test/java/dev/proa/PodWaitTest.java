@@ -170,7 +170,7 @@ class PodWaitTest {
         RecordingLogger log = new RecordingLogger();
         watch = lifecycle(log, options());
         watch.watch(proaClient, MockCluster.NAMESPACE, "job-9", "", null);
-        Startup.Settings settings = new Startup.Settings(new Sources(true, List.of()), Sidecars.Choice.ALL,
+        Startup.Rules settings = new Startup.Rules(new Sources(true, List.of()), Sidecars.Choice.ALL,
                 Optional.empty(), false, Duration.ofMillis(400), MockCluster.NAMESPACE + "/job-9", "");
         CompletableFuture<Startup.Outcome> outcome = CompletableFuture.supplyAsync(() -> {
             try {

@@ -11,7 +11,7 @@ import java.util.Optional;
  * nanoTime clock; {@code timeout} is what the log names. Saturating: a timeout past any clock is never.
  */
 public record Deadline(long start, long at, Duration timeout) {
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     /** At least this, so that each shutdown request is sent at least once. */
     static final Duration MINIMUM_TIMEOUT = Duration.ofSeconds(1);
 

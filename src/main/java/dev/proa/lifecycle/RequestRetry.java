@@ -26,10 +26,6 @@ public final class RequestRetry {
      * not known), whose facts name the likely cause of a failure.
      */
     public record State(String method, String url, Duration nextDelay, boolean refusedBefore, KnownSidecars.Known known) {
-        public static State of(String method, String url) {
-            return new State(method, url, FIRST_RETRY, false, null);
-        }
-
         public static State of(ShutdownPlan.Request request) {
             return new State(request.method(), request.url(), FIRST_RETRY, false, request.known());
         }
@@ -48,11 +44,7 @@ public final class RequestRetry {
     public sealed interface Result {}
 
     /** {@code body}: the start of the answer's body, which may say why (Linkerd's 404 does). */
-    public record Answered(int code, String message, Duration took, String body) implements Result {
-        public Answered(int code, String message, Duration took) {
-            this(code, message, took, "");
-        }
-    }
+    public record Answered(int code, String message, Duration took, String body) implements Result {}
 
     public record Refused(String message) implements Result {}
 

@@ -20,7 +20,7 @@ import java.util.Optional;
  * sidecars have stopped, and wait until every regular sidecar has terminated. Native sidecars are not waited for: the
  * kubelet stops them only once proa's own container has exited. Without the Pod, the {@code --wait-http}/{@code
  * --wait-tcp} targets tell: the sidecars have stopped once nothing answers there. Nothing outlasts the stop's
- * {@link Deadline}. A pure step function of (settings, state, what happened, the time); each step says what to send,
+ * {@link Deadline}. A pure step function of (rules, state, what happened, the time); each step says what to send,
  * whether to signal and probe, what to log, and when to wake.
  */
 public final class Shutdown {
@@ -30,7 +30,7 @@ public final class Shutdown {
      * {@code deadline}: the whole stop's; {@code kills}: whether --kill or --kill-all was given; {@code plan}: how each
      * sidecar is stopped (its requests are sent), which names the fix when one does not stop, or fails the Pod.
      */
-    public record Settings(Sources sources, Sidecars.Choice choice, Deadline deadline, boolean kills, ShutdownPlan plan) {}
+    public record Rules(Sources sources, Sidecars.Choice choice, Deadline deadline, boolean kills, ShutdownPlan plan) {}
 
     /**
      * How the shutdown ended: the sidecars still running, and one sentence (with its fix) per regular sidecar that
@@ -77,8 +77,8 @@ public final class Shutdown {
         }
 
         /** Whether no sidecar is left to wait for: a refused request need not be retried any more. */
-        public boolean sidecarsStopped(Settings settings) {
-            return running(settings, this).isEmpty();
+        public boolean sidecarsStopped(Rules rules) {
+            return running(rules, this).isEmpty();
         }
 
         int unfinished() {
@@ -98,25 +98,25 @@ public final class Shutdown {
             Optional<List<String>> ended, long wakeAt) {}
 
     /** The shutdown begins: every request is due now. */
-    public static Step begin(Settings settings, PodView seen, long now) {
+    public static Step begin(Rules rules, PodView seen, long now) {
         List<Line> lines = new ArrayList<>();
-        List<Request> requests = settings.plan().requests().stream()
+        List<Request> requests = rules.plan().requests().stream()
                 .map(r -> new Request(RequestRetry.State.of(r), Progress.WAITING, now)).toList();
-        if (requests.isEmpty() && !settings.kills()) {
+        if (requests.isEmpty() && !rules.kills()) {
             // Sidecars cannot tell that COMMAND is done until proa's container exits, so waiting would be in vain.
             lines.add(Line.info("Shutdown: nothing to ask the sidecars (no --shutdown-http-get, --shutdown-http-post"
                     + " or --kill, and no sidecar proa recognizes and can stop); not waiting for them"));
             State state = new State(now, seen, List.of(), Optional.empty(), List.of(), false, now, false, List.of());
             return new Step(state, List.of(), false, false, lines, Optional.of(List.of()), Long.MAX_VALUE);
         }
-        Optional<List<Sidecars.Sidecar>> watched = seen.observable() ? sidecars(settings, seen) : Optional.empty();
-        if (watched.isEmpty() && settings.sources().pod()) {
-            lines.add(Line.warn("Shutdown: " + (seen.observable() ? notInPod(settings, seen)
+        Optional<List<Sidecars.Sidecar>> watched = seen.observable() ? sidecars(rules, seen) : Optional.empty();
+        if (watched.isEmpty() && rules.sources().pod()) {
+            lines.add(Line.warn("Shutdown: " + (seen.observable() ? notInPod(rules, seen)
                     : "the Pod cannot be watched") + ", so proa does not wait for the sidecars to stop"));
         }
-        boolean probing = !settings.sources().pod() && settings.sources().probes();
-        State state = new State(now, seen, requests, watched, settings.sources().targets(), probing, now, false, List.of());
-        return evaluate(settings, state, now, lines, settings.kills());
+        boolean probing = !rules.sources().pod() && rules.sources().probes();
+        State state = new State(now, seen, requests, watched, rules.sources().targets(), probing, now, false, List.of());
+        return evaluate(rules, state, now, lines, rules.kills());
     }
 
     /**
@@ -131,26 +131,26 @@ public final class Shutdown {
         return List.copyOf(sends);
     }
 
-    public static Step step(Settings settings, State s, Input input, long now) {
+    public static Step step(Rules rules, State s, Input input, long now) {
         List<Line> lines = new ArrayList<>();
         State next = switch (input) {
-            case PodSeen p -> seen(settings, s, p.view(), lines);
+            case PodSeen p -> seen(rules, s, p.view(), lines);
             case Probed p -> new State(s.start(), s.seen(), s.requests(), s.watched(), List.copyOf(p.answering()),
                     s.probing(), Durations.plus(now, Startup.PROBE_INTERVAL), s.skip(), s.failed());
-            case RequestEnded r -> ended(settings, s, r, now, lines);
+            case RequestEnded r -> ended(rules, s, r, now, lines);
             case Skip k -> new State(s.start(), s.seen(), s.requests(), s.watched(), s.answering(), s.probing(),
                     s.nextProbe(), true, s.failed());
             case Tick t -> s;
         };
-        return evaluate(settings, next, now, lines, false);
+        return evaluate(rules, next, now, lines, false);
     }
 
     /** A request ended: done, or to be retried (a refused connection) at the time {@link RequestRetry} says. */
-    private static State ended(Settings settings, State s, RequestEnded r, long now, List<Line> lines) {
+    private static State ended(Rules rules, State s, RequestEnded r, long now, List<Line> lines) {
         Request request = s.requests().get(r.index());
         if (request.progress() != Progress.SENT) return s; // not this shutdown's: nothing to do
-        RequestRetry.Step next = RequestRetry.after(request.retry(), r.result(), now, settings.deadline().at(),
-                s.sidecarsStopped(settings));
+        RequestRetry.Step next = RequestRetry.after(request.retry(), r.result(), now, rules.deadline().at(),
+                s.sidecarsStopped(rules));
         lines.addAll(next.lines());
         List<Request> requests = new ArrayList<>(s.requests());
         requests.set(r.index(), new Request(next.state(), next.done() ? Progress.DONE : Progress.WAITING, next.retryAt()));
@@ -158,13 +158,13 @@ public final class Shutdown {
     }
 
     /** Sends each request whose time has come (or every waiting one, once no sidecar is left to wait for). */
-    private static State sendDue(Settings settings, State s, long now, List<Send> sends, List<Line> lines) {
-        boolean stopped = s.sidecarsStopped(settings);
+    private static State sendDue(Rules rules, State s, long now, List<Send> sends, List<Line> lines) {
+        boolean stopped = s.sidecarsStopped(rules);
         List<Request> requests = new ArrayList<>(s.requests());
         for (int i = 0; i < requests.size(); i++) {
             Request r = requests.get(i);
             if (r.progress() != Progress.WAITING || (now < r.retryAt() && !stopped)) continue;
-            RequestRetry.Step send = RequestRetry.send(r.retry(), now, settings.deadline().at());
+            RequestRetry.Step send = RequestRetry.send(r.retry(), now, rules.deadline().at());
             lines.addAll(send.lines());
             requests.set(i, new Request(send.state(), send.done() ? Progress.DONE : Progress.SENT, 0));
             if (!send.done()) sends.add(new Send(i, send.state(), send.sendTimeout()));
@@ -172,12 +172,12 @@ public final class Shutdown {
         return s.with(requests);
     }
 
-    private static State seen(Settings settings, State s, PodView view, List<Line> lines) {
+    private static State seen(Rules rules, State s, PodView view, List<Line> lines) {
         Optional<List<Sidecars.Sidecar>> watched = s.watched();
         List<String> failed = new ArrayList<>(s.failed());
         if (view.observable() && watched.isPresent() && s.seen().pod() != null) {
             for (Sidecars.Sidecar sidecar : watched.get()) {
-                String why = failedNow(settings, sidecar, s.seen(), view);
+                String why = failedNow(rules, sidecar, s.seen(), view);
                 if (why != null) {
                     lines.add(Line.warn(why, "container", sidecar.name()));
                     failed.add(why);
@@ -197,12 +197,12 @@ public final class Shutdown {
      * A regular sidecar that has just terminated with a non-zero code: the kubelet then marks the Pod Failed, even
      * when COMMAND succeeded. Said with the sidecar's own fix when proa knows it; null when it did not just fail.
      */
-    private static String failedNow(Settings settings, Sidecars.Sidecar sidecar, PodView before, PodView after) {
+    private static String failedNow(Rules rules, Sidecars.Sidecar sidecar, PodView before, PodView after) {
         if (sidecar.isNative()) return null; // its exit code does not decide the Pod's phase
         ContainerStateTerminated now = terminated(Pods.status(after.pod(), sidecar.name()));
         if (now == null || now.getExitCode() == null || now.getExitCode() == 0) return null;
         if (terminated(Pods.status(before.pod(), sidecar.name())) != null) return null; // said already, or before
-        String fix = StopWords.exitFix(settings.plan().step(sidecar.name())
+        String fix = StopWords.exitFix(rules.plan().step(sidecar.name())
                 .orElse(new ShutdownPlan.Step(sidecar.name(), Optional.empty(), new ShutdownPlan.Unknown())));
         return "Sidecar " + sidecar.name() + " " + Readiness.describeEnd(now) + " during the shutdown: the Pod will be"
                 + " marked Failed even though COMMAND's status is what proa exits with. Fix: " + fix;
@@ -212,11 +212,11 @@ public final class Shutdown {
         return status == null || status.getState() == null ? null : status.getState().getTerminated();
     }
 
-    private static Step evaluate(Settings settings, State s, long now, List<Line> lines, boolean kill) {
+    private static Step evaluate(Rules rules, State s, long now, List<Line> lines, boolean kill) {
         List<Send> sends = new ArrayList<>();
-        s = sendDue(settings, s, now, sends, lines);
-        List<String> running = running(settings, s);
-        long deadline = settings.deadline().at();
+        s = sendDue(rules, s, now, sends, lines);
+        List<String> running = running(rules, s);
+        long deadline = rules.deadline().at();
         String took = Durations.human(Duration.ofNanos(Durations.between(s.start(), now)));
         if (running.isEmpty() && s.unfinished() == 0) {
             boolean waited = s.probing() || s.watched().map(w -> w.stream().anyMatch(x -> !x.isNative())).orElse(false);
@@ -225,13 +225,13 @@ public final class Shutdown {
         }
         if (now >= deadline || s.skip()) {
             lines.add(Line.warn("Shutdown " + (now >= deadline
-                    ? "timeout of " + Durations.format(settings.deadline().timeout()) + " passed" : "cut short by a signal")
+                    ? "timeout of " + Durations.format(rules.deadline().timeout()) + " passed" : "cut short by a signal")
                     + " after " + took + "; " + (running.isEmpty()
                             ? s.unfinished() + " shutdown request(s) still unanswered"
                             : "still running: " + String.join(", ", running))));
             if (now >= deadline && s.watched().isPresent()) {
                 for (String sidecar : running) {
-                    settings.plan().step(sidecar).ifPresent(p -> lines.add(Line.warn(StopWords.stillRunning(p),
+                    rules.plan().step(sidecar).ifPresent(p -> lines.add(Line.warn(StopWords.stillRunning(p),
                             "container", sidecar)));
                 }
             }
@@ -249,24 +249,24 @@ public final class Shutdown {
         return new Step(s, sends, kill, probe, lines, Optional.empty(), wakeAt);
     }
 
-    private static List<String> running(Settings settings, State s) {
+    private static List<String> running(Rules rules, State s) {
         if (s.watched().isPresent()) return Sidecars.stillRunning(s.seen().pod(), s.watched().get());
         return s.probing() ? s.answering() : List.of();
     }
 
     /** Why the Pod's sidecars cannot be told (a malformed Pod, a --container it lacks): said at the startup too. */
-    private static String notInPod(Settings settings, PodView seen) {
+    private static String notInPod(Rules rules, PodView seen) {
         try {
-            Sidecars.select(seen.pod(), settings.choice());
+            Sidecars.select(seen.pod(), rules.choice());
             return "the Pod's sidecars cannot be told";
         } catch (Sidecars.NotInPod e) {
             return e.getMessage();
         }
     }
 
-    private static Optional<List<Sidecars.Sidecar>> sidecars(Settings settings, PodView seen) {
+    private static Optional<List<Sidecars.Sidecar>> sidecars(Rules rules, PodView seen) {
         try {
-            return Optional.of(Sidecars.select(seen.pod(), settings.choice()));
+            return Optional.of(Sidecars.select(seen.pod(), rules.choice()));
         } catch (Sidecars.NotInPod e) {
             return Optional.empty(); // the startup failed for this reason already, and said so
         }

@@ -20,9 +20,6 @@ import java.util.stream.Stream;
  */
 public record ShutdownPlan(List<Step> steps, List<Request> requests) {
 
-    /** No Pod known, no options: nothing to do. */
-    public static final ShutdownPlan NONE = new ShutdownPlan(List.of(), List.of());
-
     /** A shutdown request, and what it is known to be for ({@code known} may be null). */
     public record Request(String method, String url, Known known) {}
 

@@ -22,8 +22,8 @@ class MainsWaitTest {
     private static final List<String> MAINS = List.of("a", "b");
     private static final Deadline THIRTY_SECONDS = Deadline.of(Optional.empty(), PodView.UNSEEN, 0);
 
-    private static MainsWait.Settings settings(String own) {
-        return new MainsWait.Settings(new Sidecars.Choice(own, null, List.of(), List.of(), MAINS), THIRTY_SECONDS);
+    private static MainsWait.Rules settings(String own) {
+        return new MainsWait.Rules(new Sidecars.Choice(own, null, List.of(), List.of(), MAINS), THIRTY_SECONDS);
     }
 
     private static PodView pod(ContainerStatus a, ContainerStatus b) {
@@ -42,7 +42,7 @@ class MainsWaitTest {
 
     @Test
     void withoutMainsItIsAlwaysThisProasTurnSilently() {
-        MainsWait.Settings none = new MainsWait.Settings(Sidecars.Choice.ALL, THIRTY_SECONDS);
+        MainsWait.Rules none = new MainsWait.Rules(Sidecars.Choice.ALL, THIRTY_SECONDS);
         MainsWait.Step step = MainsWait.begin(none, PodView.UNSEEN, 0);
         assertEquals(Optional.of(MainsWait.Decision.STOP_SIDECARS), step.decided());
         assertEquals(List.of(), lines(step));
@@ -79,7 +79,7 @@ class MainsWaitTest {
 
     @Test
     void aListOfOnlyItsOwnContainerIsAsNoList() {
-        MainsWait.Settings own = new MainsWait.Settings(new Sidecars.Choice("b", null, List.of(), List.of(), List.of("b")),
+        MainsWait.Rules own = new MainsWait.Rules(new Sidecars.Choice("b", null, List.of(), List.of(), List.of("b")),
                 THIRTY_SECONDS);
         MainsWait.Step step = MainsWait.begin(own, pod(A_RUNS, B_RUNS), 0);
         assertEquals(Optional.of(MainsWait.Decision.STOP_SIDECARS), step.decided());
@@ -168,7 +168,7 @@ class MainsWaitTest {
         PodView running = pod(A_RUNS, B_RUNS);
         for (long timeout : new long[] {1, 2, 10, 30, 600}) {
             Deadline deadline = Deadline.of(Optional.of(Duration.ofSeconds(timeout)), running, 0);
-            MainsWait.Settings settings = new MainsWait.Settings(settings("b").choice(), deadline);
+            MainsWait.Rules settings = new MainsWait.Rules(settings("b").choice(), deadline);
             MainsWait.Step step = MainsWait.begin(settings, running, 0);
             long stopAt = 0;
             while (step.decided().isEmpty()) {
@@ -177,8 +177,8 @@ class MainsWaitTest {
                 step = MainsWait.step(settings, step.state(), new MainsWait.Tick(), stopAt);
             }
             assertTrue(stopAt < deadline.at(), timeout + "s: the wait leaves the shutdown time");
-            Shutdown.Settings shutdown = new Shutdown.Settings(new Sources(true, List.of()), Sidecars.Choice.ALL,
-                    deadline, true, dev.proa.sidecars.ShutdownPlan.NONE);
+            Shutdown.Rules shutdown = new Shutdown.Rules(new Sources(true, List.of()), Sidecars.Choice.ALL,
+                    deadline, true, new dev.proa.sidecars.ShutdownPlan(List.of(), List.of()));
             Shutdown.Step begun = Shutdown.begin(shutdown, running, stopAt);
             assertEquals(deadline.at(), begun.wakeAt(), timeout + "s: the shutdown ends at the stop's deadline");
             Shutdown.Step end = Shutdown.step(shutdown, begun.state(), new Shutdown.Tick(), deadline.at());

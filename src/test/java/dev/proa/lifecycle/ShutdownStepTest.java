@@ -29,13 +29,13 @@ class ShutdownStepTest {
         return ShutdownPlan.withoutPod(new ShutdownPlan.Options(List.of("-p"), Collections.nCopies(requests, REQUEST), true));
     }
 
-    private static Shutdown.Settings settings(Sources sources, Optional<Duration> timeout, int requests, boolean kills) {
-        return new Shutdown.Settings(sources, Sidecars.Choice.ALL, Deadline.of(timeout, RUNNING, 0), kills,
+    private static Shutdown.Rules settings(Sources sources, Optional<Duration> timeout, int requests, boolean kills) {
+        return new Shutdown.Rules(sources, Sidecars.Choice.ALL, Deadline.of(timeout, RUNNING, 0), kills,
                 requests(requests));
     }
 
     private static final Shutdown.Input ANSWERED =
-            new Shutdown.RequestEnded(0, new RequestRetry.Answered(200, "OK", Duration.ofMillis(5)));
+            new Shutdown.RequestEnded(0, new RequestRetry.Answered(200, "OK", Duration.ofMillis(5), ""));
     private static final Shutdown.Input REFUSED = new Shutdown.RequestEnded(0, new RequestRetry.Refused("Connection refused"));
 
     private static PodView pod(ContainerStatus proxy, ContainerStatus mesh) {
@@ -63,7 +63,7 @@ class ShutdownStepTest {
 
     @Test
     void waitsForTheRequestsAndTheRegularSidecarsNotTheNativeOnes() {
-        Shutdown.Settings settings = settings(POD, Optional.empty(), 1, false);
+        Shutdown.Rules settings = settings(POD, Optional.empty(), 1, false);
         Shutdown.Step begun = Shutdown.begin(settings, RUNNING, 0);
         assertEquals(Optional.empty(), begun.ended());
         assertEquals(30 * S, begun.wakeAt(), "the Pod's grace period");
@@ -79,7 +79,7 @@ class ShutdownStepTest {
 
     @Test
     void theTimeoutEndsItNamingWhatStillRuns() {
-        Shutdown.Settings settings = settings(POD, Optional.of(Duration.ofSeconds(2)), 0, true);
+        Shutdown.Rules settings = settings(POD, Optional.of(Duration.ofSeconds(2)), 0, true);
         Shutdown.Step begun = Shutdown.begin(settings, RUNNING, 0);
         Shutdown.Step late = Shutdown.step(settings, begun.state(), new Shutdown.Tick(), 2 * S);
 
@@ -87,16 +87,16 @@ class ShutdownStepTest {
         assertEquals(List.of("WARN Shutdown timeout of 2s passed after 2.0s; still running: proxy"), lines(late));
     }
 
-    private static Shutdown.Settings planned(Optional<Duration> timeout, int requests, boolean kills) throws Exception {
+    private static Shutdown.Rules planned(Optional<Duration> timeout, int requests, boolean kills) throws Exception {
         Pod pod = RUNNING.pod();
         ShutdownPlan plan = ShutdownPlan.of(pod, Sidecars.select(pod, Sidecars.Choice.ALL),
                 new ShutdownPlan.Options(List.of(), List.of(), true));
-        return new Shutdown.Settings(POD, Sidecars.Choice.ALL, Deadline.of(timeout, RUNNING, 0), kills, plan);
+        return new Shutdown.Rules(POD, Sidecars.Choice.ALL, Deadline.of(timeout, RUNNING, 0), kills, plan);
     }
 
     @Test
     void aRegularSidecarExitingNonZeroDuringTheShutdownIsSaidOnceWithItsFix() throws Exception {
-        Shutdown.Settings settings = planned(Optional.empty(), 0, true);
+        Shutdown.Rules settings = planned(Optional.empty(), 0, true);
         Shutdown.Step begun = Shutdown.begin(settings, RUNNING, 0);
         PodView failed = pod(TestPods.terminated("proxy", 143), TestPods.running("mesh", true));
 
@@ -116,7 +116,7 @@ class ShutdownStepTest {
 
     @Test
     void theTimeoutNamesWhyEachSidecarStillRunsAndTheFix() throws Exception {
-        Shutdown.Settings settings = planned(Optional.of(Duration.ofSeconds(2)), 0, true);
+        Shutdown.Rules settings = planned(Optional.of(Duration.ofSeconds(2)), 0, true);
         Shutdown.Step late = Shutdown.step(settings, Shutdown.begin(settings, RUNNING, 0).state(), new Shutdown.Tick(), 2 * S);
 
         assertEquals(List.of("WARN Shutdown timeout of 2s passed after 2.0s; still running: proxy",
@@ -146,7 +146,7 @@ class ShutdownStepTest {
 
     @Test
     void aRefusedRequestIsRetriedWithinTheStepUntilTheSidecarsStop() {
-        Shutdown.Settings settings = settings(POD, Optional.empty(), 1, false);
+        Shutdown.Rules settings = settings(POD, Optional.empty(), 1, false);
         Shutdown.Step begun = Shutdown.begin(settings, RUNNING, 0);
 
         Shutdown.Step refused = Shutdown.step(settings, begun.state(), REFUSED, S / 10);
@@ -175,7 +175,7 @@ class ShutdownStepTest {
 
     @Test
     void aRetryDueAfterTheDeadlineGivesUp() {
-        Shutdown.Settings settings = settings(POD, Optional.of(Duration.ofSeconds(2)), 1, false);
+        Shutdown.Rules settings = settings(POD, Optional.of(Duration.ofSeconds(2)), 1, false);
         Shutdown.Step refused = Shutdown.step(settings, Shutdown.begin(settings, RUNNING, 0).state(), REFUSED, S);
         Shutdown.Step late = Shutdown.step(settings, refused.state(), new Shutdown.Tick(), 2 * S);
 
@@ -187,7 +187,7 @@ class ShutdownStepTest {
 
     @Test
     void anAnswerForNoRequestSentIsIgnored() {
-        Shutdown.Settings settings = settings(POD, Optional.empty(), 1, false);
+        Shutdown.Rules settings = settings(POD, Optional.empty(), 1, false);
         Shutdown.Step answered = Shutdown.step(settings, Shutdown.begin(settings, RUNNING, 0).state(), ANSWERED, S);
         Shutdown.Step twice = Shutdown.step(settings, answered.state(), ANSWERED, S);
 
@@ -197,7 +197,7 @@ class ShutdownStepTest {
 
     @Test
     void aRepeatedStopSignalCutsItShort() {
-        Shutdown.Settings settings = settings(POD, Optional.empty(), 1, false);
+        Shutdown.Rules settings = settings(POD, Optional.empty(), 1, false);
         Shutdown.Step cut = Shutdown.step(settings, Shutdown.begin(settings, RUNNING, 0).state(), new Shutdown.Skip(), S);
 
         assertEquals(Optional.of(List.of("proxy")), cut.ended());
@@ -206,7 +206,7 @@ class ShutdownStepTest {
 
     @Test
     void aPodThatCannotBeWatchedIsNotWaitedFor() {
-        Shutdown.Settings settings = settings(POD, Optional.empty(), 1, false);
+        Shutdown.Rules settings = settings(POD, Optional.empty(), 1, false);
         Shutdown.Step denied = Shutdown.begin(settings, new PodView(RUNNING.pod(), false, "HTTP 403: forbidden", true), 0);
         assertEquals(List.of("WARN Shutdown: the Pod cannot be watched, so proa does not wait for the sidecars to stop"),
                 lines(denied));
@@ -223,7 +223,7 @@ class ShutdownStepTest {
 
     @Test
     void withTargetsOnlyProbesUntilNothingAnswers() {
-        Shutdown.Settings settings = settings(new Sources(false, List.of("tcp://127.0.0.1:5432")), Optional.empty(), 0, true);
+        Shutdown.Rules settings = settings(new Sources(false, List.of("tcp://127.0.0.1:5432")), Optional.empty(), 0, true);
         Shutdown.Step begun = Shutdown.begin(settings, PodView.UNSEEN, 0);
         assertTrue(begun.probe());
 
