@@ -185,13 +185,11 @@ public final class EventLoop {
         Deadline deadline = Deadline.of(settings.shutdown().timeout(), latest, System.nanoTime());
         Settings.Shutdown asked = settings.shutdown();
         boolean kills = !asked.kill().isEmpty() || asked.killAll();
-        ShutdownPlan plan = plan();
-        if (!plan.requests().isEmpty() || kills) {
-            MainsWait.Decision turn = drive(new Phases.MainsWaiting(new MainsWait.Rules(choice, deadline), latest));
-            if (turn == MainsWait.Decision.LEAVE_THEM) return Shutdown.Stopped.NOTHING; // another main's proa stops them
+        MainsWait.Rules mains = new MainsWait.Rules(choice, deadline, kills || !plan().requests().isEmpty());
+        if (drive(new Phases.MainsWaiting(mains, latest)) == MainsWait.Decision.LEAVE_THEM) {
+            return Shutdown.Stopped.NOTHING; // another main's proa stops them
         }
-        plan = plan(); // the Pod as last seen
-        return drive(new Phases.ShuttingDown(new Shutdown.Rules(sources(), choice, deadline, kills, plan), latest));
+        return drive(new Phases.ShuttingDown(new Shutdown.Rules(sources(), choice, deadline, kills, plan()), latest));
     }
 
     /**

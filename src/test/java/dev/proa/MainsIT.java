@@ -81,7 +81,7 @@ class MainsIT {
     @Test
     void theWaitAndTheShutdownTogetherTakeAtMostTheShutdownTimeout() throws Exception {
         try (Pod pod = new Pod(dir, "linkerd-disabled")) { // the sidecar answers 404 and keeps running
-            ProaRun a = pod.proa("main-a", "while true; do sleep 1; done");
+            ProaRun a = pod.proa("main-a", "while [ ! -e release ]; do sleep 0.05; done"); // until the Pod closes
             ProaRun b = pod.proa("main-b", "exit 5", "--shutdown-timeout=6s");
             pod.kubelets(a, b);
 
@@ -170,6 +170,9 @@ class MainsIT {
 
         @Override
         public void close() throws Exception {
+            for (String main : MAINS) { // a COMMAND still waiting ends, rather than outlive its proa
+                if (!Files.exists(dir(main).resolve("release"))) Files.createFile(dir(main).resolve("release"));
+            }
             proas.forEach(p -> p.process.destroyForcibly()); // after a failure; by then, normally, long gone
             for (FakeKubelet kubelet : kubelets) kubelet.close();
             sidecar.process().destroyForcibly();

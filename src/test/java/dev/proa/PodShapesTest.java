@@ -72,7 +72,7 @@ class PodShapesTest {
         // The shutdown still runs on such a Pod: its timeout, the wait for other mains, and its first step.
         PodView seen = new PodView(pod, false, null, false);
         MainsWait.Step wait = MainsWait.begin(new MainsWait.Rules(withMains,
-                Deadline.of(Optional.empty(), seen, 0)), seen, 0);
+                Deadline.of(Optional.empty(), seen, 0), true), seen, 0);
         assertEquals(Optional.of(MainsWait.Decision.STOP_SIDECARS), wait.decided());
         assertTrue(wait.lines().getFirst().text().startsWith(why), wait.lines().toString());
         ShutdownPlan oneRequest = ShutdownPlan.withoutPod(new ShutdownPlan.Options(List.of("-p"),

@@ -24,8 +24,11 @@ public final class MainsWait {
 
     private MainsWait() {}
 
-    /** {@code deadline}: the whole stop's, which this wait shares with the shutdown after it. */
-    public record Rules(Sidecars.Choice choice, Deadline deadline) {}
+    /**
+     * {@code deadline}: the whole stop's, which this wait shares with the shutdown after it; {@code asks}: whether
+     * there is anything to ask the sidecars (a request or a signal to send): without, there is nothing to wait for.
+     */
+    public record Rules(Sidecars.Choice choice, Deadline deadline, boolean asks) {}
 
     public sealed interface Input {}
 
@@ -51,7 +54,7 @@ public final class MainsWait {
 
     public static Step begin(Rules rules, PodView seen, long now) {
         State state = new State(now, seen, Durations.plus(now, PROGRESS_INTERVAL), false, List.of());
-        if (rules.choice().mains().isEmpty()) return decided(state, List.of(), Decision.STOP_SIDECARS);
+        if (!rules.asks() || rules.choice().mains().isEmpty()) return decided(state, List.of(), Decision.STOP_SIDECARS);
         return evaluate(rules, state, now, true);
     }
 

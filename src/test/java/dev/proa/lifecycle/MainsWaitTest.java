@@ -23,7 +23,8 @@ class MainsWaitTest {
     private static final Deadline THIRTY_SECONDS = Deadline.of(Optional.empty(), PodView.UNSEEN, 0);
 
     private static MainsWait.Rules settings(String own) {
-        return new MainsWait.Rules(new Sidecars.Choice(own, null, List.of(), List.of(), MAINS), THIRTY_SECONDS);
+        return new MainsWait.Rules(new Sidecars.Choice(own, null, List.of(), List.of(), MAINS), THIRTY_SECONDS,
+                true);
     }
 
     private static PodView pod(ContainerStatus a, ContainerStatus b) {
@@ -42,8 +43,16 @@ class MainsWaitTest {
 
     @Test
     void withoutMainsItIsAlwaysThisProasTurnSilently() {
-        MainsWait.Rules none = new MainsWait.Rules(Sidecars.Choice.ALL, THIRTY_SECONDS);
+        MainsWait.Rules none = new MainsWait.Rules(Sidecars.Choice.ALL, THIRTY_SECONDS, true);
         MainsWait.Step step = MainsWait.begin(none, PodView.UNSEEN, 0);
+        assertEquals(Optional.of(MainsWait.Decision.STOP_SIDECARS), step.decided());
+        assertEquals(List.of(), lines(step));
+    }
+
+    @Test
+    void withNothingToAskTheSidecarsThereIsNothingToWaitFor() {
+        MainsWait.Rules nothing = new MainsWait.Rules(settings("b").choice(), THIRTY_SECONDS, false);
+        MainsWait.Step step = MainsWait.begin(nothing, pod(A_RUNS, B_RUNS), 0);
         assertEquals(Optional.of(MainsWait.Decision.STOP_SIDECARS), step.decided());
         assertEquals(List.of(), lines(step));
     }
@@ -80,7 +89,7 @@ class MainsWaitTest {
     @Test
     void aListOfOnlyItsOwnContainerIsAsNoList() {
         MainsWait.Rules own = new MainsWait.Rules(new Sidecars.Choice("b", null, List.of(), List.of(), List.of("b")),
-                THIRTY_SECONDS);
+                THIRTY_SECONDS, true);
         MainsWait.Step step = MainsWait.begin(own, pod(A_RUNS, B_RUNS), 0);
         assertEquals(Optional.of(MainsWait.Decision.STOP_SIDECARS), step.decided());
         assertEquals(List.of(), lines(step));
@@ -168,7 +177,7 @@ class MainsWaitTest {
         PodView running = pod(A_RUNS, B_RUNS);
         for (long timeout : new long[] {1, 2, 10, 30, 600}) {
             Deadline deadline = Deadline.of(Optional.of(Duration.ofSeconds(timeout)), running, 0);
-            MainsWait.Rules settings = new MainsWait.Rules(settings("b").choice(), deadline);
+            MainsWait.Rules settings = new MainsWait.Rules(settings("b").choice(), deadline, true);
             MainsWait.Step step = MainsWait.begin(settings, running, 0);
             long stopAt = 0;
             while (step.decided().isEmpty()) {
