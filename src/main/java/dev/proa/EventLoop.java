@@ -116,14 +116,14 @@ public final class EventLoop {
     }
 
     /** Waits for the sidecars: until they are ready, one failed for good, the timeout passed, or a signal arrived. */
-    public Startup.Outcome awaitStartup() throws InterruptedException {
+    public Startup.End awaitStartup() throws InterruptedException {
         Startup.Rules wait = new Startup.Rules(sources(), choice, settings.startup().timeout(),
                 settings.startup().onTimeout() == OnStartupTimeout.CONTINUE, Startup.PROGRESS_INTERVAL, pod, origin);
         return awaitStartup(wait);
     }
 
     /** The same, with the settings given (a test's shorter progress interval, say). */
-    Startup.Outcome awaitStartup(Startup.Rules wait) throws InterruptedException {
+    Startup.End awaitStartup(Startup.Rules wait) throws InterruptedException {
         return drive(new Phases.Starting(wait, latest, started, this::planLines));
     }
 

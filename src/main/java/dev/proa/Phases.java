@@ -32,7 +32,7 @@ final class Phases {
     }
 
     /** Waiting for the sidecars; {@code planLines}: the shutdown plan, said once when the Pod is first seen. */
-    static final class Starting implements Phase<Startup.Outcome> {
+    static final class Starting implements Phase<Startup.End> {
         private final Startup.Rules rules;
         private final PodView seen;
         private final long started;
@@ -50,11 +50,11 @@ final class Phases {
             return SignalStep.Phase.STARTING;
         }
 
-        public Turn<Startup.Outcome> begin(long now) {
+        public Turn<Startup.End> begin(long now) {
             return turn(List.of(), Startup.begin(rules, seen, started, now));
         }
 
-        public Turn<Startup.Outcome> on(Event event, long now) {
+        public Turn<Startup.End> on(Event event, long now) {
             List<Line> before = event instanceof PodSeen ? planLines.get() : List.of();
             Startup.Input input = switch (event) {
                 case PodSeen p -> new Startup.PodSeen(p.view());
@@ -65,7 +65,7 @@ final class Phases {
             return turn(before, Startup.step(rules, state, input, now));
         }
 
-        private Turn<Startup.Outcome> turn(List<Line> before, Startup.Step step) {
+        private Turn<Startup.End> turn(List<Line> before, Startup.Step step) {
             state = step.state();
             List<Line> lines = new ArrayList<>(before);
             lines.addAll(step.lines());

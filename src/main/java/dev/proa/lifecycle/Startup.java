@@ -40,15 +40,15 @@ public final class Startup {
             boolean continueOnTimeout, Duration progressInterval, String pod, String origin) {}
 
     /** How the wait ended. */
-    public sealed interface Outcome {}
+    public sealed interface End {}
 
     /** Run COMMAND (all is ready, or the timeout passed with {@code --on-startup-timeout=continue}). */
-    public record Proceed(Duration waited) implements Outcome {}
+    public record Proceed(Duration waited) implements End {}
 
     /** Do not run COMMAND: {@code outcome} says why (not started, or a signal). */
-    public record Abort(dev.proa.lifecycle.Outcome outcome) implements Outcome {
+    public record Abort(Outcome outcome) implements End {
         public static Abort of(Reason reason, String why) {
-            return new Abort(new dev.proa.lifecycle.Outcome.NotStarted(reason, why));
+            return new Abort(new Outcome.NotStarted(reason, why));
         }
 
         public int status() {
@@ -79,7 +79,7 @@ public final class Startup {
      * One step: the next state; whether to probe the targets not ready yet now; what to log; the outcome, or null to
      * keep waiting; and when to be woken up at the latest if nothing happens.
      */
-    public record Step(State state, boolean probe, List<Line> lines, Outcome outcome, long wakeAt) {}
+    public record Step(State state, boolean probe, List<Line> lines, End outcome, long wakeAt) {}
 
     /** The wait begins at {@code started} (which may be before now), with what is known of the Pod so far. */
     public static Step begin(Rules rules, PodView seen, long started, long now) {
@@ -100,7 +100,7 @@ public final class Startup {
             case PodSeen p -> evaluate(rules, with(state, p.view()), now, lines);
             case Probed p -> evaluate(rules, probed(state, p.results(), now, lines), now, lines);
             case Tick t -> evaluate(rules, state, now, lines);
-            case Stopped s -> new Step(state, false, lines, new Abort(new dev.proa.lifecycle.Outcome.Signalled(s.number())),
+            case Stopped s -> new Step(state, false, lines, new Abort(new Outcome.Signalled(s.number())),
                     Long.MAX_VALUE);
         };
     }
