@@ -224,9 +224,10 @@ public final class Shutdown {
             return new Step(s, sends, kill, false, lines, Optional.of(List.of()), Long.MAX_VALUE);
         }
         if (now >= deadline || s.skip()) {
-            lines.add(Line.warn("Shutdown " + (now >= deadline
-                    ? "timeout of " + Durations.format(rules.deadline().timeout()) + " passed" : "cut short by a signal")
-                    + " after " + took + "; " + (running.isEmpty()
+            String stop = Durations.human(Duration.ofNanos(Durations.between(rules.deadline().start(), now)));
+            lines.add(Line.warn("Shutdown " + (now >= deadline // the timeout counts from the stop's start
+                    ? "timeout of " + Durations.format(rules.deadline().timeout()) + " passed after " + stop
+                    : "cut short by a signal after " + took) + "; " + (running.isEmpty()
                             ? s.unfinished() + " shutdown request(s) still unanswered"
                             : "still running: " + String.join(", ", running))));
             if (now >= deadline && s.watched().isPresent()) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.proa.TestPods;
+import dev.proa.config.Durations;
 import dev.proa.sidecars.PodView;
 import dev.proa.sidecars.Sidecars;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -192,6 +193,8 @@ class MainsWaitTest {
             assertEquals(deadline.at(), begun.wakeAt(), timeout + "s: the shutdown ends at the stop's deadline");
             Shutdown.Step end = Shutdown.step(shutdown, begun.state(), new Shutdown.Tick(), deadline.at());
             assertTrue(end.ended().isPresent(), timeout + "s: over at the deadline");
+            assertTrue(end.lines().getFirst().text().startsWith("Shutdown timeout of " + Durations.format(deadline.timeout())
+                    + " passed after " + Durations.human(deadline.timeout())), "counted from the stop's start: " + end.lines());
         }
     }
 }
