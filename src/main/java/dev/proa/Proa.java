@@ -8,6 +8,8 @@ import dev.proa.kube.ApiErrors;
 import dev.proa.kube.Cluster;
 import dev.proa.kube.OwnContainer;
 import dev.proa.config.ExitStatus;
+import dev.proa.lifecycle.Outcome;
+import dev.proa.lifecycle.Shutdown;
 import dev.proa.lifecycle.SignalStep;
 import dev.proa.lifecycle.Startup;
 import dev.proa.probe.HttpClients;
@@ -38,14 +40,17 @@ public final class Proa {
     private final Logger log;
     private final Settings settings;
     private final Map<String, String> env;
-    private final Lifecycle lifecycle;
+    private final EventLoop loop;
+    /** PID 1's reaper, which starts COMMAND. */
+    private final Reaper reaper;
     private Events events = Events.NONE;
 
     private Proa(Logger log, Settings settings, Map<String, String> env) {
         this.log = log;
         this.settings = settings;
         this.env = env;
-        this.lifecycle = new Lifecycle(log, settings, new HttpClients(), new Reaper(log), Launch.nanoTime());
+        this.reaper = new Reaper(log);
+        this.loop = new EventLoop(log, settings, new HttpClients(), reaper, Launch.nanoTime());
     }
 
     public static void main(String[] args) {
@@ -116,27 +121,24 @@ public final class Proa {
     }
 
     private int lifecycle() {
-        Signals.install(log, lifecycle::signal);
-        boolean connected = !settings.sidecars().watchesPod() || connect(); // first: the Pod's listing takes longest
-        reaper().begin();
-        Lifecycle.Outcome outcome = connected ? waitThenRun()
-                : lifecycle.stoppedBy() != 0
-                        ? new Lifecycle.Outcome(ExitStatus.ofSignal(lifecycle.stoppedBy()), "stopped by a signal")
-                        : NO_POD;
-        Lifecycle.Stopped stopped = stop(outcome.status());
+        Signals.install(log, loop::signal);
+        Outcome outcome;
+        if (settings.sidecars().watchesPod()) { // first: the Pod's listing takes longest
+            Outcome.Reason noPod = connect();
+            reaper.begin();
+            outcome = noPod == null ? waitThenRun() : loop.stoppedBy() != 0 ? new Outcome.Signalled(loop.stoppedBy())
+                    : new Outcome.NotStarted(noPod, "no Pod to watch; see proa's log");
+        } else {
+            reaper.begin();
+            outcome = waitThenRun();
+        }
+        Shutdown.Stopped stopped = stop(outcome.status());
         report(outcome, stopped);
         return outcome.status();
     }
 
-    private Reaper reaper() {
-        return lifecycle.reaper();
-    }
-
-    private static final Lifecycle.Outcome NO_POD =
-            new Lifecycle.Outcome(ExitStatus.STARTUP_FAILED, "startup failed: no Pod to watch; see proa's log");
-
-    /** What the run leaves for an operator: the last Event, and the one-line termination message. */
-    private void report(Lifecycle.Outcome outcome, Lifecycle.Stopped stopped) {
+    /** What the run leaves for an operator: the last Events, and the one-line termination message. */
+    private void report(Outcome outcome, Shutdown.Stopped stopped) {
         List<String> stillRunning = stopped.stillRunning();
         String leftOver = String.join(", ", stillRunning);
         if (!stillRunning.isEmpty()) events.warning("ShutdownIncomplete", "Still running after the shutdown: " + leftOver);
@@ -154,18 +156,18 @@ public final class Proa {
     /** {@code --disabled}: COMMAND alone, with proa still PID 1 (signals, reaping, the exit status) and nothing else. */
     private int commandOnly() {
         log.info("proa is disabled (--disabled or PROA_DISABLED): running COMMAND directly, without waiting or shutdown");
-        Signals.install(log, lifecycle::signal);
-        reaper().begin();
+        Signals.install(log, loop::signal);
+        reaper.begin();
         try {
-            return lifecycle.run().status();
+            return loop.run().status();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ExitStatus.STARTUP_FAILED;
         }
     }
 
-    /** Starts watching the Pod; false (having said why) when there is no Pod to watch. */
-    private boolean connect() {
+    /** Starts watching the Pod; when there is no Pod to watch, why (having said it). */
+    private Outcome.Reason connect() {
         try {
             Cluster cluster = Cluster.locate(settings.pod(), env);
             String detected = settings.sidecars().container() == null ? OwnContainer.detect().orElse(null) : null;
@@ -173,45 +175,48 @@ public final class Proa {
                     cluster.config.getMasterUrl());
             String origin = "the name from " + cluster.podName.source() + ", the namespace from " + cluster.namespace.source();
             var client = cluster.client(log);
-            lifecycle.watch(client, cluster.namespace.value(), cluster.podName.value(), origin, detected);
-            if (settings.report().events()) events = new Events(log, client, lifecycle::latest);
-            return true;
+            loop.watch(client, cluster.namespace.value(), cluster.podName.value(), origin, detected);
+            if (settings.report().events()) events = new Events(log, client, loop::latest);
+            return null;
         } catch (Cluster.Unreachable e) {
             log.error("{}. Not running COMMAND; exit {}", e.getMessage(), ExitStatus.STARTUP_FAILED);
+            return Outcome.Reason.NO_CLUSTER;
         } catch (RuntimeException e) {
             log.error("Could not set up the Kubernetes client: {}. Not running COMMAND; exit {}",
                     ApiErrors.describe(e), ExitStatus.STARTUP_FAILED);
             log.debug("Setting up the Kubernetes client failed; in full:", e);
+            return Outcome.Reason.SETUP_INVALID;
         }
-        return false;
     }
 
-    private Lifecycle.Outcome waitThenRun() {
+    /** Waits for the sidecars, then runs COMMAND; each outcome is said by its Event as soon as it is known. */
+    private Outcome waitThenRun() {
+        Outcome outcome;
         try {
-            Startup.Outcome started = lifecycle.awaitStartup();
-            if (started instanceof Startup.Abort abort) {
-                events.warning("StartupFailed", abort.why());
-                return new Lifecycle.Outcome(abort.status(), "startup failed (exit " + abort.status() + "): " + abort.why());
-            }
-            Duration waited = ((Startup.Proceed) started).waited();
-            events.normal("SidecarsReady", "Sidecars ready after " + Durations.human(waited) + "; running COMMAND");
-            Lifecycle.Outcome result = lifecycle.run();
-            boolean ran = result.summary().startsWith("COMMAND exited");
-            if (ran) events.normal("CommandExited", result.summary());
-            else events.warning("StartupFailed", result.summary());
-            return result;
+            outcome = switch (loop.awaitStartup()) {
+                case Startup.Abort abort -> abort.outcome();
+                case Startup.Proceed proceed -> {
+                    events.normal("SidecarsReady", "Sidecars ready after " + Durations.human(proceed.waited())
+                            + "; running COMMAND");
+                    yield loop.run();
+                }
+            };
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Lifecycle.Outcome(ExitStatus.STARTUP_FAILED, "interrupted");
+            outcome = new Outcome.Failed("interrupted");
         } catch (RuntimeException e) {
             // A defect of proa's own must not leave the sidecars running: say it, and let the shutdown run.
             log.error("proa failed before COMMAND could run, on an error of its own ({}; the details at"
                     + " --log-level=debug). Stopping the sidecars, then exiting {}", Logging.sentence(e),
                     ExitStatus.STARTUP_FAILED);
             log.debug("proa failed before COMMAND could run", e);
-            return new Lifecycle.Outcome(ExitStatus.STARTUP_FAILED, "startup failed: an error of proa's own ("
-                    + Logging.sentence(e) + ")");
+            outcome = new Outcome.Failed("an error of proa's own (" + Logging.sentence(e) + ")");
         }
+        outcome.event().ifPresent(e -> {
+            if (e.warning()) events.warning(e.reason(), e.message());
+            else events.normal(e.reason(), e.message());
+        });
+        return outcome;
     }
 
     /**
@@ -219,21 +224,20 @@ public final class Proa {
      * sidecars after a failure): then the retry needs them running (see {@link Restarts}). It must never cost
      * COMMAND's exit status: whatever fails in it is logged, not thrown. Returns what was still running at its end.
      */
-    private Lifecycle.Stopped stop(int status) {
+    private Shutdown.Stopped stop(int status) {
         Restarts.Verdict restart = Restarts.judge(Restarts.Asked.of(settings.shutdown().keepSidecarsOnFailure(),
-                settings.shutdown().alwaysShutdown()), lifecycle.latest(), lifecycle.choice(), status);
+                settings.shutdown().alwaysShutdown()), loop.latest(), loop.choice(), status);
         switch (restart) {
             case Restarts.Leave leave -> {
                 Object[] fields = leave.container() == null ? new Object[] {"status", status}
                         : new Object[] {"status", status, "container", leave.container()};
                 Logging.with(log.atInfo(), fields).log(Restarts.sentence(leave, status));
-                return Lifecycle.Stopped.NOTHING;
+                return Shutdown.Stopped.NOTHING;
             }
             case Restarts.Stop why -> log.debug("Stopping the sidecars after exit status {}: {}", status, why.because());
         }
         try {
-            if (!lifecycle.awaitOtherMains()) return Lifecycle.Stopped.NOTHING; // another main's proa stops them
-            return lifecycle.shutDown();
+            return loop.stop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -242,7 +246,7 @@ public final class Proa {
                     + " the sidecars to stop once more, without waiting for them", Logging.sentence(e));
             log.debug("The shutdown failed", e);
             try {
-                lifecycle.askOnce();
+                loop.askOnce();
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException again) {
@@ -250,6 +254,6 @@ public final class Proa {
                 log.debug("Could not ask the sidecars to stop", again);
             }
         }
-        return Lifecycle.Stopped.NOTHING;
+        return Shutdown.Stopped.NOTHING;
     }
 }

@@ -30,7 +30,7 @@ class ArchitectureTest {
             "kube", Set.of("config", "sidecars"),
             "probe", Set.of("config"),
             "process", Set.of("config", "report"),
-            "shutdown", Set.of("config", "lifecycle"),
+            "stopping", Set.of("config", "lifecycle"),
             "report", Set.of("config", "sidecars", "kube"),
             "check", Set.of("config", "sidecars", "kube"),
             "inject", Set.of("config", "sidecars", "report"));

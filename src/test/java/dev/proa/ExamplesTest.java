@@ -3,6 +3,7 @@ package dev.proa;
 import dev.proa.config.Options;
 import dev.proa.config.Settings;
 import dev.proa.sidecars.ShutdownPlan;
+import dev.proa.sidecars.StopWords;
 import dev.proa.sidecars.Sidecars;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -219,7 +220,7 @@ class ExamplesTest {
                 ShutdownPlan plan = ShutdownPlan.of(pod, Sidecars.select(pod, new Sidecars.Choice(options.container,
                         List.of(), options.ignore)), new ShutdownPlan.Options(asked.given(), List.of(), asked.auto()));
                 for (ShutdownPlan.Step step : plan.steps()) {
-                    assertFalse(step.warn(), template.where() + ": " + step.sentence());
+                    assertFalse(step.warn(), template.where() + ": " + StopWords.sentence(step));
                 }
             }
         }

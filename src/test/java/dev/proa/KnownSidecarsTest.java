@@ -8,6 +8,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.proa.sidecars.KnownSidecars;
 import dev.proa.sidecars.ShutdownPlan;
+import dev.proa.sidecars.StopWords;
 import dev.proa.sidecars.Sidecars;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -151,8 +152,8 @@ class KnownSidecarsTest {
         assertEquals("Istio's pilot-agent", plan.requests().getFirst().known().what(), "the port is istio-proxy's");
         assertEquals("Shutdown plan: sidecar istio-proxy: stopped by the options given"
                 + " (--shutdown-http-get=http://127.0.0.1:15020/quitquitquit); recognized as Istio's pilot-agent, whose"
-                + " own way is not used: the options replace it", plan.steps().getFirst().sentence());
-        assertTrue(ShutdownPlan.hint(plan.requests().getFirst(), 405, "Method Not Allowed")
+                + " own way is not used: the options replace it", StopWords.sentence(plan.steps().getFirst()));
+        assertTrue(StopWords.hint(plan.requests().getFirst(), 405, "Method Not Allowed")
                 .contains("accepts only POST on /quitquitquit. Fix: use --shutdown-http-post"));
     }
 
@@ -162,22 +163,22 @@ class KnownSidecarsTest {
 
         assertEquals(List.of(), plan.requests());
         assertTrue(plan.steps().getFirst().warn());
-        assertTrue(plan.steps().getFirst().sentence().endsWith("Fix: give"
+        assertTrue(StopWords.sentence(plan.steps().getFirst()).endsWith("Fix: give"
                 + " --shutdown-http-post=http://127.0.0.1:15020/quitquitquit (recognized as Istio's pilot-agent)"),
-                plan.steps().getFirst().sentence());
+                StopWords.sentence(plan.steps().getFirst()));
     }
 
     @Test
     void theLinesSayHowAndWhy() {
         assertEquals("Shutdown plan: sidecar istio-proxy: POST http://127.0.0.1:15021/quitquitquit (recognized as"
                 + " Istio's pilot-agent, port 15021 from the Pod annotation status.sidecar.istio.io/port)",
-                plan(istio().build(), Map.of("status.sidecar.istio.io/port", "15021"), false, AUTO).steps().getFirst()
-                        .sentence());
+                StopWords.sentence(plan(istio().build(), Map.of("status.sidecar.istio.io/port", "15021"), false, AUTO)
+                        .steps().getFirst()));
         assertEquals("Shutdown plan: sidecar redis: nothing known stops it (not a sidecar proa recognizes, and no"
                 + " shutdown option given). The Pod will not complete after COMMAND exits unless redis exits by itself."
-                + " Fix: " + ShutdownPlan.GENERAL_FIX,
-                plan(container("redis", "redis:7.4").build(), Map.of(), false, AUTO).steps().getFirst().sentence());
-        assertTrue(plan(linkerd(null).build(), Map.of(), false, AUTO).steps().getFirst().sentence()
+                + " Fix: " + StopWords.GENERAL_FIX,
+                StopWords.sentence(plan(container("redis", "redis:7.4").build(), Map.of(), false, AUTO).steps().getFirst()));
+        assertTrue(StopWords.sentence(plan(linkerd(null).build(), Map.of(), false, AUTO).steps().getFirst())
                 .endsWith("Fix: set the Pod annotation config.alpha.linkerd.io/proxy-enable-shutdown-endpoint: \"true\""
                         + " (or the Helm value proxy.enableShutdownEndpoint=true), or run the proxy as a native sidecar"
                         + " (config.beta.linkerd.io/proxy-enable-native-sidecar: \"true\")"));
@@ -186,17 +187,17 @@ class KnownSidecarsTest {
     @Test
     void answersGetTheLikelyCauseAndTheFix() {
         ShutdownPlan.Request unknown = new ShutdownPlan.Request("POST", "http://127.0.0.1:4191/shutdown", null);
-        assertTrue(ShutdownPlan.hint(unknown, 404, "shutdown endpoint is not enabled\n")
+        assertTrue(StopWords.hint(unknown, 404, "shutdown endpoint is not enabled\n")
                 .contains("Linkerd's proxy answers 404 when its /shutdown endpoint is not enabled. Fix: set the Pod"
                         + " annotation config.alpha.linkerd.io/proxy-enable-shutdown-endpoint"), "known by its answer");
-        assertTrue(ShutdownPlan.hint(unknown, 404, "").contains("check the URL against the sidecar's documentation"));
-        assertTrue(ShutdownPlan.hint(unknown, 403, "").contains("only from inside its own Pod (loopback"));
-        assertNull(ShutdownPlan.hint(unknown, 500, ""));
+        assertTrue(StopWords.hint(unknown, 404, "").contains("check the URL against the sidecar's documentation"));
+        assertTrue(StopWords.hint(unknown, 403, "").contains("only from inside its own Pod (loopback"));
+        assertNull(StopWords.hint(unknown, 500, ""));
         KnownSidecars.Known cloudSql = KnownSidecars.TABLE.get(2);
         ShutdownPlan.Request proxy = new ShutdownPlan.Request("POST", "http://127.0.0.1:9091/quitquitquit", cloudSql);
-        assertTrue(ShutdownPlan.hint(proxy, 404, "404 page not found").endsWith("Fix: start the proxy with"
+        assertTrue(StopWords.hint(proxy, 404, "404 page not found").endsWith("Fix: start the proxy with"
                 + " --quitquitquit (its admin server, port 9091 unless --admin-port)"));
-        assertTrue(ShutdownPlan.refusedHint(proxy).endsWith("(the Cloud SQL Auth Proxy's port is set by the flag"
+        assertTrue(StopWords.refusedHint(proxy).endsWith("(the Cloud SQL Auth Proxy's port is set by the flag"
                 + " --admin-port or the environment variable CSQL_PROXY_ADMIN_PORT (default 9091))"));
     }
 
@@ -204,8 +205,8 @@ class KnownSidecarsTest {
     void aSidecarThatFailsThePodGetsItsOwnFix() {
         ShutdownPlan plan = plan(container("cloud-sql-proxy", CLOUD_SQL, "--quitquitquit", "p:r:i").build(), Map.of(),
                 false, AUTO);
-        assertEquals("start the proxy with --exit-zero-on-sigterm", plan.steps().getFirst().exitFix());
-        assertTrue(plan(container("redis", "redis:7.4").build(), Map.of(), false, AUTO).steps().getFirst().exitFix()
+        assertEquals("start the proxy with --exit-zero-on-sigterm", StopWords.exitFix(plan.steps().getFirst()));
+        assertTrue(StopWords.exitFix(plan(container("redis", "redis:7.4").build(), Map.of(), false, AUTO).steps().getFirst())
                 .startsWith("make it exit 0"));
     }
 

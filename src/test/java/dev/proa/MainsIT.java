@@ -73,6 +73,30 @@ class MainsIT {
         }
     }
 
+    /**
+     * With --main, the wait for the other main containers and the shutdown share the stop's one deadline: with a main
+     * container that never ends and a sidecar that does not stop when asked, the last proa still exits within
+     * --shutdown-timeout of its COMMAND's exit (each phase taking the whole timeout, it took twice that).
+     */
+    @Test
+    void theWaitAndTheShutdownTogetherTakeAtMostTheShutdownTimeout() throws Exception {
+        try (Pod pod = new Pod(dir, "linkerd-disabled")) { // the sidecar answers 404 and keeps running
+            ProaRun a = pod.proa("main-a", "while [ ! -e release ]; do sleep 0.05; done"); // until the Pod closes
+            ProaRun b = pod.proa("main-b", "exit 5", "--shutdown-timeout=6s");
+            pod.kubelets(a, b);
+
+            TestSupport.awaitTrue(() -> b.log().contains("Waiting for the other main containers"));
+            long waiting = System.nanoTime();
+            assertEquals(5, b.exitStatus(), b.log());
+            long took = System.nanoTime() - waiting;
+            assertTrue(took < java.time.Duration.ofMillis(9500).toNanos(), "the stop took " + took / 1_000_000
+                    + " ms, past the 6s of --shutdown-timeout: " + b.log());
+            assertTrue(b.log().contains("Shutdown timeout of 6s nearly passed while main containers still run"), b.log());
+            assertEquals(1, TestSupport.count(b.log(), "Shutdown request POST"), "the sidecar was still asked: " + b.log());
+            assertTrue(b.log().contains("Shutdown timeout of 6s passed"), b.log());
+        }
+    }
+
     /** The Pod: its sidecar, one mock API server per proa, and one kubelet per server. */
     private static final class Pod implements AutoCloseable {
         final Path dir;
@@ -82,8 +106,13 @@ class MainsIT {
         final List<ProaRun> proas = new java.util.ArrayList<>();
 
         Pod(Path dir) throws Exception {
+            this(dir, "plain");
+        }
+
+        /** {@code mode}: how the sidecar behaves (see {@link FakeSidecar}). */
+        Pod(Path dir, String mode) throws Exception {
             this.dir = dir;
-            this.sidecar = ProaRun.sidecar(dir, "proxy", 300);
+            this.sidecar = ProaRun.sidecar(dir, "proxy", 300, mode);
             for (String main : MAINS) {
                 MockCluster cluster = new MockCluster(true);
                 clusters.put(main, cluster);
@@ -101,10 +130,14 @@ class MainsIT {
         }
 
         ProaRun proa(String main, String script) throws Exception {
+            return proa(main, script, "--shutdown-timeout=60s");
+        }
+
+        ProaRun proa(String main, String script, String timeout) throws Exception {
             Map<String, String> env = new HashMap<>(clusters.get(main).inClusterEnvironment(dir(main)));
             env.put("POD_NAME", "job");
             env.put("PROA_MAIN", String.join(",", MAINS));
-            return track(ProaRun.start(dir(main), env, List.of("--container=" + main, "--shutdown-timeout=60s",
+            return track(ProaRun.start(dir(main), env, List.of("--container=" + main, timeout,
                     "-p", "http://127.0.0.1:" + sidecar.port() + "/quitquitquit", "--", "sh", "-c", script)));
         }
 
@@ -137,6 +170,9 @@ class MainsIT {
 
         @Override
         public void close() throws Exception {
+            for (String main : MAINS) { // a COMMAND still waiting ends, rather than outlive its proa
+                if (!Files.exists(dir(main).resolve("release"))) Files.createFile(dir(main).resolve("release"));
+            }
             proas.forEach(p -> p.process.destroyForcibly()); // after a failure; by then, normally, long gone
             for (FakeKubelet kubelet : kubelets) kubelet.close();
             sidecar.process().destroyForcibly();

@@ -1,5 +1,6 @@
 package dev.proa;
 
+import dev.proa.lifecycle.Deadline;
 import dev.proa.lifecycle.MainsWait;
 import dev.proa.lifecycle.Shutdown;
 import dev.proa.lifecycle.Sources;
@@ -63,18 +64,21 @@ class PodShapesTest {
         Pod pod = read(json.replace("{META", "{" + META));
 
         assertEquals(new Pods.Malformed(why), Pods.shape(pod));
-        assertEquals(new Readiness.Failed(why), Readiness.judge(pod, Sidecars.Choice.ALL));
+        assertEquals(new Readiness.Failed(why, false), Readiness.judge(pod, Sidecars.Choice.ALL));
         Sidecars.Choice withMains = new Sidecars.Choice(null, null, List.of(), List.of(), List.of("other"));
         assertEquals(why, assertThrows(Sidecars.NotInPod.class, () -> Sidecars.select(pod, withMains)).getMessage());
         assertEquals(why, assertThrows(Sidecars.NotInPod.class, () -> Mains.turn(pod, withMains)).getMessage());
         assertEquals(why, assertThrows(Sidecars.NotInPod.class, () -> Mains.others(pod, withMains)).getMessage());
         // The shutdown still runs on such a Pod: its timeout, the wait for other mains, and its first step.
         PodView seen = new PodView(pod, false, null, false);
-        MainsWait.Step wait = MainsWait.begin(new MainsWait.Settings(withMains, Optional.empty()), seen, 0);
+        MainsWait.Step wait = MainsWait.begin(new MainsWait.Rules(withMains,
+                Deadline.of(Optional.empty(), seen, 0), true), seen, 0);
         assertEquals(Optional.of(MainsWait.Decision.STOP_SIDECARS), wait.decided());
         assertTrue(wait.lines().getFirst().text().startsWith(why), wait.lines().toString());
-        Shutdown.Step stop = Shutdown.begin(new Shutdown.Settings(new Sources(true, List.of()), Sidecars.Choice.ALL,
-                Optional.empty(), 1, false, ShutdownPlan.NONE), seen, 0);
+        ShutdownPlan oneRequest = ShutdownPlan.withoutPod(new ShutdownPlan.Options(List.of("-p"),
+                List.of(new ShutdownPlan.Request("POST", "http://127.0.0.1:1/quit", null)), true));
+        Shutdown.Step stop = Shutdown.begin(new Shutdown.Rules(new Sources(true, List.of()), Sidecars.Choice.ALL,
+                Deadline.of(Optional.empty(), seen, 0), false, oneRequest), seen, 0);
         assertTrue(stop.ended().isEmpty(), "the request is still to be answered");
     }
 

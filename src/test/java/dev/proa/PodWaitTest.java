@@ -42,7 +42,7 @@ class PodWaitTest {
 
     private MockCluster cluster;
     private KubernetesClient proaClient;
-    private Lifecycle watch;
+    private EventLoop watch;
 
     @BeforeEach
     void start() {
@@ -74,7 +74,7 @@ class PodWaitTest {
         });
         cluster.create(TestPods.pod("job-2", List.of("proxy", "db"), List.of("mesh")));
         RecordingLogger log = new RecordingLogger();
-        CompletableFuture<Startup.Outcome> outcome = startWaiting("job-2", log);
+        CompletableFuture<Startup.End> outcome = startWaiting("job-2", log);
         awaitTrue(() -> cluster.watchRequests() >= 1);
 
         cluster.setStatus("job-2", "proxy", s -> TestPods.running("proxy", true));
@@ -92,7 +92,7 @@ class PodWaitTest {
     @Test
     void failsWhenASidecarEndedForGood() throws Exception {
         cluster.create(TestPods.pod("job-3", List.of("proxy"), List.of()));
-        CompletableFuture<Startup.Outcome> outcome = startWaiting("job-3");
+        CompletableFuture<Startup.End> outcome = startWaiting("job-3");
         awaitTrue(() -> cluster.watchRequests() >= 1);
 
         cluster.setStatus("job-3", "proxy", s -> TestPods.terminated("proxy", 1));
@@ -103,7 +103,7 @@ class PodWaitTest {
     @Test
     void failsWhenThePodIsDeletedWhileWaiting() throws Exception {
         cluster.create(TestPods.pod("job-4", List.of("proxy"), List.of()));
-        CompletableFuture<Startup.Outcome> outcome = startWaiting("job-4");
+        CompletableFuture<Startup.End> outcome = startWaiting("job-4");
         awaitTrue(() -> cluster.watchRequests() >= 1);
 
         cluster.delete("job-4");
@@ -119,7 +119,7 @@ class PodWaitTest {
     @Test
     void survivesADroppedWatch() throws Exception {
         cluster.create(TestPods.pod("job-5", List.of("proxy"), List.of()));
-        CompletableFuture<Startup.Outcome> outcome = startWaiting("job-5");
+        CompletableFuture<Startup.End> outcome = startWaiting("job-5");
         awaitTrue(() -> cluster.openWatches() >= 1); // asked for is not yet open: only an open watch can be dropped
 
         cluster.dropWatches();
@@ -133,7 +133,7 @@ class PodWaitTest {
     void relistsAfter410GoneAndSeesWhatChangedMeanwhile() throws Exception {
         cluster.create(TestPods.pod("job-6", List.of("proxy"), List.of()));
         cluster.answerWatchesWithGone(3);
-        CompletableFuture<Startup.Outcome> outcome = startWaiting("job-6");
+        CompletableFuture<Startup.End> outcome = startWaiting("job-6");
         awaitTrue(() -> cluster.watchRequests() >= 1);
 
         // No watch stays open while the API server answers 410 Gone, so only a re-list can see this.
@@ -156,7 +156,7 @@ class PodWaitTest {
     @Test
     void aSignalBeforeCommandEndsTheWaitWith128PlusN() throws Exception {
         cluster.create(TestPods.pod("job-8", List.of("proxy"), List.of()));
-        CompletableFuture<Startup.Outcome> outcome = startWaiting("job-8");
+        CompletableFuture<Startup.End> outcome = startWaiting("job-8");
         awaitTrue(() -> cluster.watchRequests() >= 1);
 
         watch.signal(15, "TERM");
@@ -170,9 +170,9 @@ class PodWaitTest {
         RecordingLogger log = new RecordingLogger();
         watch = lifecycle(log, options());
         watch.watch(proaClient, MockCluster.NAMESPACE, "job-9", "", null);
-        Startup.Settings settings = new Startup.Settings(new Sources(true, List.of()), Sidecars.Choice.ALL,
+        Startup.Rules settings = new Startup.Rules(new Sources(true, List.of()), Sidecars.Choice.ALL,
                 Optional.empty(), false, Duration.ofMillis(400), MockCluster.NAMESPACE + "/job-9", "");
-        CompletableFuture<Startup.Outcome> outcome = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<Startup.End> outcome = CompletableFuture.supplyAsync(() -> {
             try {
                 return watch.awaitStartup(settings);
             } catch (InterruptedException e) {
@@ -203,15 +203,15 @@ class PodWaitTest {
         return options;
     }
 
-    private CompletableFuture<Startup.Outcome> startWaiting(String pod, String... args) {
+    private CompletableFuture<Startup.End> startWaiting(String pod, String... args) {
         return startWaiting(pod, LOG, args);
     }
 
-    private CompletableFuture<Startup.Outcome> startWaiting(String pod, Logger log, String... args) {
+    private CompletableFuture<Startup.End> startWaiting(String pod, Logger log, String... args) {
         if (watch != null) watch.close();
         watch = lifecycle(log, options(args));
         watch.watch(proaClient, MockCluster.NAMESPACE, pod, "", null);
-        Lifecycle lifecycle = watch;
+        EventLoop lifecycle = watch;
         return CompletableFuture.supplyAsync(() -> {
             try {
                 return lifecycle.awaitStartup();
@@ -221,12 +221,12 @@ class PodWaitTest {
         }, OWN_THREAD);
     }
 
-    static Lifecycle lifecycle(Logger log, Options options) {
-        return new Lifecycle(log, options.settings(), new dev.proa.probe.HttpClients(), new Reaper(log), System.nanoTime());
+    static EventLoop lifecycle(Logger log, Options options) {
+        return new EventLoop(log, options.settings(), new dev.proa.probe.HttpClients(), new Reaper(log), System.nanoTime());
     }
 
-    private static void assertAbort(int status, CompletableFuture<Startup.Outcome> outcome) throws Exception {
-        Startup.Outcome result = outcome.get(GENEROUS.toSeconds(), TimeUnit.SECONDS);
+    private static void assertAbort(int status, CompletableFuture<Startup.End> outcome) throws Exception {
+        Startup.End result = outcome.get(GENEROUS.toSeconds(), TimeUnit.SECONDS);
         assertEquals(status, assertInstanceOf(Startup.Abort.class, result).status(), result::toString);
     }
 }

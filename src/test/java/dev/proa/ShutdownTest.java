@@ -37,7 +37,7 @@ class ShutdownTest {
 
     private MockCluster cluster;
     private KubernetesClient proaClient;
-    private Lifecycle watch;
+    private EventLoop watch;
     private final RecordingLogger log = new RecordingLogger();
     private final List<MockWebServer> endpoints = new ArrayList<>();
 
@@ -204,7 +204,7 @@ class ShutdownTest {
         Options options = new Options();
         Options.commandLine(options, Map.of()).parseArgs("-p", post.url("/quit").toString(), "-g",
                 get.url("/stop").toString(), "true");
-        Lifecycle lifecycle = PodWaitTest.lifecycle(log, options);
+        EventLoop lifecycle = PodWaitTest.lifecycle(log, options);
 
         lifecycle.askOnce();
         lifecycle.askOnce();
@@ -222,9 +222,9 @@ class ShutdownTest {
         MockWebServer post = endpoint(new MockResponse.Builder().code(200).build());
         Options options = new Options();
         Options.commandLine(options, Map.of()).parseArgs("-p", post.url("/quit").toString(), "true");
-        Lifecycle lifecycle = PodWaitTest.lifecycle(log, options);
+        EventLoop lifecycle = PodWaitTest.lifecycle(log, options);
 
-        lifecycle.shutDown(); // no Pod, no probe: done once the request is answered
+        lifecycle.stop(); // no Pod, no probe: done once the request is answered
         lifecycle.askOnce();
 
         assertEquals(1, post.getRequestCount());
@@ -247,11 +247,11 @@ class ShutdownTest {
         Options.commandLine(options, Map.of()).parseArgs(argv.toArray(String[]::new));
         watch = PodWaitTest.lifecycle(log, options);
         watch.watch(proaClient, MockCluster.NAMESPACE, pod, "", null);
-        Lifecycle lifecycle = watch;
+        EventLoop lifecycle = watch;
         assertTrue(lifecycle.awaitStartup() instanceof dev.proa.lifecycle.Startup.Proceed, log.lines::toString);
         return CompletableFuture.runAsync(() -> {
             try {
-                lifecycle.shutDown();
+                lifecycle.stop();
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }

@@ -13,18 +13,22 @@ import java.util.Optional;
 /**
  * Between COMMAND's exit and the shutdown, with {@code --main}: is it this proa's turn to stop the sidecars (see
  * {@link Mains} for the rule), and if it must wait for other main containers first, until when. The wait is bounded by
- * the shutdown timeout; when it passes with main containers still running, the sidecars are stopped under them all
- * the same (said as a warning): proa never leaves the Pod to hang. A repeated SIGTERM or SIGINT ends the wait too.
- * A pure step function of (settings, state, what happened, the time).
+ * the stop's one {@link Deadline}, less the time the shutdown's requests need: when that passes with main containers
+ * still running, the sidecars are stopped under them all the same (said as a warning), so that the wait and the
+ * shutdown together never pass the deadline, and proa never leaves the Pod to hang. A repeated SIGTERM or SIGINT ends the wait too.
+ * A pure step function of (rules, state, what happened, the time).
  */
 public final class MainsWait {
     /** How often the wait says what it still waits for. */
-    public static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(10);
+    static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(10);
 
     private MainsWait() {}
 
-    /** {@code timeout}: --shutdown-timeout, if given (else the Pod's grace period, else 30 s, as for the shutdown). */
-    public record Settings(Sidecars.Choice choice, Optional<Duration> timeout) {}
+    /**
+     * {@code deadline}: the whole stop's, which this wait shares with the shutdown after it; {@code asks}: whether
+     * there is anything to ask the sidecars (a request or a signal to send): without, there is nothing to wait for.
+     */
+    public record Rules(Sidecars.Choice choice, Deadline deadline, boolean asks) {}
 
     public sealed interface Input {}
 
@@ -44,33 +48,28 @@ public final class MainsWait {
     }
 
     /** {@code waitingFor}: the main containers still running at the last look, as the log named them. */
-    public record State(long start, long deadline, Duration timeout, PodView seen, long nextProgress, boolean skip,
-            List<String> waitingFor) {}
+    public record State(long start, PodView seen, long nextProgress, boolean skip, List<String> waitingFor) {}
 
     public record Step(State state, List<Line> lines, Optional<Decision> decided, long wakeAt) {}
 
-    public static Step begin(Settings settings, PodView seen, long now) {
-        Duration timeout = Shutdown.timeout(settings.timeout(), seen);
-        State state = new State(now, Durations.plus(now, timeout), timeout, seen, Durations.plus(now, PROGRESS_INTERVAL), false,
-                List.of());
-        if (settings.choice().mains().isEmpty()) return decided(state, List.of(), Decision.STOP_SIDECARS);
-        return evaluate(settings, state, now, true);
+    public static Step begin(Rules rules, PodView seen, long now) {
+        State state = new State(now, seen, Durations.plus(now, PROGRESS_INTERVAL), false, List.of());
+        if (!rules.asks() || rules.choice().mains().isEmpty()) return decided(state, List.of(), Decision.STOP_SIDECARS);
+        return evaluate(rules, state, now, true);
     }
 
-    public static Step step(Settings settings, State s, Input input, long now) {
+    public static Step step(Rules rules, State s, Input input, long now) {
         State next = switch (input) {
-            case PodSeen p -> new State(s.start(), s.deadline(), s.timeout(), p.view(), s.nextProgress(), s.skip(),
-                    s.waitingFor());
-            case Skip k -> new State(s.start(), s.deadline(), s.timeout(), s.seen(), s.nextProgress(), true,
-                    s.waitingFor());
+            case PodSeen p -> new State(s.start(), p.view(), s.nextProgress(), s.skip(), s.waitingFor());
+            case Skip k -> new State(s.start(), s.seen(), s.nextProgress(), true, s.waitingFor());
             case Tick t -> s;
         };
-        return evaluate(settings, next, now, false);
+        return evaluate(rules, next, now, false);
     }
 
-    private static Step evaluate(Settings settings, State s, long now, boolean first) {
+    private static Step evaluate(Rules rules, State s, long now, boolean first) {
         List<Line> lines = new ArrayList<>();
-        String mains = String.join(", ", settings.choice().mains());
+        String mains = String.join(", ", rules.choice().mains());
         if (!s.seen().observable()) {
             lines.add(Line.warn("Cannot tell whether the other main containers (--main=" + mains + ") still run: "
                     + why(s.seen()) + ". Stopping the sidecars now, as without --main"));
@@ -79,9 +78,9 @@ public final class MainsWait {
         Mains.Turn turn;
         String pod;
         try {
-            turn = Mains.turn(s.seen().pod(), settings.choice());
+            turn = Mains.turn(s.seen().pod(), rules.choice());
             pod = Pods.describe(s.seen().pod()) + " (container "
-                    + Sidecars.ownContainer(s.seen().pod(), settings.choice()) + ")";
+                    + Sidecars.ownContainer(s.seen().pod(), rules.choice()) + ")";
         } catch (Sidecars.NotInPod e) {
             lines.add(Line.warn(e.getMessage() + ". Stopping the sidecars now, as without --main"));
             return decided(s, lines, Decision.STOP_SIDECARS);
@@ -109,18 +108,23 @@ public final class MainsWait {
                             + running + "; stopping the sidecars now"));
                     return decided(s, lines, Decision.STOP_SIDECARS);
                 }
-                if (now >= s.deadline()) {
-                    lines.add(Line.warn("Shutdown timeout of " + Durations.format(s.timeout()) + " passed while main"
-                            + " containers still run: " + running + ". Stopping the sidecars under them now, so that"
-                            + " the Pod ends (--shutdown-timeout sets how long to wait)"));
+                long until = rules.deadline().forMains();
+                String timeout = Durations.format(rules.deadline().timeout());
+                if (now >= until) {
+                    lines.add(Line.warn("Shutdown timeout of " + timeout + " nearly passed while main containers still"
+                            + " run: " + running + ". Stopping the sidecars under them now, in the "
+                            + Durations.human(Duration.ofNanos(Durations.between(now, rules.deadline().at())))
+                            + " left, so that the Pod ends (--shutdown-timeout sets how long to wait)"));
                     return decided(s, lines, Decision.STOP_SIDECARS);
                 }
                 long nextProgress = s.nextProgress();
-                String left = Durations.human(Duration.ofNanos(Durations.between(now, s.deadline())));
+                String left = Durations.human(Duration.ofNanos(Durations.between(now, until)));
                 if (first) {
                     lines.add(Line.info("Waiting for the other main containers of Pod " + pod + " to terminate before"
-                            + " stopping the sidecars: " + running + "; at most " + Durations.format(s.timeout())
-                            + " (the shutdown timeout)"));
+                            + " stopping the sidecars: " + running + "; at most " + Durations.human(Duration.ofNanos(
+                            Durations.between(now, until))) + ", leaving " + Durations.human(Duration.ofNanos(
+                            Durations.between(until, rules.deadline().at()))) + " of the shutdown timeout of "
+                            + timeout + " to stop the sidecars"));
                 } else if (now >= nextProgress) {
                     lines.add(Line.info("Still waiting after " + took + " for main containers " + running
                             + "; the sidecars are stopped in " + left + " at the latest"));
@@ -128,8 +132,8 @@ public final class MainsWait {
                 } else if (!names.equals(s.waitingFor())) {
                     lines.add(Line.info("After " + took + ", still waiting for main containers " + running));
                 }
-                State next = new State(s.start(), s.deadline(), s.timeout(), s.seen(), nextProgress, s.skip(), names);
-                return new Step(next, lines, Optional.empty(), Math.min(s.deadline(), nextProgress));
+                State next = new State(s.start(), s.seen(), nextProgress, s.skip(), names);
+                return new Step(next, lines, Optional.empty(), Math.min(until, nextProgress));
             }
         }
     }

@@ -4,6 +4,7 @@ import dev.proa.config.Durations;
 import dev.proa.config.Urls;
 import dev.proa.sidecars.KnownSidecars;
 import dev.proa.sidecars.ShutdownPlan;
+import dev.proa.sidecars.StopWords;
 import java.time.Duration;
 import java.util.List;
 
@@ -25,10 +26,6 @@ public final class RequestRetry {
      * not known), whose facts name the likely cause of a failure.
      */
     public record State(String method, String url, Duration nextDelay, boolean refusedBefore, KnownSidecars.Known known) {
-        public static State of(String method, String url) {
-            return new State(method, url, FIRST_RETRY, false, null);
-        }
-
         public static State of(ShutdownPlan.Request request) {
             return new State(request.method(), request.url(), FIRST_RETRY, false, request.known());
         }
@@ -47,11 +44,7 @@ public final class RequestRetry {
     public sealed interface Result {}
 
     /** {@code body}: the start of the answer's body, which may say why (Linkerd's 404 does). */
-    public record Answered(int code, String message, Duration took, String body) implements Result {
-        public Answered(int code, String message, Duration took) {
-            this(code, message, took, "");
-        }
-    }
+    public record Answered(int code, String message, Duration took, String body) implements Result {}
 
     public record Refused(String message) implements Result {}
 
@@ -79,7 +72,7 @@ public final class RequestRetry {
                     + " answered " + a.code() + " in " + Durations.human(a.took()), fields(state, a.code())));
             case Answered a -> done(state, Line.warn("Shutdown request " + state + " answered " + a.code() + " "
                     + a.message() + said(a.body()) + " in " + Durations.human(a.took()) + ": the sidecar may not have stopped"
-                    + hint(ShutdownPlan.hint(state.request(), a.code(), a.body())), fields(state, a.code())));
+                    + hint(StopWords.hint(state.request(), a.code(), a.body())), fields(state, a.code())));
             case NoAnswer n -> done(state, Line.warn("Shutdown request " + state + " got no answer within "
                     + Durations.human(n.waited()) + ": abandoned"));
             case Failed f -> done(state, Line.warn("Shutdown request " + state + " failed: " + f.message()
@@ -89,7 +82,7 @@ public final class RequestRetry {
             case Refused r -> {
                 List<Line> lines = state.refusedBefore() ? List.of() : List.of(Line.warn("Shutdown request " + state
                         + " was refused (" + r.message() + "); retrying until the sidecars stop or the shutdown timeout"
-                        + " passes" + hint(ShutdownPlan.refusedHint(state.request()))));
+                        + " passes" + hint(StopWords.refusedHint(state.request()))));
                 Duration doubled = state.nextDelay().multipliedBy(2);
                 State next = new State(state.method(), state.url(),
                         doubled.compareTo(LAST_RETRY) > 0 ? LAST_RETRY : doubled, true, state.known());

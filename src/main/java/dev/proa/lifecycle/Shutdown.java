@@ -6,6 +6,7 @@ import dev.proa.sidecars.Pods;
 import dev.proa.sidecars.Readiness;
 import dev.proa.sidecars.ShutdownPlan;
 import dev.proa.sidecars.Sidecars;
+import dev.proa.sidecars.StopWords;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import java.time.Duration;
@@ -14,27 +15,29 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The last phase, as decisions, after COMMAND exits or the startup fails: once the sidecars were asked to stop (every
- * HTTP request at once, then the signals), wait until every regular sidecar has terminated. Native sidecars are not
- * waited for: the kubelet stops them only once proa's own container has exited. Without the Pod, the
- * {@code --wait-http}/{@code --wait-tcp} targets tell: the sidecars have stopped once nothing answers there. Nothing
- * outlasts the shutdown timeout. A pure step function of (settings, state, what happened, the time).
+ * The last phase, as decisions, after COMMAND exits or the startup fails: ask the sidecars to stop (every HTTP request
+ * at once, then the signals), retry a request whose connection was refused (see {@link RequestRetry}) until the
+ * sidecars have stopped, and wait until every regular sidecar has terminated. Native sidecars are not waited for: the
+ * kubelet stops them only once proa's own container has exited. Without the Pod, the {@code --wait-http}/{@code
+ * --wait-tcp} targets tell: the sidecars have stopped once nothing answers there. Nothing outlasts the stop's
+ * {@link Deadline}. A pure step function of (rules, state, what happened, the time); each step says what to send,
+ * whether to signal and probe, what to log, and when to wake.
  */
 public final class Shutdown {
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration MINIMUM_TIMEOUT = Duration.ofSeconds(1);
-
     private Shutdown() {}
 
     /**
-     * {@code requests}: how many shutdown requests are sent; {@code kills}: whether --kill or --kill-all was given;
-     * {@code plan}: how each sidecar is stopped, which names the fix when one does not stop, or fails the Pod.
+     * {@code deadline}: the whole stop's; {@code kills}: whether --kill or --kill-all was given; {@code plan}: how each
+     * sidecar is stopped (its requests are sent), which names the fix when one does not stop, or fails the Pod.
      */
-    public record Settings(Sources sources, Sidecars.Choice choice, Optional<Duration> timeout, int requests,
-            boolean kills, ShutdownPlan plan) {
-        public Settings(Sources sources, Sidecars.Choice choice, Optional<Duration> timeout, int requests, boolean kills) {
-            this(sources, choice, timeout, requests, kills, ShutdownPlan.NONE);
-        }
+    public record Rules(Sources sources, Sidecars.Choice choice, Deadline deadline, boolean kills, ShutdownPlan plan) {}
+
+    /**
+     * How the shutdown ended: the sidecars still running, and one sentence (with its fix) per regular sidecar that
+     * exited non-zero during it, which fails the Pod.
+     */
+    public record Stopped(List<String> stillRunning, List<String> failed) {
+        public static final Stopped NOTHING = new Stopped(List.of(), List.of());
     }
 
     /** What happened. */
@@ -45,78 +48,136 @@ public final class Shutdown {
     /** The targets that still answer at all. */
     public record Probed(List<String> answering) implements Input {}
 
-    /** One shutdown request has ended, however it ended. */
-    public record RequestDone() implements Input {}
+    /** Request {@code index} of the plan's, sent as a {@link Send} said, ended with {@code result}. */
+    public record RequestEnded(int index, RequestRetry.Result result) implements Input {}
 
     /** A repeated SIGTERM or SIGINT: stop waiting. */
     public record Skip() implements Input {}
 
     public record Tick() implements Input {}
 
+    /** Send request {@code index} now, abandoning it after {@code timeout}; its end comes back as a {@link RequestEnded}. */
+    public record Send(int index, RequestRetry.State request, Duration timeout) {}
+
+    /** Where one request is: sent and not yet ended, waiting to be sent (again) at {@code retryAt}, or done. */
+    public enum Progress { SENT, WAITING, DONE }
+
+    public record Request(RequestRetry.State retry, Progress progress, long retryAt) {}
+
     /**
-     * Where the shutdown is. {@code watched}: the sidecars whose end the Pod tells, when it can be watched;
-     * {@code answering}: the targets that answered at the last probe (all of them until the first).
+     * Where the shutdown is. {@code requests}: the plan's, in its order; {@code watched}: the sidecars whose end the
+     * Pod tells, when it can be watched; {@code answering}: the targets that answered at the last probe (all of them
+     * until the first); {@code failed}: one sentence per regular sidecar that exited non-zero during the shutdown.
      */
-    public record State(long start, long deadline, Duration timeout, PodView seen, int unfinished,
-            Optional<List<Sidecars.Sidecar>> watched, List<String> answering, boolean probing, long nextProbe,
-            boolean skip, List<String> failed) {
-        /** {@code failed}: one sentence per regular sidecar that exited non-zero during the shutdown, with its fix. */
+    public record State(long start, PodView seen, List<Request> requests, Optional<List<Sidecars.Sidecar>> watched,
+            List<String> answering, boolean probing, long nextProbe, boolean skip, List<String> failed) {
         public State {
+            requests = List.copyOf(requests);
             failed = List.copyOf(failed);
         }
 
         /** Whether no sidecar is left to wait for: a refused request need not be retried any more. */
-        public boolean sidecarsStopped(Settings settings) {
-            return running(settings, this).isEmpty();
+        public boolean sidecarsStopped(Rules rules) {
+            return running(rules, this).isEmpty();
+        }
+
+        int unfinished() {
+            return (int) requests.stream().filter(r -> r.progress() != Progress.DONE).count();
+        }
+
+        State with(List<Request> next) {
+            return new State(start, seen, next, watched, answering, probing, nextProbe, skip, failed);
         }
     }
 
-    /** One step: the next state, whether to probe the targets now, what to log, and, once it is over, what still runs. */
-    public record Step(State state, boolean probe, List<Line> lines, Optional<List<String>> ended, long wakeAt) {}
+    /**
+     * One step: the next state, the requests to send now, whether to send the signals (--kill, --kill-all: once, after
+     * the first requests), whether to probe the targets now, what to log, and, once it is over, what still runs.
+     */
+    public record Step(State state, List<Send> sends, boolean kill, boolean probe, List<Line> lines,
+            Optional<List<String>> ended, long wakeAt) {}
 
-    /** The shutdown begins: the requests are being sent, and the processes signalled. */
-    public static Step begin(Settings settings, PodView seen, long now) {
-        Duration timeout = timeout(settings, seen);
+    /** The shutdown begins: every request is due now. */
+    public static Step begin(Rules rules, PodView seen, long now) {
         List<Line> lines = new ArrayList<>();
-        if (settings.requests() == 0 && !settings.kills()) {
+        List<Request> requests = rules.plan().requests().stream()
+                .map(r -> new Request(RequestRetry.State.of(r), Progress.WAITING, now)).toList();
+        if (requests.isEmpty() && !rules.kills()) {
             // Sidecars cannot tell that COMMAND is done until proa's container exits, so waiting would be in vain.
             lines.add(Line.info("Shutdown: nothing to ask the sidecars (no --shutdown-http-get, --shutdown-http-post"
                     + " or --kill, and no sidecar proa recognizes and can stop); not waiting for them"));
-            State state = new State(now, now, timeout, seen, 0, Optional.empty(), List.of(), false, now, false, List.of());
-            return new Step(state, false, lines, Optional.of(List.of()), Long.MAX_VALUE);
+            State state = new State(now, seen, List.of(), Optional.empty(), List.of(), false, now, false, List.of());
+            return new Step(state, List.of(), false, false, lines, Optional.of(List.of()), Long.MAX_VALUE);
         }
-        Optional<List<Sidecars.Sidecar>> watched = seen.observable() ? sidecars(settings, seen) : Optional.empty();
-        if (watched.isEmpty() && settings.sources().pod()) {
-            lines.add(Line.warn("Shutdown: " + (seen.observable() ? notInPod(settings, seen)
+        Optional<List<Sidecars.Sidecar>> watched = seen.observable() ? sidecars(rules, seen) : Optional.empty();
+        if (watched.isEmpty() && rules.sources().pod()) {
+            lines.add(Line.warn("Shutdown: " + (seen.observable() ? notInPod(rules, seen)
                     : "the Pod cannot be watched") + ", so proa does not wait for the sidecars to stop"));
         }
-        boolean probing = !settings.sources().pod() && settings.sources().probes();
-        State state = new State(now, Durations.plus(now, timeout), timeout, seen, settings.requests(), watched,
-                settings.sources().targets(), probing, now, false, List.of());
-        return evaluate(settings, state, now, lines);
+        boolean probing = !rules.sources().pod() && rules.sources().probes();
+        State state = new State(now, seen, requests, watched, rules.sources().targets(), probing, now, false, List.of());
+        return evaluate(rules, state, now, lines, rules.kills());
     }
 
-    public static Step step(Settings settings, State s, Input input, long now) {
+    /**
+     * The last resort, when the shutdown itself failed before its requests went out (a defect of proa's own): each
+     * request of {@code plan} once, with its own timeout, whatever the deadline; nothing retried, nothing waited for.
+     */
+    public static List<Send> once(ShutdownPlan plan) {
+        List<Send> sends = new ArrayList<>();
+        for (ShutdownPlan.Request request : plan.requests()) {
+            sends.add(new Send(sends.size(), RequestRetry.State.of(request), RequestRetry.PER_REQUEST_TIMEOUT));
+        }
+        return List.copyOf(sends);
+    }
+
+    public static Step step(Rules rules, State s, Input input, long now) {
         List<Line> lines = new ArrayList<>();
         State next = switch (input) {
-            case PodSeen p -> seen(settings, s, p.view(), lines);
-            case Probed p -> new State(s.start(), s.deadline(), s.timeout(), s.seen(), s.unfinished(), s.watched(),
-                    List.copyOf(p.answering()), s.probing(), Durations.plus(now, Startup.PROBE_INTERVAL), s.skip(), s.failed());
-            case RequestDone r -> new State(s.start(), s.deadline(), s.timeout(), s.seen(), s.unfinished() - 1,
-                    s.watched(), s.answering(), s.probing(), s.nextProbe(), s.skip(), s.failed());
-            case Skip k -> new State(s.start(), s.deadline(), s.timeout(), s.seen(), s.unfinished(), s.watched(),
-                    s.answering(), s.probing(), s.nextProbe(), true, s.failed());
+            case PodSeen p -> seen(rules, s, p.view(), lines);
+            case Probed p -> new State(s.start(), s.seen(), s.requests(), s.watched(), List.copyOf(p.answering()),
+                    s.probing(), Durations.plus(now, Startup.PROBE_INTERVAL), s.skip(), s.failed());
+            case RequestEnded r -> ended(rules, s, r, now, lines);
+            case Skip k -> new State(s.start(), s.seen(), s.requests(), s.watched(), s.answering(), s.probing(),
+                    s.nextProbe(), true, s.failed());
             case Tick t -> s;
         };
-        return evaluate(settings, next, now, lines);
+        return evaluate(rules, next, now, lines, false);
     }
 
-    private static State seen(Settings settings, State s, PodView view, List<Line> lines) {
+    /** A request ended: done, or to be retried (a refused connection) at the time {@link RequestRetry} says. */
+    private static State ended(Rules rules, State s, RequestEnded r, long now, List<Line> lines) {
+        Request request = s.requests().get(r.index());
+        if (request.progress() != Progress.SENT) return s; // not this shutdown's: nothing to do
+        RequestRetry.Step next = RequestRetry.after(request.retry(), r.result(), now, rules.deadline().at(),
+                s.sidecarsStopped(rules));
+        lines.addAll(next.lines());
+        List<Request> requests = new ArrayList<>(s.requests());
+        requests.set(r.index(), new Request(next.state(), next.done() ? Progress.DONE : Progress.WAITING, next.retryAt()));
+        return s.with(requests);
+    }
+
+    /** Sends each request whose time has come (or every waiting one, once no sidecar is left to wait for). */
+    private static State sendDue(Rules rules, State s, long now, List<Send> sends, List<Line> lines) {
+        boolean stopped = s.sidecarsStopped(rules);
+        List<Request> requests = new ArrayList<>(s.requests());
+        for (int i = 0; i < requests.size(); i++) {
+            Request r = requests.get(i);
+            if (r.progress() != Progress.WAITING || (now < r.retryAt() && !stopped)) continue;
+            RequestRetry.Step send = RequestRetry.send(r.retry(), now, rules.deadline().at());
+            lines.addAll(send.lines());
+            requests.set(i, new Request(send.state(), send.done() ? Progress.DONE : Progress.SENT, 0));
+            if (!send.done()) sends.add(new Send(i, send.state(), send.sendTimeout()));
+        }
+        return s.with(requests);
+    }
+
+    private static State seen(Rules rules, State s, PodView view, List<Line> lines) {
         Optional<List<Sidecars.Sidecar>> watched = s.watched();
         List<String> failed = new ArrayList<>(s.failed());
         if (view.observable() && watched.isPresent() && s.seen().pod() != null) {
             for (Sidecars.Sidecar sidecar : watched.get()) {
-                String why = failedNow(settings, sidecar, s.seen(), view);
+                String why = failedNow(rules, sidecar, s.seen(), view);
                 if (why != null) {
                     lines.add(Line.warn(why, "container", sidecar.name()));
                     failed.add(why);
@@ -128,21 +189,21 @@ public final class Shutdown {
                     + (view.gone() ? "it was deleted" : view.error()) + "); not waiting for the sidecars"));
             watched = Optional.empty();
         }
-        return new State(s.start(), s.deadline(), s.timeout(), view, s.unfinished(), watched, s.answering(),
-                s.probing(), s.nextProbe(), s.skip(), failed);
+        return new State(s.start(), view, s.requests(), watched, s.answering(), s.probing(), s.nextProbe(), s.skip(),
+                failed);
     }
 
     /**
      * A regular sidecar that has just terminated with a non-zero code: the kubelet then marks the Pod Failed, even
      * when COMMAND succeeded. Said with the sidecar's own fix when proa knows it; null when it did not just fail.
      */
-    private static String failedNow(Settings settings, Sidecars.Sidecar sidecar, PodView before, PodView after) {
+    private static String failedNow(Rules rules, Sidecars.Sidecar sidecar, PodView before, PodView after) {
         if (sidecar.isNative()) return null; // its exit code does not decide the Pod's phase
         ContainerStateTerminated now = terminated(Pods.status(after.pod(), sidecar.name()));
         if (now == null || now.getExitCode() == null || now.getExitCode() == 0) return null;
         if (terminated(Pods.status(before.pod(), sidecar.name())) != null) return null; // said already, or before
-        String fix = settings.plan().step(sidecar.name()).map(ShutdownPlan.Step::exitFix)
-                .orElse(new ShutdownPlan.Step(sidecar.name(), Optional.empty(), new ShutdownPlan.Unknown()).exitFix());
+        String fix = StopWords.exitFix(rules.plan().step(sidecar.name())
+                .orElse(new ShutdownPlan.Step(sidecar.name(), Optional.empty(), new ShutdownPlan.Unknown())));
         return "Sidecar " + sidecar.name() + " " + Readiness.describeEnd(now) + " during the shutdown: the Pod will be"
                 + " marked Failed even though COMMAND's status is what proa exits with. Fix: " + fix;
     }
@@ -151,75 +212,62 @@ public final class Shutdown {
         return status == null || status.getState() == null ? null : status.getState().getTerminated();
     }
 
-    private static Step evaluate(Settings settings, State s, long now, List<Line> lines) {
-        List<String> running = running(settings, s);
+    private static Step evaluate(Rules rules, State s, long now, List<Line> lines, boolean kill) {
+        List<Send> sends = new ArrayList<>();
+        s = sendDue(rules, s, now, sends, lines);
+        List<String> running = running(rules, s);
+        long deadline = rules.deadline().at();
         String took = Durations.human(Duration.ofNanos(Durations.between(s.start(), now)));
         if (running.isEmpty() && s.unfinished() == 0) {
             boolean waited = s.probing() || s.watched().map(w -> w.stream().anyMatch(x -> !x.isNative())).orElse(false);
             lines.add(Line.info("Shutdown complete after " + took + (waited ? ": every sidecar has stopped" : "")));
-            return new Step(s, false, lines, Optional.of(List.of()), Long.MAX_VALUE);
+            return new Step(s, sends, kill, false, lines, Optional.of(List.of()), Long.MAX_VALUE);
         }
-        if (now >= s.deadline() || s.skip()) {
-            lines.add(Line.warn("Shutdown " + (now >= s.deadline()
-                    ? "timeout of " + Durations.format(s.timeout()) + " passed" : "cut short by a signal")
-                    + " after " + took + "; " + (running.isEmpty()
+        if (now >= deadline || s.skip()) {
+            String stop = Durations.human(Duration.ofNanos(Durations.between(rules.deadline().start(), now)));
+            lines.add(Line.warn("Shutdown " + (now >= deadline // the timeout counts from the stop's start
+                    ? "timeout of " + Durations.format(rules.deadline().timeout()) + " passed after " + stop
+                    : "cut short by a signal after " + took) + "; " + (running.isEmpty()
                             ? s.unfinished() + " shutdown request(s) still unanswered"
                             : "still running: " + String.join(", ", running))));
-            if (now >= s.deadline() && s.watched().isPresent()) {
+            if (now >= deadline && s.watched().isPresent()) {
                 for (String sidecar : running) {
-                    settings.plan().step(sidecar).ifPresent(p -> lines.add(Line.warn(p.stillRunning(), "container", sidecar)));
+                    rules.plan().step(sidecar).ifPresent(p -> lines.add(Line.warn(StopWords.stillRunning(p),
+                            "container", sidecar)));
                 }
             }
-            return new Step(s, false, lines, Optional.of(running), Long.MAX_VALUE);
+            return new Step(s, sends, kill, false, lines, Optional.of(running), Long.MAX_VALUE);
         }
         boolean probe = s.probing() && now >= s.nextProbe();
-        long wakeAt = s.deadline();
+        long wakeAt = deadline;
+        for (Request r : s.requests()) if (r.progress() == Progress.WAITING) wakeAt = Math.min(wakeAt, r.retryAt());
         if (probe) {
-            s = new State(s.start(), s.deadline(), s.timeout(), s.seen(), s.unfinished(), s.watched(), s.answering(),
-                    s.probing(), Long.MAX_VALUE, s.skip(), s.failed()); // the next probe is set when this one's results arrive
+            s = new State(s.start(), s.seen(), s.requests(), s.watched(), s.answering(), s.probing(), Long.MAX_VALUE,
+                    s.skip(), s.failed()); // the next probe is set when this one's results arrive
         } else if (s.probing()) {
             wakeAt = Math.min(wakeAt, s.nextProbe());
         }
-        return new Step(s, probe, lines, Optional.empty(), wakeAt);
+        return new Step(s, sends, kill, probe, lines, Optional.empty(), wakeAt);
     }
 
-    private static List<String> running(Settings settings, State s) {
+    private static List<String> running(Rules rules, State s) {
         if (s.watched().isPresent()) return Sidecars.stillRunning(s.seen().pod(), s.watched().get());
         return s.probing() ? s.answering() : List.of();
     }
 
-    /**
-     * --shutdown-timeout, else the Pod's grace period, else 30 s; at least 1 s, so that each request is sent at least
-     * once (a grace period of 0 is about deleting the Pod, not about proa's shutdown: it counts as unset).
-     */
-    static Duration timeout(Settings settings, PodView seen) {
-        return timeout(settings.timeout(), seen);
-    }
-
-    static Duration timeout(Optional<Duration> given, PodView seen) {
-        Duration timeout = DEFAULT_TIMEOUT;
-        if (given.isPresent()) {
-            timeout = given.get();
-        } else if (seen.pod() != null && seen.pod().getSpec() != null) {
-            Long grace = seen.pod().getSpec().getTerminationGracePeriodSeconds();
-            if (grace != null && grace > 0) timeout = Duration.ofSeconds(grace);
-        }
-        return timeout.compareTo(MINIMUM_TIMEOUT) < 0 ? MINIMUM_TIMEOUT : timeout;
-    }
-
     /** Why the Pod's sidecars cannot be told (a malformed Pod, a --container it lacks): said at the startup too. */
-    private static String notInPod(Settings settings, PodView seen) {
+    private static String notInPod(Rules rules, PodView seen) {
         try {
-            Sidecars.select(seen.pod(), settings.choice());
+            Sidecars.select(seen.pod(), rules.choice());
             return "the Pod's sidecars cannot be told";
         } catch (Sidecars.NotInPod e) {
             return e.getMessage();
         }
     }
 
-    private static Optional<List<Sidecars.Sidecar>> sidecars(Settings settings, PodView seen) {
+    private static Optional<List<Sidecars.Sidecar>> sidecars(Rules rules, PodView seen) {
         try {
-            return Optional.of(Sidecars.select(seen.pod(), settings.choice()));
+            return Optional.of(Sidecars.select(seen.pod(), rules.choice()));
         } catch (Sidecars.NotInPod e) {
             return Optional.empty(); // the startup failed for this reason already, and said so
         }

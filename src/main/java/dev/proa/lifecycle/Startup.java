@@ -3,7 +3,9 @@ package dev.proa.lifecycle;
 import dev.proa.config.ExitStatus;
 
 import dev.proa.config.Durations;
+import dev.proa.lifecycle.Outcome.Reason;
 import dev.proa.sidecars.PodView;
+import dev.proa.sidecars.Pods;
 import dev.proa.sidecars.Readiness;
 import dev.proa.sidecars.Readiness.Pending;
 import dev.proa.sidecars.Sidecars;
@@ -20,7 +22,7 @@ import java.util.stream.Collectors;
 
 /**
  * The first phase, as decisions: wait until every sidecar is ready, one fails for good, the startup timeout passes, or
- * a signal arrives. A pure step function: (settings, state, what happened, the time) → (next state, what to do, what
+ * a signal arrives. A pure step function: (rules, state, what happened, the time) → (next state, what to do, what
  * to log, and how the wait ended once it has). Times are nanoseconds on one monotonic clock.
  */
 public final class Startup {
@@ -34,17 +36,25 @@ public final class Startup {
      * What the wait needs to know. {@code pod} is "namespace/name"; {@code origin} says where they came from, for the
      * message when there is no such Pod.
      */
-    public record Settings(Sources sources, Sidecars.Choice choice, Optional<Duration> timeout,
+    public record Rules(Sources sources, Sidecars.Choice choice, Optional<Duration> timeout,
             boolean continueOnTimeout, Duration progressInterval, String pod, String origin) {}
 
     /** How the wait ended. */
-    public sealed interface Outcome {}
+    public sealed interface End {}
 
     /** Run COMMAND (all is ready, or the timeout passed with {@code --on-startup-timeout=continue}). */
-    public record Proceed(Duration waited) implements Outcome {}
+    public record Proceed(Duration waited) implements End {}
 
-    /** Do not run COMMAND; exit with {@code status}, for the reason {@code why}. */
-    public record Abort(int status, String why) implements Outcome {}
+    /** Do not run COMMAND: {@code outcome} says why (not started, or a signal). */
+    public record Abort(Outcome outcome) implements End {
+        public static Abort of(Reason reason, String why) {
+            return new Abort(new Outcome.NotStarted(reason, why));
+        }
+
+        public int status() {
+            return outcome.status();
+        }
+    }
 
     /** What happened. */
     public sealed interface Input {}
@@ -69,29 +79,29 @@ public final class Startup {
      * One step: the next state; whether to probe the targets not ready yet now; what to log; the outcome, or null to
      * keep waiting; and when to be woken up at the latest if nothing happens.
      */
-    public record Step(State state, boolean probe, List<Line> lines, Outcome outcome, long wakeAt) {}
+    public record Step(State state, boolean probe, List<Line> lines, End outcome, long wakeAt) {}
 
     /** The wait begins at {@code started} (which may be before now), with what is known of the Pod so far. */
-    public static Step begin(Settings settings, PodView seen, long started, long now) {
+    public static Step begin(Rules rules, PodView seen, long started, long now) {
         Map<String, String> notReady = new LinkedHashMap<>();
-        settings.sources().targets().forEach(t -> notReady.put(t, "not probed yet"));
+        rules.sources().targets().forEach(t -> notReady.put(t, "not probed yet"));
         State state = new State(started, seen, notReady, Set.of(), Map.of(), false,
-                Durations.plus(started, settings.progressInterval()), started, false);
+                Durations.plus(started, rules.progressInterval()), started, false);
         List<Line> lines = new ArrayList<>();
-        if (!settings.sources().pod()) {
-            lines.add(Line.info("Waiting for " + String.join(", ", notReady.keySet()) + timeoutText(settings)));
+        if (!rules.sources().pod()) {
+            lines.add(Line.info("Waiting for " + String.join(", ", notReady.keySet()) + timeoutText(rules)));
         }
-        return evaluate(settings, state, now, lines);
+        return evaluate(rules, state, now, lines);
     }
 
-    public static Step step(Settings settings, State state, Input input, long now) {
+    public static Step step(Rules rules, State state, Input input, long now) {
         List<Line> lines = new ArrayList<>();
         return switch (input) {
-            case PodSeen p -> evaluate(settings, with(state, p.view()), now, lines);
-            case Probed p -> evaluate(settings, probed(state, p.results(), now, lines), now, lines);
-            case Tick t -> evaluate(settings, state, now, lines);
-            case Stopped s -> new Step(state, false, lines, new Abort(ExitStatus.ofSignal(s.number()),
-                    "signal " + s.number() + " arrived before COMMAND started"), Long.MAX_VALUE);
+            case PodSeen p -> evaluate(rules, with(state, p.view()), now, lines);
+            case Probed p -> evaluate(rules, probed(state, p.results(), now, lines), now, lines);
+            case Tick t -> evaluate(rules, state, now, lines);
+            case Stopped s -> new Step(state, false, lines, new Abort(new Outcome.Signalled(s.number())),
+                    Long.MAX_VALUE);
         };
     }
 
@@ -115,84 +125,89 @@ public final class Startup {
                 Durations.plus(now, PROBE_INTERVAL), false);
     }
 
-    private static Step evaluate(Settings settings, State s, long now, List<Line> lines) {
-        Judged judged = settings.sources().pod() ? judge(settings, s, now, lines) : new Judged(s, true, null);
+    private static Step evaluate(Rules rules, State s, long now, List<Line> lines) {
+        Judged judged = rules.sources().pod() ? judge(rules, s, now, lines) : new Judged(s, true, null);
         s = judged.state();
         if (judged.abort() != null) return new Step(s, false, lines, judged.abort(), Long.MAX_VALUE);
         boolean probe = false;
-        if (settings.sources().probes() && judged.podReady() && !s.probing() && now >= s.nextProbe()
+        if (rules.sources().probes() && judged.podReady() && !s.probing() && now >= s.nextProbe()
                 && !s.notReady().isEmpty()) {
             probe = true;
             s = new State(s.started(), s.seen(), s.notReady(), s.ready(), s.stuck(), s.announced(), s.nextProgress(),
                     s.nextProbe(), true);
         }
         if (judged.podReady() && s.notReady().isEmpty()) {
-            lines.add(ready(settings, s, now));
+            lines.add(ready(rules, s, now));
             return new Step(s, false, lines, new Proceed(Duration.ofNanos(Durations.between(s.started(), now))), Long.MAX_VALUE);
         }
-        Optional<Duration> timeout = settings.timeout();
+        Optional<Duration> timeout = rules.timeout();
         if (timeout.isPresent() && now >= Durations.plus(s.started(), timeout.get())) {
-            return timedOut(settings, s, now, lines);
+            return timedOut(rules, s, now, lines);
         }
         long nextProgress = s.nextProgress();
         if (now >= nextProgress) {
-            lines.add(Line.info("Still waiting after " + elapsed(s, now) + " for " + describeWaiting(settings, s)));
-            nextProgress = Durations.plus(now, settings.progressInterval());
+            lines.add(Line.info("Still waiting after " + elapsed(s, now) + " for " + describeWaiting(rules, s)));
+            nextProgress = Durations.plus(now, rules.progressInterval());
             s = new State(s.started(), s.seen(), s.notReady(), s.ready(), s.stuck(), s.announced(), nextProgress,
                     s.nextProbe(), s.probing());
         }
         long wakeAt = nextProgress;
         if (timeout.isPresent()) wakeAt = Math.min(wakeAt, Durations.plus(s.started(), timeout.get()));
-        if (settings.sources().probes() && judged.podReady() && !s.probing()) wakeAt = Math.min(wakeAt, s.nextProbe());
+        if (rules.sources().probes() && judged.podReady() && !s.probing()) wakeAt = Math.min(wakeAt, s.nextProbe());
         return new Step(s, probe, lines, null, wakeAt);
     }
 
     /** What the Pod's latest version means: an abort, or whether its sidecars are ready; noting what changed. */
     private record Judged(State state, boolean podReady, Abort abort) {}
 
-    private static Judged judge(Settings settings, State s, long now, List<Line> lines) {
+    private static Judged judge(Rules rules, State s, long now, List<Line> lines) {
         PodView seen = s.seen();
         if (seen.gone()) {
             String why;
+            Reason reason = seen.pod() == null
+                    ? Reason.POD_NOT_FOUND : Reason.POD_GONE;
             if (seen.pod() == null) {
-                why = "Pod " + settings.pod() + " does not exist"
-                        + (settings.origin().isEmpty() ? "" : " (" + settings.origin() + ")");
+                why = "Pod " + rules.pod() + " does not exist"
+                        + (rules.origin().isEmpty() ? "" : " (" + rules.origin() + ")");
                 lines.add(Line.error(why + ": check --pod-name and --namespace (or POD_NAME and POD_NAMESPACE, set from"
                         + " the downward API). Not running COMMAND; exit " + ExitStatus.STARTUP_FAILED));
             } else {
-                why = "Pod " + settings.pod() + " was deleted while proa waited for its sidecars";
+                why = "Pod " + rules.pod() + " was deleted while proa waited for its sidecars";
                 lines.add(Line.error(why + ". Not running COMMAND; exit " + ExitStatus.STARTUP_FAILED));
             }
-            return new Judged(s, false, new Abort(ExitStatus.STARTUP_FAILED, why));
+            return new Judged(s, false, Abort.of(reason, why));
         }
         if (seen.pod() == null) return new Judged(s, false, null);
-        return switch (Readiness.judge(seen.pod(), settings.choice())) {
-            case Readiness.Ready r -> new Judged(noteReady(settings, s, now, r.sidecars(), List.of(), lines), true, null);
+        return switch (Readiness.judge(seen.pod(), rules.choice())) {
+            case Readiness.Ready r -> new Judged(noteReady(rules, s, now, r.sidecars(), List.of(), lines), true, null);
             case Readiness.Failed f -> {
                 lines.add(Line.error("Startup failed: " + f.why() + ". Not running COMMAND; stopping the sidecars, then"
                         + " exiting " + ExitStatus.STARTUP_FAILED));
-                yield new Judged(s, false, new Abort(ExitStatus.STARTUP_FAILED, f.why()));
+                yield new Judged(s, false, Abort.of(f.sidecarEnded() ? Reason.SIDECAR_FAILED
+                        : seen.pod() != null && Pods.shape(seen.pod()) instanceof Pods.Malformed
+                                ? Reason.POD_MALFORMED
+                                : Reason.SETUP_INVALID, f.why()));
             }
             case Readiness.Waiting w -> {
-                State noted = noteReady(settings, s, now, w.sidecars(), w.pending(), lines);
-                yield new Judged(noteStuck(settings, noted, w.pending(), lines), false, null);
+                State noted = noteReady(rules, s, now, w.sidecars(), w.pending(), lines);
+                yield new Judged(noteStuck(rules, noted, w.pending(), lines), false, null);
             }
         };
     }
 
-    private static State noteReady(Settings settings, State s, long now, List<Sidecar> sidecars, List<Pending> pending,
+    private static State noteReady(Rules rules, State s, long now, List<Sidecar> sidecars, List<Pending> pending,
             List<Line> lines) {
         if (!s.announced()) {
-            lines.add(Line.info("Waiting for the sidecars of Pod " + settings.pod() + " to be ready: "
+            lines.add(Line.info("Waiting for the sidecars of Pod " + rules.pod() + " to be ready: "
                     + Sidecars.names(sidecars) + (s.notReady().isEmpty() ? "" : "; and for "
-                            + String.join(", ", s.notReady().keySet())) + timeoutText(settings)));
+                            + String.join(", ", s.notReady().keySet())) + timeoutText(rules)));
         }
         Set<String> ready = new LinkedHashSet<>(s.ready());
         Set<String> notReady = pending.stream().map(Pending::container).collect(Collectors.toSet());
         for (Sidecar sidecar : sidecars) {
             if (!notReady.contains(sidecar.name()) && ready.add(sidecar.name()) && !pending.isEmpty()) {
                 lines.add(Line.info("Sidecar " + sidecar.name() + " is ready after " + elapsed(s, now) + "; still"
-                        + " waiting for " + String.join(", ", notReady), "pod", settings.pod(), "container", sidecar.name()));
+                        + " waiting for " + String.join(", ", notReady), "pod", rules.pod(), "container", sidecar.name()));
             }
             if (notReady.contains(sidecar.name()) && ready.remove(sidecar.name())) {
                 lines.add(Line.warn("Sidecar " + sidecar.name() + " is no longer ready; waiting for it again"));
@@ -203,13 +218,13 @@ public final class Startup {
     }
 
     /** A stuck sidecar is logged when first seen and whenever its reason changes: not on every event. */
-    private static State noteStuck(Settings settings, State s, List<Pending> pending, List<Line> lines) {
+    private static State noteStuck(Rules rules, State s, List<Pending> pending, List<Line> lines) {
         Map<String, String> stuck = new LinkedHashMap<>(s.stuck());
         for (Pending p : pending) {
             String before = stuck.get(p.container());
             if (p.isStuck() && !p.state().equals(before)) {
                 lines.add(Line.warn("Sidecar " + p.container() + " cannot start: " + p.state() + ". It will not become"
-                        + " ready until this is fixed", "pod", settings.pod(), "container", p.container(),
+                        + " ready until this is fixed", "pod", rules.pod(), "container", p.container(),
                         "reason", p.stuckReason()));
             }
             if (p.isStuck()) stuck.put(p.container(), p.state());
@@ -219,52 +234,52 @@ public final class Startup {
                 s.nextProgress(), s.nextProbe(), s.probing());
     }
 
-    private static Line ready(Settings settings, State s, long now) {
+    private static Line ready(Rules rules, State s, long now) {
         String sidecars = "";
-        if (settings.sources().pod()) {
-            List<Sidecar> all = ((Readiness.Ready) Readiness.judge(s.seen().pod(), settings.choice())).sidecars();
-            sidecars = "all sidecars of Pod " + settings.pod()
+        if (rules.sources().pod()) {
+            List<Sidecar> all = ((Readiness.Ready) Readiness.judge(s.seen().pod(), rules.choice())).sidecars();
+            sidecars = "all sidecars of Pod " + rules.pod()
                     + (all.isEmpty() ? " (it has none)" : " (" + Sidecars.names(all) + ")") + " are ready";
         }
-        String targets = settings.sources().probes() ? "every --wait-http and --wait-tcp target answers" : "";
+        String targets = rules.sources().probes() ? "every --wait-http and --wait-tcp target answers" : "";
         String both = sidecars.isEmpty() || targets.isEmpty() ? sidecars + targets : sidecars + ", and " + targets;
         return Line.info("After " + elapsed(s, now) + ", " + both + ": running COMMAND",
-                "pod", settings.sources().pod() ? settings.pod() : null);
+                "pod", rules.sources().pod() ? rules.pod() : null);
     }
 
-    private static Step timedOut(Settings settings, State s, long now, List<Line> lines) {
-        String waiting = describeWaiting(settings, s);
-        String timeout = Durations.format(settings.timeout().orElseThrow());
-        if (settings.continueOnTimeout()) {
+    private static Step timedOut(Rules rules, State s, long now, List<Line> lines) {
+        String waiting = describeWaiting(rules, s);
+        String timeout = Durations.format(rules.timeout().orElseThrow());
+        if (rules.continueOnTimeout()) {
             lines.add(Line.warn("Startup timeout of " + timeout + " passed; running COMMAND anyway"
                     + " (--on-startup-timeout=continue). Not ready: " + waiting));
             return new Step(s, false, lines, new Proceed(Duration.ofNanos(Durations.between(s.started(), now))), Long.MAX_VALUE);
         }
         lines.add(Line.error("Startup timeout of " + timeout + " passed. Not ready: " + waiting + ". Not running"
                 + " COMMAND; stopping the sidecars, then exiting " + ExitStatus.STARTUP_FAILED));
-        return new Step(s, false, lines, new Abort(ExitStatus.STARTUP_FAILED,
+        return new Step(s, false, lines, Abort.of(Reason.STARTUP_TIMEOUT,
                 "startup timeout of " + timeout + " passed; not ready: " + waiting), Long.MAX_VALUE);
     }
 
-    private static String describeWaiting(Settings settings, State s) {
+    private static String describeWaiting(Rules rules, State s) {
         String targets = s.notReady().entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")")
                 .collect(Collectors.joining(", "));
-        if (!settings.sources().pod()) return targets;
-        String sidecars = describeSidecars(settings, s.seen());
+        if (!rules.sources().pod()) return targets;
+        String sidecars = describeSidecars(rules, s.seen());
         return targets.isEmpty() ? sidecars : sidecars.equals("(nothing)") ? targets : sidecars + ", " + targets;
     }
 
-    private static String describeSidecars(Settings settings, PodView seen) {
+    private static String describeSidecars(Rules rules, PodView seen) {
         if (seen.pod() == null) {
             String why = seen.error() == null ? "no answer yet" : "last error: " + seen.error();
-            return "Pod " + settings.pod() + " to be read from the API server (" + why + ")";
+            return "Pod " + rules.pod() + " to be read from the API server (" + why + ")";
         }
-        if (!(Readiness.judge(seen.pod(), settings.choice()) instanceof Readiness.Waiting w)) return "(nothing)";
+        if (!(Readiness.judge(seen.pod(), rules.choice()) instanceof Readiness.Waiting w)) return "(nothing)";
         return w.pending().stream().map(p -> p.container() + " (" + p.state() + ")").collect(Collectors.joining(", "));
     }
 
-    private static String timeoutText(Settings settings) {
-        return settings.timeout().map(t -> " (startup timeout " + Durations.format(t) + ")").orElse("");
+    private static String timeoutText(Rules rules) {
+        return rules.timeout().map(t -> " (startup timeout " + Durations.format(t) + ")").orElse("");
     }
 
     private static String elapsed(State s, long now) {

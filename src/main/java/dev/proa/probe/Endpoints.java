@@ -67,15 +67,6 @@ public final class Endpoints {
         }
     }
 
-    /** The targets that still answer at all: their sidecars have not stopped. */
-    public List<String> stillAnswering() throws InterruptedException {
-        List<String> answering = new ArrayList<>();
-        check(names(), true).forEach((target, why) -> {
-            if (why == null) answering.add(target);
-        });
-        return answering;
-    }
-
     private String httpCheck(HttpUrl url, boolean anyAnswer) {
         try (Response response = http.apply(url).newCall(new Request.Builder().url(url).build()).execute()) {
             if (anyAnswer || response.isSuccessful()) return null;

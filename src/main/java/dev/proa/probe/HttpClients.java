@@ -8,7 +8,7 @@ import okhttp3.OkHttpClient;
 
 /**
  * The HTTP clients for the sidecars' endpoints (the probes and the shutdown requests), each built on first use: by the
- * first probe, or while COMMAND runs (see {@code Lifecycle}); before COMMAND, the startup's CPU goes to the Pod's
+ * first probe, or while COMMAND runs (see {@code EventLoop}); before COMMAND, the startup's CPU goes to the Pod's
  * listing. Two of them, because those endpoints are nearly always plain HTTP on localhost: a client that speaks only
  * that never loads the JDK's trusted certificates, which OkHttp's default client does as it is built (about 90 ms of
  * CPU, cold, in every run that probes an endpoint or asks a sidecar to stop). The client for {@code https://} URLs is built only if one is asked for. Neither follows

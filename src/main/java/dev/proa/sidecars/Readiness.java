@@ -23,8 +23,11 @@ public final class Readiness {
     /** Some sidecars are not ready yet; none has failed for good. */
     public record Waiting(List<Sidecar> sidecars, List<Pending> pending) implements Verdict {}
 
-    /** COMMAND must not run: a sidecar ended and will not be restarted, or the options name a container the Pod lacks. */
-    public record Failed(String why) implements Verdict {}
+    /**
+     * COMMAND must not run: a sidecar ended and will not be restarted ({@code sidecarEnded}), or the Pod is malformed
+     * or lacks a container the options name.
+     */
+    public record Failed(String why, boolean sidecarEnded) implements Verdict {}
 
     /**
      * A sidecar that is not ready, and what it is doing instead. {@code stuckReason} is set when the kubelet reports a
@@ -48,7 +51,7 @@ public final class Readiness {
         try {
             sidecars = Sidecars.select(pod, choice);
         } catch (Sidecars.NotInPod e) {
-            return new Failed(e.getMessage());
+            return new Failed(e.getMessage(), false);
         }
         List<Pending> pending = new ArrayList<>();
         for (Sidecar sidecar : sidecars) {
@@ -57,7 +60,7 @@ public final class Readiness {
             ContainerStateTerminated ended = terminated(status);
             if (ended != null && !willRestart(pod, sidecar, ended)) {
                 return new Failed("sidecar " + sidecar.name() + " " + describeEnd(ended)
-                        + " and will not be restarted (restartPolicy " + restartPolicy(pod, sidecar) + ")");
+                        + " and will not be restarted (restartPolicy " + restartPolicy(pod, sidecar) + ")", true);
             }
             pending.add(pending(sidecar, status));
         }

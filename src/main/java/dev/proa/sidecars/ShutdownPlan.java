@@ -1,6 +1,5 @@
 package dev.proa.sidecars;
 
-import dev.proa.config.Urls;
 import dev.proa.sidecars.KnownSidecars.Known;
 import dev.proa.sidecars.Sidecars.Sidecar;
 import io.fabric8.kubernetes.api.model.Container;
@@ -15,19 +14,11 @@ import java.util.stream.Stream;
 
 /**
  * How each sidecar will be stopped, and why: a value, decided once from the Pod and the options, that the startup logs,
- * the shutdown carries out, and the hints for what went wrong come from. Explicit shutdown options replace recognition;
+ * the shutdown carries out, and the hints for what went wrong come from (the words are {@link StopWords}'). Explicit shutdown options replace recognition;
  * without them each recognized regular sidecar is stopped its own way ({@link KnownSidecars}); native sidecars need
  * nothing (the kubelet stops them once proa's container has exited).
  */
 public record ShutdownPlan(List<Step> steps, List<Request> requests) {
-
-    /** What fixes a sidecar nobody knows how to stop, in general. */
-    public static final String GENERAL_FIX = "give --shutdown-http-post=URL (or --shutdown-http-get=URL) of its shutdown"
-            + " endpoint, or --kill=NAME with shareProcessNamespace: true; or run it as a native sidecar (an init"
-            + " container with restartPolicy: Always), which the kubelet stops by itself";
-
-    /** No Pod known, no options: nothing to do. */
-    public static final ShutdownPlan NONE = new ShutdownPlan(List.of(), List.of());
 
     /** A shutdown request, and what it is known to be for ({@code known} may be null). */
     public record Request(String method, String url, Known known) {}
@@ -76,52 +67,9 @@ public record ShutdownPlan(List<Step> steps, List<Request> requests) {
             return how instanceof NotCallable || how instanceof Unknown || how instanceof Off;
         }
 
-        /** The plan's line for this sidecar: how it is stopped, and why. */
-        public String sentence() {
-            return "Shutdown plan: sidecar " + sidecar + ": " + description();
-        }
-
-        /** How it is stopped, and why (for the plan's line, and {@code proa check}). */
+        /** How it is stopped, and why, in words (for {@code proa check}; see {@link StopWords}). */
         public String description() {
-            String recognized = known.map(k -> "recognized as " + k.what()).orElse("");
-            String willNot = ". The Pod will not complete after COMMAND exits unless " + sidecar + " exits by itself. Fix: ";
-            return switch (how) {
-                case Native n -> "a native sidecar, which the kubelet stops once proa's container has exited"
-                        + known.map(k -> " (" + recognized + "; no request needed)").orElse("");
-                case ByOptions b -> "stopped by the options given (" + b.options() + ")"
-                        + known.map(k -> "; " + recognized + ", whose own way is not used: the options replace it").orElse("");
-                case Called c -> c.call().method() + " " + Urls.printable(c.call().url()) + " (" + recognized + ", " + c.call().why() + ")";
-                case NotCallable c -> recognized + ", but proa cannot stop it: " + c.cannot().why() + willNot + c.cannot().fix();
-                case Unknown u -> "nothing known stops it (not a sidecar proa recognizes, and no shutdown option given)"
-                        + willNot + GENERAL_FIX;
-                case Off o -> "nothing stops it (--shutdown-auto=false, and no shutdown option given)" + willNot + switch (
-                        o.would().orElse(null)) {
-                    case KnownSidecars.Call c -> "give " + option(c.method()) + "=" + Urls.printable(c.url()) + " (" + recognized + ")";
-                    case null, default -> GENERAL_FIX;
-                };
-            };
-        }
-
-        /** Why it may still run at the shutdown's end, and what fixes that. */
-        public String stillRunning() {
-            return "Sidecar " + sidecar + " is still running at the shutdown timeout: " + switch (how) {
-                case Called c -> "it was asked (" + c.call().method() + " " + Urls.printable(c.call().url()) + ") and has not stopped;"
-                        + " see that request's line above. If it answered 2xx, it may need longer: raise --shutdown-timeout";
-                case ByOptions b -> "the options given (" + b.options() + ") did not stop it: check that one of them is"
-                        + " meant for it" + known.map(k -> " (" + k.what() + " stops on " + k.method() + " " + k.path()
-                                + ", port from " + KnownSidecars.portSources(k) + ")").orElse("") + ", or " + GENERAL_FIX;
-                case NotCallable c -> c.cannot().why() + ". Fix: " + c.cannot().fix();
-                case Unknown u -> "nothing asked it to stop. Fix: " + GENERAL_FIX;
-                case Off o -> "nothing asked it to stop (--shutdown-auto=false). Fix: " + GENERAL_FIX;
-                case Native n -> "the kubelet stops it after proa exits";
-            };
-        }
-
-        /** What makes it exit 0 when it is stopped, so that its exit does not fail the Pod. */
-        public String exitFix() {
-            return known.map(Known::exitZero).orElse("make it exit 0 when it is asked to stop, or run it as a native"
-                    + " sidecar (an init container with restartPolicy: Always), whose exit code does not decide the"
-                    + " Pod's phase");
+            return StopWords.description(this);
         }
     }
 
@@ -173,44 +121,6 @@ public record ShutdownPlan(List<Step> steps, List<Request> requests) {
         return steps.stream().filter(s -> s.sidecar().equals(sidecar)).findFirst();
     }
 
-    /**
-     * The likely cause and fix of an answer {@code code} (with {@code body}) to {@code request}, or null when there is
-     * nothing to add. A 404 whose body is a known sidecar's "not enabled" answer names that sidecar's fix.
-     */
-    public static String hint(Request request, int code, String body) {
-        Known known = request.known() != null ? request.known() : KnownSidecars.TABLE.stream()
-                .filter(k -> k.notEnabledAnswer() != null && body != null && body.contains(k.notEnabledAnswer()))
-                .findFirst().orElse(null);
-        String who = known == null ? "" : known.what() + " ";
-        return switch (code) {
-            case 404 -> known == null
-                    ? "Likely cause: no shutdown endpoint at this path, or it is not enabled: check the URL against the"
-                            + " sidecar's documentation"
-                    : !known.enabledBy().isEmpty() || (body != null && known.notEnabledAnswer() != null
-                            && body.contains(known.notEnabledAnswer()))
-                            ? "Likely cause: " + who + "answers 404 when its " + known.path() + " endpoint is not enabled."
-                                    + " Fix: " + known.enable()
-                            : "Likely cause: this is not " + who + "'s port: it takes " + known.method() + " "
-                                    + known.path() + " on the port from " + KnownSidecars.portSources(known);
-            case 405 -> known == null
-                    ? "Likely cause: the sidecar wants another method: try " + option(other(request.method()))
-                            + " instead of " + option(request.method())
-                    : "Likely cause: " + who + "accepts only " + known.method() + " on " + known.path() + ". Fix: use "
-                            + option(known.method());
-            case 403 -> "Likely cause: " + (known == null ? "the sidecar " : who) + "accepts shutdown requests only"
-                    + " from inside its own Pod (loopback, http://127.0.0.1:PORT), or wants credentials";
-            default -> null;
-        };
-    }
-
-    /** The likely cause of a refused connection to {@code request}. */
-    public static String refusedHint(Request request) {
-        Known known = request.known();
-        return "Likely cause: nothing listens there yet, or any more: the sidecar has not started, has stopped, or listens"
-                + " on another port" + (known == null ? ""
-                        : " (" + known.what() + "'s port is set by " + KnownSidecars.portSources(known) + ")");
-    }
-
     private static Container container(Pod pod, String name) {
         return Stream.concat(pod.getSpec().getContainers().stream(), pod.getSpec().getInitContainers().stream())
                 .filter(c -> name.equals(c.getName())).findFirst().orElse(null);
@@ -222,13 +132,5 @@ public record ShutdownPlan(List<Step> steps, List<Request> requests) {
     private static String port(String url) {
         Matcher m = PORT.matcher(url);
         return m.find() ? m.group(1) : "";
-    }
-
-    private static String option(String method) {
-        return method.equals("GET") ? "--shutdown-http-get" : "--shutdown-http-post";
-    }
-
-    private static String other(String method) {
-        return method.equals("GET") ? "POST" : "GET";
     }
 }

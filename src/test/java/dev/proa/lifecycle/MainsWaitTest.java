@@ -1,8 +1,10 @@
 package dev.proa.lifecycle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.proa.TestPods;
+import dev.proa.config.Durations;
 import dev.proa.sidecars.PodView;
 import dev.proa.sidecars.Sidecars;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -19,9 +21,11 @@ import org.junit.jupiter.api.Test;
 class MainsWaitTest {
     private static final long S = 1_000_000_000L;
     private static final List<String> MAINS = List.of("a", "b");
+    private static final Deadline THIRTY_SECONDS = Deadline.of(Optional.empty(), PodView.UNSEEN, 0);
 
-    private static MainsWait.Settings settings(String own) {
-        return new MainsWait.Settings(new Sidecars.Choice(own, null, List.of(), List.of(), MAINS), Optional.empty());
+    private static MainsWait.Rules settings(String own) {
+        return new MainsWait.Rules(new Sidecars.Choice(own, null, List.of(), List.of(), MAINS), THIRTY_SECONDS,
+                true);
     }
 
     private static PodView pod(ContainerStatus a, ContainerStatus b) {
@@ -40,8 +44,16 @@ class MainsWaitTest {
 
     @Test
     void withoutMainsItIsAlwaysThisProasTurnSilently() {
-        MainsWait.Settings none = new MainsWait.Settings(Sidecars.Choice.ALL, Optional.empty());
+        MainsWait.Rules none = new MainsWait.Rules(Sidecars.Choice.ALL, THIRTY_SECONDS, true);
         MainsWait.Step step = MainsWait.begin(none, PodView.UNSEEN, 0);
+        assertEquals(Optional.of(MainsWait.Decision.STOP_SIDECARS), step.decided());
+        assertEquals(List.of(), lines(step));
+    }
+
+    @Test
+    void withNothingToAskTheSidecarsThereIsNothingToWaitFor() {
+        MainsWait.Rules nothing = new MainsWait.Rules(settings("b").choice(), THIRTY_SECONDS, false);
+        MainsWait.Step step = MainsWait.begin(nothing, pod(A_RUNS, B_RUNS), 0);
         assertEquals(Optional.of(MainsWait.Decision.STOP_SIDECARS), step.decided());
         assertEquals(List.of(), lines(step));
     }
@@ -59,7 +71,7 @@ class MainsWaitTest {
         MainsWait.Step begun = MainsWait.begin(settings("b"), pod(A_RUNS, B_RUNS), 0);
         assertEquals(Optional.empty(), begun.decided());
         assertEquals(List.of("INFO Waiting for the other main containers of Pod jobs/job (container b) to terminate"
-                + " before stopping the sidecars: a (running); at most 30s (the shutdown timeout)"), lines(begun));
+                + " before stopping the sidecars: a (running); at most 25.0s, leaving 5.0s of the shutdown timeout of 30s to stop the sidecars"), lines(begun));
         assertEquals(10 * S, begun.wakeAt(), "the next progress line");
 
         MainsWait.Step ended = MainsWait.step(settings("b"), begun.state(), new MainsWait.PodSeen(pod(A_DONE, B_RUNS)), 3 * S);
@@ -77,8 +89,8 @@ class MainsWaitTest {
 
     @Test
     void aListOfOnlyItsOwnContainerIsAsNoList() {
-        MainsWait.Settings own = new MainsWait.Settings(new Sidecars.Choice("b", null, List.of(), List.of(), List.of("b")),
-                Optional.empty());
+        MainsWait.Rules own = new MainsWait.Rules(new Sidecars.Choice("b", null, List.of(), List.of(), List.of("b")),
+                THIRTY_SECONDS, true);
         MainsWait.Step step = MainsWait.begin(own, pod(A_RUNS, B_RUNS), 0);
         assertEquals(Optional.of(MainsWait.Decision.STOP_SIDECARS), step.decided());
         assertEquals(List.of(), lines(step));
@@ -92,7 +104,7 @@ class MainsWaitTest {
         assertEquals(Optional.empty(), step.decided());
         assertEquals(List.of("INFO Waiting for the other main containers of Pod jobs/job (container b) to terminate"
                 + " before stopping the sidecars: a (exited with code 1 (Error), will be restarted (restartPolicy"
-                + " OnFailure)); at most 30s (the shutdown timeout)"), lines(step));
+                + " OnFailure)); at most 25.0s, leaving 5.0s of the shutdown timeout of 30s to stop the sidecars"), lines(step));
     }
 
     @Test
@@ -104,14 +116,17 @@ class MainsWaitTest {
         MainsWait.Step progress = MainsWait.step(settings("b"), quiet.state(), new MainsWait.Tick(), 10 * S);
         assertEquals(Optional.empty(), progress.decided());
         assertEquals(List.of("INFO Still waiting after 10.0s for main containers a (running); the sidecars are"
-                + " stopped in 20.0s at the latest"), lines(progress));
+                + " stopped in 15.0s at the latest"), lines(progress));
         assertEquals(20 * S, progress.wakeAt());
 
-        MainsWait.Step timedOut = MainsWait.step(settings("b"), progress.state(), new MainsWait.Tick(), 30 * S);
+        MainsWait.Step notYet = MainsWait.step(settings("b"), progress.state(), new MainsWait.Tick(), 25 * S - 1);
+        assertEquals(Optional.empty(), notYet.decided());
+        assertEquals(25 * S, notYet.wakeAt(), "the wait ends early enough to leave the shutdown its time");
+        MainsWait.Step timedOut = MainsWait.step(settings("b"), notYet.state(), new MainsWait.Tick(), 25 * S);
         assertEquals(Optional.of(MainsWait.Decision.STOP_SIDECARS), timedOut.decided());
-        assertEquals(List.of("WARN Shutdown timeout of 30s passed while main containers still run: a (running)."
-                + " Stopping the sidecars under them now, so that the Pod ends (--shutdown-timeout sets how long to"
-                + " wait)"), lines(timedOut));
+        assertEquals(List.of("WARN Shutdown timeout of 30s nearly passed while main containers still run: a (running)."
+                + " Stopping the sidecars under them now, in the 5.0s left, so that the Pod ends (--shutdown-timeout"
+                + " sets how long to wait)"), lines(timedOut));
     }
 
     @Test
@@ -153,12 +168,33 @@ class MainsWaitTest {
         }
     }
 
+    /**
+     * The defect this guards against: the wait and the shutdown each took the whole timeout, one after the other, so
+     * the stop could take twice --shutdown-timeout. With one deadline, the shutdown after a wait that ran out ends
+     * when the stop's deadline passes, never later.
+     */
     @Test
-    void theGracePeriodBoundsTheWaitUnlessTheShutdownTimeoutIsGiven() {
-        PodView view = pod(A_RUNS, B_RUNS);
-        view.pod().getSpec().setTerminationGracePeriodSeconds(90L);
-        assertEquals(90 * S, MainsWait.begin(settings("b"), view, 0).state().deadline());
-        MainsWait.Settings given = new MainsWait.Settings(settings("b").choice(), Optional.of(Duration.ofMinutes(10)));
-        assertEquals(600 * S, MainsWait.begin(given, view, 0).state().deadline());
+    void theWaitAndTheShutdownTogetherNeverPassTheStopsDeadline() {
+        PodView running = pod(A_RUNS, B_RUNS);
+        for (long timeout : new long[] {1, 2, 10, 30, 600}) {
+            Deadline deadline = Deadline.of(Optional.of(Duration.ofSeconds(timeout)), running, 0);
+            MainsWait.Rules settings = new MainsWait.Rules(settings("b").choice(), deadline, true);
+            MainsWait.Step step = MainsWait.begin(settings, running, 0);
+            long stopAt = 0;
+            while (step.decided().isEmpty()) {
+                assertTrue(step.wakeAt() <= deadline.at(), "the wait wakes before the deadline");
+                stopAt = step.wakeAt();
+                step = MainsWait.step(settings, step.state(), new MainsWait.Tick(), stopAt);
+            }
+            assertTrue(stopAt < deadline.at(), timeout + "s: the wait leaves the shutdown time");
+            Shutdown.Rules shutdown = new Shutdown.Rules(new Sources(true, List.of()), Sidecars.Choice.ALL,
+                    deadline, true, new dev.proa.sidecars.ShutdownPlan(List.of(), List.of()));
+            Shutdown.Step begun = Shutdown.begin(shutdown, running, stopAt);
+            assertEquals(deadline.at(), begun.wakeAt(), timeout + "s: the shutdown ends at the stop's deadline");
+            Shutdown.Step end = Shutdown.step(shutdown, begun.state(), new Shutdown.Tick(), deadline.at());
+            assertTrue(end.ended().isPresent(), timeout + "s: over at the deadline");
+            assertTrue(end.lines().getFirst().text().startsWith("Shutdown timeout of " + Durations.format(deadline.timeout())
+                    + " passed after " + Durations.human(deadline.timeout())), "counted from the stop's start: " + end.lines());
+        }
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.proa.sidecars.ShutdownPlan;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,13 +16,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RequestRetryTest {
     private static final long S = 1_000_000_000L;
     private static final long MS = 1_000_000L;
-    private static final RequestRetry.State POST = RequestRetry.State.of("POST", "http://127.0.0.1:15020/quitquitquit");
+    private static final RequestRetry.State POST = RequestRetry.State.of(new ShutdownPlan.Request("POST",
+            "http://127.0.0.1:15020/quitquitquit", null));
 
     static List<Arguments> endings() {
         return List.of(
-                Arguments.of(new RequestRetry.Answered(200, "OK", Duration.ofMillis(12)), false,
+                Arguments.of(new RequestRetry.Answered(200, "OK", Duration.ofMillis(12), ""), false,
                         "INFO Shutdown request POST http://127.0.0.1:15020/quitquitquit answered 200 in 12ms"),
-                Arguments.of(new RequestRetry.Answered(503, "Service Unavailable", Duration.ofMillis(3)), false,
+                Arguments.of(new RequestRetry.Answered(503, "Service Unavailable", Duration.ofMillis(3), ""), false,
                         "WARN Shutdown request POST http://127.0.0.1:15020/quitquitquit answered 503 Service Unavailable"
                                 + " in 3ms: the sidecar may not have stopped"),
                 Arguments.of(new RequestRetry.NoAnswer(Duration.ofSeconds(5)), false,

@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.proa.TestPods;
 import dev.proa.sidecars.PodView;
 import dev.proa.sidecars.ShutdownPlan;
+import dev.proa.sidecars.StopWords;
 import dev.proa.sidecars.Sidecars;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -20,9 +22,21 @@ class ShutdownStepTest {
     private static final long S = 1_000_000_000L;
     private static final Sources POD = new Sources(true, List.of());
 
-    private static Shutdown.Settings settings(Sources sources, Optional<Duration> timeout, int requests, boolean kills) {
-        return new Shutdown.Settings(sources, Sidecars.Choice.ALL, timeout, requests, kills);
+    private static final ShutdownPlan.Request REQUEST = new ShutdownPlan.Request("POST", "http://127.0.0.1:1/quit", null);
+
+    /** A plan of {@code requests} requests, as options give them (no Pod). */
+    private static ShutdownPlan requests(int requests) {
+        return ShutdownPlan.withoutPod(new ShutdownPlan.Options(List.of("-p"), Collections.nCopies(requests, REQUEST), true));
     }
+
+    private static Shutdown.Rules settings(Sources sources, Optional<Duration> timeout, int requests, boolean kills) {
+        return new Shutdown.Rules(sources, Sidecars.Choice.ALL, Deadline.of(timeout, RUNNING, 0), kills,
+                requests(requests));
+    }
+
+    private static final Shutdown.Input ANSWERED =
+            new Shutdown.RequestEnded(0, new RequestRetry.Answered(200, "OK", Duration.ofMillis(5), ""));
+    private static final Shutdown.Input REFUSED = new Shutdown.RequestEnded(0, new RequestRetry.Refused("Connection refused"));
 
     private static PodView pod(ContainerStatus proxy, ContainerStatus mesh) {
         Pod pod = TestPods.pod("job", List.of("proxy"), List.of("mesh"));
@@ -49,12 +63,12 @@ class ShutdownStepTest {
 
     @Test
     void waitsForTheRequestsAndTheRegularSidecarsNotTheNativeOnes() {
-        Shutdown.Settings settings = settings(POD, Optional.empty(), 1, false);
+        Shutdown.Rules settings = settings(POD, Optional.empty(), 1, false);
         Shutdown.Step begun = Shutdown.begin(settings, RUNNING, 0);
         assertEquals(Optional.empty(), begun.ended());
         assertEquals(30 * S, begun.wakeAt(), "the Pod's grace period");
 
-        Shutdown.Step answered = Shutdown.step(settings, begun.state(), new Shutdown.RequestDone(), S / 10);
+        Shutdown.Step answered = Shutdown.step(settings, begun.state(), ANSWERED, S / 10);
         assertEquals(Optional.empty(), answered.ended(), "proxy still runs");
         assertFalse(answered.state().sidecarsStopped(settings));
 
@@ -65,7 +79,7 @@ class ShutdownStepTest {
 
     @Test
     void theTimeoutEndsItNamingWhatStillRuns() {
-        Shutdown.Settings settings = settings(POD, Optional.of(Duration.ofSeconds(2)), 0, true);
+        Shutdown.Rules settings = settings(POD, Optional.of(Duration.ofSeconds(2)), 0, true);
         Shutdown.Step begun = Shutdown.begin(settings, RUNNING, 0);
         Shutdown.Step late = Shutdown.step(settings, begun.state(), new Shutdown.Tick(), 2 * S);
 
@@ -73,16 +87,16 @@ class ShutdownStepTest {
         assertEquals(List.of("WARN Shutdown timeout of 2s passed after 2.0s; still running: proxy"), lines(late));
     }
 
-    private static Shutdown.Settings planned(Optional<Duration> timeout, int requests, boolean kills) throws Exception {
+    private static Shutdown.Rules planned(Optional<Duration> timeout, int requests, boolean kills) throws Exception {
         Pod pod = RUNNING.pod();
         ShutdownPlan plan = ShutdownPlan.of(pod, Sidecars.select(pod, Sidecars.Choice.ALL),
                 new ShutdownPlan.Options(List.of(), List.of(), true));
-        return new Shutdown.Settings(POD, Sidecars.Choice.ALL, timeout, requests, kills, plan);
+        return new Shutdown.Rules(POD, Sidecars.Choice.ALL, Deadline.of(timeout, RUNNING, 0), kills, plan);
     }
 
     @Test
     void aRegularSidecarExitingNonZeroDuringTheShutdownIsSaidOnceWithItsFix() throws Exception {
-        Shutdown.Settings settings = planned(Optional.empty(), 0, true);
+        Shutdown.Rules settings = planned(Optional.empty(), 0, true);
         Shutdown.Step begun = Shutdown.begin(settings, RUNNING, 0);
         PodView failed = pod(TestPods.terminated("proxy", 143), TestPods.running("mesh", true));
 
@@ -102,12 +116,12 @@ class ShutdownStepTest {
 
     @Test
     void theTimeoutNamesWhyEachSidecarStillRunsAndTheFix() throws Exception {
-        Shutdown.Settings settings = planned(Optional.of(Duration.ofSeconds(2)), 0, true);
+        Shutdown.Rules settings = planned(Optional.of(Duration.ofSeconds(2)), 0, true);
         Shutdown.Step late = Shutdown.step(settings, Shutdown.begin(settings, RUNNING, 0).state(), new Shutdown.Tick(), 2 * S);
 
         assertEquals(List.of("WARN Shutdown timeout of 2s passed after 2.0s; still running: proxy",
                 "WARN Sidecar proxy is still running at the shutdown timeout: nothing asked it to stop. Fix: "
-                        + ShutdownPlan.GENERAL_FIX), lines(late));
+                        + StopWords.GENERAL_FIX), lines(late));
     }
 
     @Test
@@ -115,11 +129,75 @@ class ShutdownStepTest {
         Shutdown.Step begun = Shutdown.begin(settings(POD, Optional.of(Duration.ZERO), 1, false), RUNNING, 0);
 
         assertEquals(S, begun.wakeAt());
+        assertEquals(List.of(new Shutdown.Send(0, RequestRetry.State.of(REQUEST), Duration.ofSeconds(1))), begun.sends());
+    }
+
+    @Test
+    void everyRequestIsSentAtOnceThenTheSignals() {
+        Shutdown.Step begun = Shutdown.begin(settings(POD, Optional.empty(), 2, true), RUNNING, 0);
+
+        assertEquals(List.of(0, 1), begun.sends().stream().map(Shutdown.Send::index).toList());
+        assertEquals(RequestRetry.PER_REQUEST_TIMEOUT, begun.sends().getFirst().timeout());
+        assertTrue(begun.kill());
+        Shutdown.Step next = Shutdown.step(settings(POD, Optional.empty(), 2, true), begun.state(), new Shutdown.Tick(), S);
+        assertEquals(List.of(), next.sends(), "each request is sent once, unless refused");
+        assertFalse(next.kill(), "the signals are sent once");
+    }
+
+    @Test
+    void aRefusedRequestIsRetriedWithinTheStepUntilTheSidecarsStop() {
+        Shutdown.Rules settings = settings(POD, Optional.empty(), 1, false);
+        Shutdown.Step begun = Shutdown.begin(settings, RUNNING, 0);
+
+        Shutdown.Step refused = Shutdown.step(settings, begun.state(), REFUSED, S / 10);
+        assertEquals(List.of(), refused.sends());
+        assertEquals(S / 10 + RequestRetry.FIRST_RETRY.toNanos(), refused.wakeAt(), "wakes to retry");
+        assertTrue(lines(refused).getFirst().startsWith("WARN Shutdown request POST http://127.0.0.1:1/quit was refused"));
+
+        Shutdown.Step early = Shutdown.step(settings, refused.state(), new Shutdown.Tick(), S / 10 + 1);
+        assertEquals(List.of(), early.sends(), "not before its time");
+        Shutdown.Step due = Shutdown.step(settings, early.state(), new Shutdown.Tick(), S / 5);
+        assertEquals(List.of(0), due.sends().stream().map(Shutdown.Send::index).toList());
+        assertTrue(due.sends().getFirst().request().refusedBefore());
+
+        Shutdown.Step again = Shutdown.step(settings, due.state(), REFUSED, S / 4);
+        assertEquals(S / 4 + 2 * RequestRetry.FIRST_RETRY.toNanos(), again.wakeAt(), "the delay doubles");
+        assertEquals(List.of(), lines(again), "a refusal is said once");
+
+        Shutdown.Step stopped = Shutdown.step(settings, again.state(), new Shutdown.PodSeen(PROXY_STOPPED), S / 3);
+        assertEquals(List.of(0), stopped.sends().stream().map(Shutdown.Send::index).toList(),
+                "the sidecars stopped: the waiting retry goes out at once, its last");
+        Shutdown.Step last = Shutdown.step(settings, stopped.state(), REFUSED, S / 2);
+        assertEquals(Optional.of(List.of()), last.ended());
+        assertEquals(List.of("INFO Shutdown request POST http://127.0.0.1:1/quit was refused, and no sidecar is left to"
+                + " wait for: not retrying", "INFO Shutdown complete after 500ms: every sidecar has stopped"), lines(last));
+    }
+
+    @Test
+    void aRetryDueAfterTheDeadlineGivesUp() {
+        Shutdown.Rules settings = settings(POD, Optional.of(Duration.ofSeconds(2)), 1, false);
+        Shutdown.Step refused = Shutdown.step(settings, Shutdown.begin(settings, RUNNING, 0).state(), REFUSED, S);
+        Shutdown.Step late = Shutdown.step(settings, refused.state(), new Shutdown.Tick(), 2 * S);
+
+        assertEquals(List.of(), late.sends());
+        assertEquals(List.of("WARN Shutdown request POST http://127.0.0.1:1/quit gave up: the shutdown timeout passed"
+                + " while its connection was refused", "WARN Shutdown timeout of 2s passed after 2.0s; still running:"
+                + " proxy"), lines(late));
+    }
+
+    @Test
+    void anAnswerForNoRequestSentIsIgnored() {
+        Shutdown.Rules settings = settings(POD, Optional.empty(), 1, false);
+        Shutdown.Step answered = Shutdown.step(settings, Shutdown.begin(settings, RUNNING, 0).state(), ANSWERED, S);
+        Shutdown.Step twice = Shutdown.step(settings, answered.state(), ANSWERED, S);
+
+        assertEquals(List.of(), lines(twice));
+        assertEquals(Shutdown.Progress.DONE, twice.state().requests().getFirst().progress());
     }
 
     @Test
     void aRepeatedStopSignalCutsItShort() {
-        Shutdown.Settings settings = settings(POD, Optional.empty(), 1, false);
+        Shutdown.Rules settings = settings(POD, Optional.empty(), 1, false);
         Shutdown.Step cut = Shutdown.step(settings, Shutdown.begin(settings, RUNNING, 0).state(), new Shutdown.Skip(), S);
 
         assertEquals(Optional.of(List.of("proxy")), cut.ended());
@@ -128,7 +206,7 @@ class ShutdownStepTest {
 
     @Test
     void aPodThatCannotBeWatchedIsNotWaitedFor() {
-        Shutdown.Settings settings = settings(POD, Optional.empty(), 1, false);
+        Shutdown.Rules settings = settings(POD, Optional.empty(), 1, false);
         Shutdown.Step denied = Shutdown.begin(settings, new PodView(RUNNING.pod(), false, "HTTP 403: forbidden", true), 0);
         assertEquals(List.of("WARN Shutdown: the Pod cannot be watched, so proa does not wait for the sidecars to stop"),
                 lines(denied));
@@ -139,13 +217,13 @@ class ShutdownStepTest {
                 new PodView(RUNNING.pod(), true, null, false)), S);
         assertEquals(List.of("WARN Shutdown: the Pod can no longer be watched (it was deleted); not waiting for the"
                 + " sidecars"), lines(deleted));
-        Shutdown.Step done = Shutdown.step(settings, deleted.state(), new Shutdown.RequestDone(), S);
+        Shutdown.Step done = Shutdown.step(settings, deleted.state(), ANSWERED, S);
         assertEquals(Optional.of(List.of()), done.ended());
     }
 
     @Test
     void withTargetsOnlyProbesUntilNothingAnswers() {
-        Shutdown.Settings settings = settings(new Sources(false, List.of("tcp://127.0.0.1:5432")), Optional.empty(), 0, true);
+        Shutdown.Rules settings = settings(new Sources(false, List.of("tcp://127.0.0.1:5432")), Optional.empty(), 0, true);
         Shutdown.Step begun = Shutdown.begin(settings, PodView.UNSEEN, 0);
         assertTrue(begun.probe());
 

@@ -21,10 +21,10 @@ import org.junit.jupiter.api.Test;
 /** The startup wait as decisions: each (state, what happened, the time) → (next state, what to do, what to log). */
 class StartupTest {
     private static final long S = 1_000_000_000L;
-    private static final Startup.Settings POD = settings(new Sources(true, List.of()), Optional.empty(), false);
+    private static final Startup.Rules POD = settings(new Sources(true, List.of()), Optional.empty(), false);
 
-    private static Startup.Settings settings(Sources sources, Optional<Duration> timeout, boolean continueOnTimeout) {
-        return new Startup.Settings(sources, Sidecars.Choice.ALL, timeout, continueOnTimeout, Duration.ofSeconds(30),
+    private static Startup.Rules settings(Sources sources, Optional<Duration> timeout, boolean continueOnTimeout) {
+        return new Startup.Rules(sources, Sidecars.Choice.ALL, timeout, continueOnTimeout, Duration.ofSeconds(30),
                 "jobs/job", "the name from POD_NAME, the namespace from POD_NAMESPACE");
     }
 
@@ -72,19 +72,20 @@ class StartupTest {
 
         Startup.Abort abort = assertInstanceOf(Startup.Abort.class, step.outcome());
         assertEquals(125, abort.status());
-        assertEquals("sidecar proxy exited with code 1 (Error) and will not be restarted (restartPolicy Never)", abort.why());
+        assertEquals(new Outcome.NotStarted(Outcome.Reason.SIDECAR_FAILED, "sidecar proxy exited with code 1 (Error)"
+                + " and will not be restarted (restartPolicy Never)"), abort.outcome());
         assertTrue(lines(step).getFirst().startsWith("ERROR Startup failed: sidecar proxy exited with code 1"));
     }
 
     @Test
     void aPodThatDoesNotExistOrWasDeletedAborts() {
         Startup.Step missing = Startup.begin(POD, new PodView(null, true, null, false), 0, S);
-        assertEquals(new Startup.Abort(125, "Pod jobs/job does not exist (the name from POD_NAME, the namespace from"
+        assertEquals(Startup.Abort.of(Outcome.Reason.POD_NOT_FOUND, "Pod jobs/job does not exist (the name from POD_NAME, the namespace from"
                 + " POD_NAMESPACE)"), missing.outcome());
 
         Startup.Step deleted = Startup.begin(POD, new PodView(withStatuses(TestPods.running("proxy", false),
                 TestPods.running("db", true)).pod(), true, null, false), 0, S);
-        assertEquals(new Startup.Abort(125, "Pod jobs/job was deleted while proa waited for its sidecars"),
+        assertEquals(Startup.Abort.of(Outcome.Reason.POD_GONE, "Pod jobs/job was deleted while proa waited for its sidecars"),
                 deleted.outcome());
     }
 
@@ -116,15 +117,15 @@ class StartupTest {
     @Test
     void theTimeoutFailsOrContinuesAsConfiguredNamingWhoWasNotReady() {
         PodView waiting = withStatuses(TestPods.running("proxy", true), TestPods.waiting("db", "ContainerCreating"));
-        Startup.Settings fail = settings(POD.sources(), Optional.of(Duration.ofSeconds(2)), false);
+        Startup.Rules fail = settings(POD.sources(), Optional.of(Duration.ofSeconds(2)), false);
         Startup.Step before = Startup.begin(fail, waiting, 0, S);
         assertEquals(2 * S, before.wakeAt(), "woken at the timeout");
 
         Startup.Step failed = Startup.step(fail, before.state(), new Startup.Tick(), 2 * S);
-        assertEquals(new Startup.Abort(125, "startup timeout of 2s passed; not ready: db (waiting: ContainerCreating)"),
+        assertEquals(Startup.Abort.of(Outcome.Reason.STARTUP_TIMEOUT, "startup timeout of 2s passed; not ready: db (waiting: ContainerCreating)"),
                 failed.outcome());
 
-        Startup.Settings go = settings(POD.sources(), Optional.of(Duration.ofSeconds(2)), true);
+        Startup.Rules go = settings(POD.sources(), Optional.of(Duration.ofSeconds(2)), true);
         Startup.Step continued = Startup.step(go, Startup.begin(go, waiting, 0, S).state(), new Startup.Tick(), 2 * S);
         assertEquals(new Startup.Proceed(Duration.ofSeconds(2)), continued.outcome());
         assertEquals(List.of("WARN Startup timeout of 2s passed; running COMMAND anyway (--on-startup-timeout=continue)."
@@ -133,10 +134,10 @@ class StartupTest {
 
     @Test
     void theTimeoutCountsFromWhenTheWaitBeganNotFromNow() {
-        Startup.Settings fail = settings(POD.sources(), Optional.of(Duration.ofSeconds(2)), false);
+        Startup.Rules fail = settings(POD.sources(), Optional.of(Duration.ofSeconds(2)), false);
         Startup.Step step = Startup.begin(fail, PodView.UNSEEN, 0, 3 * S);
 
-        assertEquals(new Startup.Abort(125, "startup timeout of 2s passed; not ready: Pod jobs/job to be read from the"
+        assertEquals(Startup.Abort.of(Outcome.Reason.STARTUP_TIMEOUT, "startup timeout of 2s passed; not ready: Pod jobs/job to be read from the"
                 + " API server (no answer yet)"), step.outcome());
     }
 
@@ -144,12 +145,12 @@ class StartupTest {
     void aSignalEndsTheWaitWith128PlusN() {
         Startup.Step step = Startup.step(POD, Startup.begin(POD, PodView.UNSEEN, 0, 0).state(), new Startup.Stopped(15), S);
 
-        assertEquals(new Startup.Abort(143, "signal 15 arrived before COMMAND started"), step.outcome());
+        assertEquals(new Startup.Abort(new Outcome.Signalled(15)), step.outcome());
     }
 
     @Test
     void withTargetsOnlyProbesUntilEveryOneAnswersThenProceeds() {
-        Startup.Settings targets = settings(new Sources(false, List.of("http://127.0.0.1:8080/ready", "tcp://db:5432")),
+        Startup.Rules targets = settings(new Sources(false, List.of("http://127.0.0.1:8080/ready", "tcp://db:5432")),
                 Optional.empty(), false);
         Startup.Step first = Startup.begin(targets, PodView.UNSEEN, 0, 0);
         assertEquals(List.of("INFO Waiting for http://127.0.0.1:8080/ready, tcp://db:5432"), lines(first));
@@ -177,7 +178,7 @@ class StartupTest {
 
     @Test
     void withThePodAndTargetsProbesOnlyOnceTheSidecarsAreReady() {
-        Startup.Settings both = settings(new Sources(true, List.of("tcp://db:5432")), Optional.empty(), false);
+        Startup.Rules both = settings(new Sources(true, List.of("tcp://db:5432")), Optional.empty(), false);
         Startup.Step notReady = Startup.begin(both, withStatuses(TestPods.running("proxy", false),
                 TestPods.running("db", true)), 0, 0);
         assertFalse(notReady.probe());

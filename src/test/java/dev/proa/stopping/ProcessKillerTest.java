@@ -1,12 +1,12 @@
-package dev.proa.shutdown;
+package dev.proa.stopping;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-import dev.proa.shutdown.ProcessKiller.Facts;
-import dev.proa.shutdown.ProcessKiller.OwnTree;
-import dev.proa.shutdown.ProcessKiller.PodNamespace;
-import dev.proa.shutdown.ProcessKiller.Scope;
+import dev.proa.stopping.ProcessKiller.Facts;
+import dev.proa.stopping.ProcessKiller.OwnTree;
+import dev.proa.stopping.ProcessKiller.PodNamespace;
+import dev.proa.stopping.ProcessKiller.Scope;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package dev.proa.shutdown;
+package dev.proa.stopping;
 
 import dev.proa.lifecycle.RequestRetry;
 import java.io.IOException;
@@ -19,7 +19,7 @@ import okhttp3.Response;
  * so a slow endpoint holds up no other. How it went is handed back; whether to try again is
  * {@link RequestRetry}'s to decide.
  */
-public final class ShutdownRequests {
+public final class StopRequests {
     private static final RequestBody EMPTY = RequestBody.create(new byte[0], null);
     /** Enough of a failed answer's body to say why (Linkerd's "shutdown endpoint is not enabled"). */
     private static final long BODY_KEPT = 512;
@@ -30,7 +30,7 @@ public final class ShutdownRequests {
      * {@code http}: proa's HTTP client for a URL, built ahead; OkHttp's own retries are off, as a refused request is
      * proa's to retry.
      */
-    public ShutdownRequests(Function<HttpUrl, OkHttpClient> http) {
+    public StopRequests(Function<HttpUrl, OkHttpClient> http) {
         this.http = http;
     }
 

@@ -1,4 +1,4 @@
-package dev.proa.shutdown;
+package dev.proa.stopping;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,0 +1,22 @@
+package dev.proa;
+
+import dev.proa.lifecycle.RequestRetry;
+import dev.proa.lifecycle.SignalStep;
+import dev.proa.sidecars.PodView;
+import java.util.Map;
+
+/** What can happen, as the {@link EventLoop}'s queue carries it. */
+public sealed interface Event {
+    record PodSeen(PodView view) implements Event {}
+
+    record SignalArrived(int number, String name) implements Event {}
+
+    record Probed(Map<String, String> results) implements Event {}
+
+    record CommandExited(int status) implements Event {}
+
+    record RequestEnded(int index, RequestRetry.Result result) implements Event {}
+
+    /** A signal as the phases see it: what {@link SignalStep} decided it does in the current phase. */
+    record Signalled(int number, String name, SignalStep.Effect effect) implements Event {}
+}

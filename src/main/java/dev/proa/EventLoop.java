@@ -1,0 +1,298 @@
+package dev.proa;
+
+import dev.proa.config.Durations;
+import dev.proa.config.OnStartupTimeout;
+import dev.proa.config.Settings;
+import dev.proa.kube.ApiErrors;
+import dev.proa.kube.PodWatch;
+import dev.proa.lifecycle.Deadline;
+import dev.proa.lifecycle.Line;
+import dev.proa.lifecycle.MainsWait;
+import dev.proa.lifecycle.Outcome;
+import dev.proa.lifecycle.RequestRetry;
+import dev.proa.lifecycle.Shutdown;
+import dev.proa.lifecycle.SignalStep;
+import dev.proa.lifecycle.Sources;
+import dev.proa.lifecycle.Startup;
+import dev.proa.probe.Endpoints;
+import dev.proa.process.Command;
+import dev.proa.process.Reaper;
+import dev.proa.report.Logging;
+import dev.proa.stopping.ProcessKiller;
+import dev.proa.stopping.StopRequests;
+import dev.proa.sidecars.PodView;
+import dev.proa.sidecars.ShutdownPlan;
+import dev.proa.sidecars.Sidecars;
+import dev.proa.sidecars.StopWords;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+
+/**
+ * The one event loop that owns the run. Pod updates, signals, probe results, shutdown requests' ends and COMMAND's exit
+ * arrive as events in one queue, in the order they happened; time passing arrives as a wake-up when nothing else did.
+ * One loop ({@link #drive}) runs every {@link Phase}: it hands each event to the phase, and performs what the phase's
+ * pure step returns (log, probe, send, signal). Only this thread changes the state.
+ */
+public final class EventLoop {
+    private final Logger log;
+    private final Settings settings;
+    private final BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
+    private final Endpoints endpoints;
+    private final StopRequests requests;
+    private final Function<HttpUrl, OkHttpClient> http;
+    private final Reaper reaper;
+    private final long started;
+    private Sidecars.Choice choice;
+    private String pod = "";
+    private String origin = "";
+    private PodWatch watch;
+    private volatile PodView latest = PodView.UNSEEN;
+    private SignalStep.State signals = SignalStep.State.INITIAL;
+    private Command command;
+    private boolean planSaid;
+    /** Whether the sidecars were asked to stop (a request sent, or the signals). */
+    private boolean sidecarsAsked;
+
+    /** {@code started}: when the startup timeout starts counting (proa's launch), on {@link System#nanoTime()}'s clock. */
+    public EventLoop(Logger log, Settings settings, Function<HttpUrl, OkHttpClient> http, Reaper reaper, long started) {
+        this.log = log;
+        this.settings = settings;
+        this.reaper = reaper;
+        this.started = started;
+        this.http = http;
+        this.endpoints = new Endpoints(http, settings.sidecars().waitHttp(), settings.sidecars().waitTcp());
+        this.requests = new StopRequests(http);
+        this.choice = new Sidecars.Choice(settings.sidecars().container(), null, settings.sidecars().waitFor(),
+                settings.sidecars().ignore(), settings.sidecars().mains());
+    }
+
+    /** A signal arrived (called from the JDK's signal threads): it waits its turn in the queue. */
+    public void signal(int number, String name) {
+        queue.add(new Event.SignalArrived(number, name));
+    }
+
+    /**
+     * Starts watching Pod {@code name} in {@code namespace}; {@code origin} says where they came from, and
+     * {@code detectedContainer} which container proa runs in (null when unknown).
+     */
+    public void watch(KubernetesClient client, String namespace, String name, String origin, String detectedContainer) {
+        this.pod = namespace + "/" + name;
+        this.origin = origin;
+        this.choice = new Sidecars.Choice(choice.ownContainer(), detectedContainer, choice.waitFor(), choice.ignore(),
+                choice.mains());
+        this.watch = new PodWatch(client, namespace, name, view -> queue.add(new Event.PodSeen(view)),
+                new ApiErrors(log, namespace)::report);
+    }
+
+    /** The latest view of the Pod (for Events, from other threads too). */
+    public PodView latest() {
+        return latest;
+    }
+
+    /** Which containers are proa's own, the sidecars and the other mains (as the options and the mounts tell). */
+    public Sidecars.Choice choice() {
+        return choice;
+    }
+
+    /** The signal that arrived before the run began, if any (when there is no Pod to watch, say). */
+    public int stoppedBy() {
+        for (Event event : queue) {
+            if (event instanceof Event.SignalArrived s) return s.number();
+        }
+        return 0;
+    }
+
+    private Sources sources() {
+        return new Sources(settings.sidecars().watchesPod(), endpoints.names());
+    }
+
+    /** Waits for the sidecars: until they are ready, one failed for good, the timeout passed, or a signal arrived. */
+    public Startup.End awaitStartup() throws InterruptedException {
+        Startup.Rules wait = new Startup.Rules(sources(), choice, settings.startup().timeout(),
+                settings.startup().onTimeout() == OnStartupTimeout.CONTINUE, Startup.PROGRESS_INTERVAL, pod, origin);
+        return awaitStartup(wait);
+    }
+
+    /** The same, with the settings given (a test's shorter progress interval, say). */
+    Startup.End awaitStartup(Startup.Rules wait) throws InterruptedException {
+        return drive(new Phases.Starting(wait, latest, started, this::planLines));
+    }
+
+    /** Runs COMMAND to its end, passing signals on to it and saying when a sidecar dies meanwhile. */
+    public Outcome run() throws InterruptedException {
+        try {
+            command = Command.start(log, settings.command(), settings.processGroup(), reaper,
+                    s -> queue.add(new Event.CommandExited(s)));
+        } catch (Command.LaunchFailed e) {
+            return new Outcome.NotStarted(Outcome.Reason.ofLaunch(e.failure.status()), e.failure.summary());
+        }
+        prepareShutdownRequests();
+        int status = drive(new Phases.Running(choice, latest));
+        command.exited(status); // says it
+        return new Outcome.Ran(status);
+    }
+
+    /**
+     * While COMMAND runs, proa only waits: build the HTTP client the shutdown requests need now, in the background, so
+     * that COMMAND's exit does not wait for it (and the startup, before COMMAND, did not share the CPU with it).
+     */
+    private void prepareShutdownRequests() {
+        List<HttpUrl> urls = plan().requests().stream().map(r -> HttpUrl.get(r.url())).toList();
+        if (urls.isEmpty()) return;
+        Thread.ofPlatform().daemon().name("proa-http-setup").start(() -> urls.forEach(http::apply));
+    }
+
+    /**
+     * How each sidecar will be stopped, from the Pod as last seen: every sidecar but --ignore's (--wait-for chooses
+     * what to wait for at the start, not what must stop for the Pod to complete).
+     */
+    private ShutdownPlan plan() {
+        ShutdownPlan.Options options = ShutdownPlan.Options.of(settings.shutdown());
+        PodView view = latest;
+        if (view.pod() == null || !settings.sidecars().watchesPod()) return ShutdownPlan.withoutPod(options);
+        try {
+            Sidecars.Choice all = new Sidecars.Choice(choice.ownContainer(), choice.detectedContainer(), List.of(),
+                    choice.ignore(), choice.mains());
+            return ShutdownPlan.of(view.pod(), Sidecars.select(view.pod(), all), options);
+        } catch (Sidecars.NotInPod e) {
+            return ShutdownPlan.withoutPod(options); // the startup fails for this reason, and says so
+        }
+    }
+
+    /** The plan, said once, when the Pod is first seen: an operator learns at the start what will not stop. */
+    private List<Line> planLines() {
+        if (planSaid || latest.pod() == null) return List.of();
+        planSaid = true;
+        return plan().steps().stream().map(step -> step.warn()
+                ? Line.warn(StopWords.sentence(step), "container", step.sidecar())
+                : Line.info(StopWords.sentence(step), "container", step.sidecar())).toList();
+    }
+
+    /**
+     * The stop, after COMMAND (or the startup) ended: with --main, wait until it is this proa's turn (see
+     * {@link MainsWait}), then ask the sidecars to stop and wait until they have. One deadline, resolved now, bounds
+     * both together. Returns what was still running, and what failed.
+     */
+    public Shutdown.Stopped stop() throws InterruptedException {
+        Deadline deadline = Deadline.of(settings.shutdown().timeout(), latest, System.nanoTime());
+        Settings.Shutdown asked = settings.shutdown();
+        boolean kills = !asked.kill().isEmpty() || asked.killAll();
+        MainsWait.Rules mains = new MainsWait.Rules(choice, deadline, kills || !plan().requests().isEmpty());
+        if (drive(new Phases.MainsWaiting(mains, latest)) == MainsWait.Decision.LEAVE_THEM) {
+            return Shutdown.Stopped.NOTHING; // another main's proa stops them
+        }
+        return drive(new Phases.ShuttingDown(new Shutdown.Rules(sources(), choice, deadline, kills, plan()), latest));
+    }
+
+    /**
+     * The last resort when the stop failed before its requests went out (a defect of proa's own): each request of
+     * the plan once, then the signals, without waiting for the sidecars to stop. A Job must not hang on proa's defect.
+     */
+    public void askOnce() throws InterruptedException {
+        if (sidecarsAsked) return;
+        ShutdownPlan plan;
+        try {
+            plan = plan();
+        } catch (RuntimeException e) {
+            plan = ShutdownPlan.withoutPod(ShutdownPlan.Options.of(settings.shutdown()));
+        }
+        long until = Durations.plus(System.nanoTime(), RequestRetry.PER_REQUEST_TIMEOUT.plusSeconds(1));
+        drive(new Phases.AskingOnce(Shutdown.once(plan), until));
+    }
+
+    /** Drives {@code phase} from its start to its result: the one loop of every phase. */
+    private <R> R drive(Phase<R> phase) throws InterruptedException {
+        signals = signals.in(phase.signals());
+        Phase.Turn<R> turn = phase.begin(System.nanoTime());
+        while (true) {
+            perform(turn);
+            if (turn.result() != null) return turn.result();
+            Event event = next(turn.wakeAt());
+            if (event instanceof Event.PodSeen p) latest = p.view();
+            if (event instanceof Event.SignalArrived s) event = signalled(s);
+            turn = phase.on(event, System.nanoTime());
+        }
+    }
+
+    /** Does what a step returned: the requests and signals first (nothing should delay them), then logs, then the rest. */
+    private void perform(Phase.Turn<?> turn) {
+        for (Phase.Effect effect : turn.effects()) {
+            switch (effect) {
+                case Phase.Send s -> {
+                    sidecarsAsked = true;
+                    int index = s.send().index();
+                    requests.send(s.send().request(), s.send().timeout(),
+                            result -> queue.add(new Event.RequestEnded(index, result)));
+                }
+                case Phase.Kill k -> {
+                    sidecarsAsked = true;
+                    new ProcessKiller(log).kill(settings.shutdown().kill(), settings.shutdown().killAll());
+                }
+                default -> {}
+            }
+        }
+        write(turn.lines());
+        for (Phase.Effect effect : turn.effects()) {
+            switch (effect) {
+                case Phase.Probe p -> probe(p.targets(), p.anyAnswer());
+                case Phase.Forward f -> command.forward(f.number(), f.name());
+                default -> {}
+            }
+        }
+    }
+
+    private Event.Signalled signalled(Event.SignalArrived s) {
+        SignalStep.Step step = SignalStep.received(signals, s.number(), s.name());
+        signals = step.state();
+        write(step.lines());
+        return new Event.Signalled(s.number(), s.name(), step.effect());
+    }
+
+    /** The next event, or null once {@code wakeAt} (on the nanoTime clock) has come with none. */
+    private Event next(long wakeAt) throws InterruptedException {
+        long left = wakeAt == Long.MAX_VALUE ? Long.MAX_VALUE : Durations.between(System.nanoTime(), wakeAt);
+        return left == Long.MAX_VALUE ? queue.take() : queue.poll(Math.max(left, 0), TimeUnit.NANOSECONDS);
+    }
+
+    /** Probes {@code targets} in the background; the results arrive as an event. */
+    private void probe(List<String> targets, boolean anyAnswer) {
+        Thread.ofVirtual().name("proa-probe").start(() -> {
+            try {
+                queue.add(new Event.Probed(endpoints.check(targets, anyAnswer)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    private void write(List<Line> lines) {
+        for (Line line : lines) {
+            var builder = switch (line.level()) {
+                case ERROR -> log.atError();
+                case WARN -> log.atWarn();
+                case INFO -> log.atInfo();
+                case DEBUG -> log.atDebug();
+            };
+            List<Object> fields = new ArrayList<>();
+            line.fields().forEach((k, v) -> {
+                fields.add(k);
+                fields.add(v);
+            });
+            Logging.with(builder, fields.toArray()).log(line.text());
+        }
+    }
+
+    /** Stops watching the Pod: proa exits instead, but the tests, which run many in one JVM, need it. */
+    public void close() {
+        if (watch != null) watch.close();
+    }
+}
