@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
         descriptionHeading = "%n",
         customSynopsis = "proa webhook --tls-cert=FILE --tls-key=FILE --image=IMAGE [--port=P] [--mode=image|copy]"
                 + " [--container=NAME] [--log-level=LEVEL] [--log-format=text|json] [-- PROA_OPTION...]",
-        header = "Serve a mutating admission webhook that puts proa in front of each Pod's main container.",
+        header = Tools.WEBHOOK,
         description = {"Answers AdmissionReview v1 on POST /mutate with a JSONPatch making the change 'proa inject'"
                 + " makes, for Pods (CREATE); /healthz answers ok. A Pod with the label or annotation"
                 + " proa.dev/inject: disabled is left unchanged; the annotation proa.dev/container names its main"
