@@ -90,14 +90,21 @@ public final class Proa {
             if (help != null) return help;
             options.validate();
             Logging.configure(options.logLevel, options.logFormat);
-            // A check changes nothing: a signal that would end a program ends it at once (with the launcher, the
-            // signals are held, and nothing else would act on them).
-            Signals.install(LoggerFactory.getLogger("proa"), (number, name) -> {
-                if (SignalStep.defaultOf(name) == SignalStep.Default.END) exit(ExitStatus.ofSignal(number));
-            }, env);
+            // A check changes nothing: a signal that would end a program ends it at once.
+            endOnSignal(LoggerFactory.getLogger("proa"), env, Proa::exit);
             return Check.run(options.settings(), env, options.probe, options.logFormat == LogFormat.JSON, System.out);
         });
         return cli.execute(args.toArray(String[]::new));
+    }
+
+    /**
+     * For a subcommand, which starts and stops no COMMAND: a signal that would end a program ends it, through
+     * {@code exit} (with 128+N). With the launcher the signals are held, and nothing else would act on them.
+     */
+    static void endOnSignal(Logger log, Map<String, String> env, java.util.function.IntConsumer exit) {
+        Signals.install(log, (number, name) -> {
+            if (SignalStep.defaultOf(name) == SignalStep.Default.END) exit.accept(ExitStatus.ofSignal(number));
+        }, env);
     }
 
     /**

@@ -27,7 +27,8 @@ final class Subcommands {
     static final List<Row> TABLE = List.of(
             new Row("check", Proa.CHECK_HEADER, Proa::check),
             new Row("inject", Tools.INJECT, (args, env) -> Tools.inject(args)),
-            new Row("webhook", Tools.WEBHOOK, (args, env) -> Tools.webhook(args)),
+            // SIGTERM (a rollout) ends the webhook through the JVM's exit, whose hook finishes the answers under way.
+            new Row("webhook", Tools.WEBHOOK, (args, env) -> Tools.webhook(args, log -> Proa.endOnSignal(log, env, System::exit))),
             new Row(Tools.COPY_COMMAND, Tools.COPY, (args, env) -> Tools.copy(args)));
 
     /** Adds every row to the run's command line, as a stand-in. */

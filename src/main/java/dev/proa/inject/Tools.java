@@ -1,6 +1,8 @@
 package dev.proa.inject;
 
 import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
 
 /**
  * proa's tools for putting proa into Pods, as the run's subcommands run them (each parses its own arguments):
@@ -21,8 +23,9 @@ public final class Tools {
         return InjectCommand.run(args, System.in, System.out, System.err);
     }
 
-    public static int webhook(List<String> args) {
-        return WebhookCommand.run(args, System.out, System.err);
+    /** {@code signals}: given proa's logger once it is configured, makes a signal end the webhook. */
+    public static int webhook(List<String> args, Consumer<Logger> signals) {
+        return WebhookCommand.run(args, System.out, System.err, signals);
     }
 
     public static int copy(List<String> args) {

@@ -27,8 +27,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code proa webhook}: a mutating admission webhook over HTTPS (the JDK's own server, jdk.httpserver), answering
- * AdmissionReview v1 on /mutate with {@link Admission}'s decision, and /healthz. It runs until it is killed (SIGTERM
- * from the kubelet ends the JVM; there is nothing to finish: each answer is one request).
+ * AdmissionReview v1 on /mutate with {@link Admission}'s decision, and /healthz. It runs until a signal ends it
+ * (SIGTERM from the kubelet: the JVM's exit, whose hook lets the answers under way finish).
  */
 @Command(name = "proa webhook", sortOptions = false, usageHelpAutoWidth = true, synopsisHeading = "%nUsage: ",
         descriptionHeading = "%n",
@@ -83,7 +83,7 @@ final class WebhookCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static int run(List<String> args, PrintStream out, PrintStream err) {
+    static int run(List<String> args, PrintStream out, PrintStream err, java.util.function.Consumer<Logger> signals) {
         int dash = args.indexOf("--");
         List<String> own = dash < 0 ? args : args.subList(0, dash);
         List<String> proa = dash < 0 ? List.of() : args.subList(dash + 1, args.size());
@@ -110,6 +110,7 @@ final class WebhookCommand {
         }
         Logging.configure(command.logLevel, command.logFormat);
         Logger log = LoggerFactory.getLogger("proa");
+        signals.accept(log);
         return command.serve(new Injection.Settings(command.image.strip(), command.mode, command.container, proa), log);
     }
 
