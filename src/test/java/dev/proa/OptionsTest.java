@@ -40,8 +40,11 @@ class OptionsTest {
     private static final Map<String, String> ENVIRONMENT = environmentOf(new Options());
 
     private static Map<String, String> environmentOf(Options options) {
-        Options.commandLine(options, Map.of());
-        return options.environment();
+        Map<String, String> variables = new java.util.LinkedHashMap<>();
+        for (OptionSpec option : Options.commandLine(options, Map.of()).getCommandSpec().options()) {
+            if (options.variable(option) != null) variables.put(option.longestName(), options.variable(option));
+        }
+        return variables;
     }
 
 

@@ -166,7 +166,7 @@ final class OptionTable {
     }
 
     /** A field, as picocli reads and sets an option's value. */
-    private record Binding(Supplier<Object> read, Consumer<Object> write)
+    record Binding(Supplier<Object> read, Consumer<Object> write)
             implements CommandLine.Model.IGetter, CommandLine.Model.ISetter {
         @Override
         @SuppressWarnings("unchecked")

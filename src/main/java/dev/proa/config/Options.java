@@ -3,7 +3,6 @@ package dev.proa.config;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,7 +54,10 @@ public final class Options {
     public List<String> command = new ArrayList<>();
 
     /** Where the kubelet puts a container's termination message: proa writes there only if it exists. */
-    public static final String DEFAULT_TERMINATION_LOG = "/dev/termination-log";
+    static final String DEFAULT_TERMINATION_LOG = "/dev/termination-log";
+
+    private final OptionTable.Binding commandField = new OptionTable.Binding(() -> command, v -> command = list(v));
+    private final OptionTable.Binding probeField = new OptionTable.Binding(() -> probe, v -> probe = (Boolean) v);
 
     /** proa's command: its usage text, options, help and version options, COMMAND, and exit statuses. */
     private CommandSpec command() {
@@ -73,21 +75,7 @@ public final class Options {
         // Not required here: a subcommand takes its place (the wiring's); Validation requires it of a run.
         spec.addPositional(CommandLine.Model.PositionalParamSpec.builder().paramLabel("COMMAND").arity("0..*")
                 .type(List.class).auxiliaryTypes(String.class).description("The command to run, and its arguments.")
-                .initialValue(command).hasInitialValue(true)
-                .getter(new CommandLine.Model.IGetter() {
-                    @Override
-                    @SuppressWarnings("unchecked")
-                    public <T> T get() {
-                        return (T) command;
-                    }
-                })
-                .setter(new CommandLine.Model.ISetter() {
-                    @Override
-                    public <T> T set(T value) {
-                        command = list(value);
-                        return null;
-                    }
-                }).build());
+                .initialValue(command).hasInitialValue(true).getter(commandField).setter(commandField).build());
         return spec;
     }
 
@@ -120,19 +108,7 @@ public final class Options {
         Usage.describeCheck(spec.usageMessage(), header);
         spec.addOption(OptionSpec.builder("--probe").type(boolean.class).initialValue(false).hasInitialValue(true).description("Also knock once on each"
                 + " readiness target (--wait-http: a GET; --wait-tcp: a connect) and on each shutdown endpoint's port"
-                + " (a connect, never the request).").getter(new CommandLine.Model.IGetter() {
-                    @Override
-                    @SuppressWarnings("unchecked")
-                    public <T> T get() {
-                        return (T) (Boolean) options.probe;
-                    }
-                }).setter(new CommandLine.Model.ISetter() {
-                    @Override
-                    public <T> T set(T value) {
-                        options.probe = (Boolean) value;
-                        return null;
-                    }
-                }).build());
+                + " (a connect, never the request).").getter(options.probeField).setter(options.probeField).build());
         return cli;
     }
 
@@ -142,15 +118,8 @@ public final class Options {
     }
 
     /** The environment variable of an option (null for -h, -V and --probe): the table's column. */
-    String variable(OptionSpec option) {
+    public String variable(OptionSpec option) {
         return variables.get(option.longestName());
-    }
-
-    /** Every option's environment variable, by the option's long name. */
-    public Map<String, String> environment() {
-        Map<String, String> all = new LinkedHashMap<>();
-        spec.options().stream().filter(o -> variable(o) != null).forEach(o -> all.put(o.longestName(), variable(o)));
-        return all;
     }
 
     String fromEnvironment(ArgSpec arg) {
