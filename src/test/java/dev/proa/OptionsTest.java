@@ -545,6 +545,8 @@ class OptionsTest {
         Run run = run(args.split(" "), Map.of());
         assertEquals(0, run.status, run::toString);
         assertTrue(run.out.contains("Usage: proa [OPTIONS] [--] COMMAND [ARG...]"), run::toString);
+        assertTrue(run.out.contains("--shutdown-http-post=URL[,URL...]") && !run.out.contains("(?="), "lists split"
+                + " at commas, as --help says, not at a regular expression: " + run.out);
         for (String option : ENVIRONMENT.keySet()) assertTrue(run.out.contains(option), option);
         for (String variable : ENVIRONMENT.values()) assertTrue(run.out.contains(variable), variable);
         assertEquals("", run.err, run::toString);

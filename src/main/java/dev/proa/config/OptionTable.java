@@ -47,7 +47,7 @@ final class OptionTable {
                     .getter(field).setter(field).initialValue(get.get()).hasInitialValue(true);
             if (label != null) option.paramLabel(label);
             if (element != null) option.auxiliaryTypes(element);
-            if (split != null) option.splitRegex(split.regex);
+            if (split != null) option.splitRegex(split.regex).splitRegexSynopsisLabel(","); // --help: URL[,URL...]
             if (type == boolean.class && label != null) option.arity("0..1").fallbackValue("true"); // --x[=true|false]
             return converter == null ? option : option.converters(converter);
         }
