@@ -66,17 +66,17 @@ public final class Proa {
 
     /**
      * Parses the command line (picocli: a usage error prints its message and gives {@link ExitStatus#USAGE}; --help and
-     * --version print and give 0); then runs the lifecycle. Returns the exit status.
+     * --version print and give 0); then runs the lifecycle, or the subcommand named first ({@link Subcommands}).
+     * Returns the exit status.
      */
     static int run(String[] args, Map<String, String> env) {
-        if (args.length > 0 && args[0].equals(CHECK)) return check(List.of(args).subList(1, args.length), env);
-        java.util.OptionalInt tool = dev.proa.inject.Tools.run(args); // proa inject, proa webhook, proa copy
-        if (tool.isPresent()) return tool.getAsInt();
         Options options = new Options();
-        CommandLine cli = Options.commandLine(options, env);
+        CommandLine cli = Subcommands.attach(Options.commandLine(options, env));
         cli.setExecutionStrategy(parsed -> {
             Integer help = CommandLine.executeHelpRequest(parsed);
             if (help != null) return help;
+            var subcommand = Subcommands.chosen(parsed, command -> options.command = new ArrayList<>(command));
+            if (subcommand.isPresent()) return subcommand.get().run(env);
             options.validate(); // a ParameterException here is a usage error too
             Logging.configure(options.logLevel, options.logFormat);
             Proa proa = new Proa(LoggerFactory.getLogger("proa"), options.settings(), env);
@@ -85,28 +85,33 @@ public final class Proa {
         return cli.execute(args);
     }
 
-    /** The first argument that makes the run a check: {@code proa -- check} runs a program named check. */
-    private static final String CHECK = "check";
+    static final String CHECK_HEADER = "Print the plan of a run with these options, and whether it will work; start"
+            + " and stop nothing.";
 
     /** {@code proa check [--probe] [OPTIONS]}: see {@link Check}. */
-    private static int check(List<String> args, Map<String, String> env) {
-        List<String> rest = new ArrayList<>(args);
-        boolean probe = rest.remove("--probe");
+    static int check(List<String> args, Map<String, String> env) {
         Options options = new Options();
-        CommandLine cli = Options.checkCommandLine(options, env);
+        CommandLine cli = Options.checkCommandLine(options, env, CHECK_HEADER);
         cli.setExecutionStrategy(parsed -> {
             Integer help = CommandLine.executeHelpRequest(parsed);
             if (help != null) return help;
             options.validate();
             Logging.configure(options.logLevel, options.logFormat);
-            // A check changes nothing: a signal that would end a program ends it at once (with the launcher, the
-            // signals are held, and nothing else would act on them).
-            Signals.install(LoggerFactory.getLogger("proa"), (number, name) -> {
-                if (SignalStep.defaultOf(name) == SignalStep.Default.END) exit(ExitStatus.ofSignal(number));
-            });
-            return Check.run(options.settings(), env, probe, options.logFormat == LogFormat.JSON, System.out);
+            // A check changes nothing: a signal that would end a program ends it at once.
+            endOnSignal(LoggerFactory.getLogger("proa"), Proa::exit);
+            return Check.run(options.settings(), env, options.probe, options.logFormat == LogFormat.JSON, System.out);
         });
-        return cli.execute(rest.toArray(String[]::new));
+        return cli.execute(args.toArray(String[]::new));
+    }
+
+    /**
+     * For a subcommand, which starts and stops no COMMAND: a signal that would end a program ends it, through
+     * {@code exit} (with 128+N). With the launcher the signals are held, and nothing else would act on them.
+     */
+    static void endOnSignal(Logger log, java.util.function.IntConsumer exit) {
+        Signals.install(log, (number, name) -> {
+            if (SignalStep.defaultOf(name) == SignalStep.Default.END) exit.accept(ExitStatus.ofSignal(number));
+        });
     }
 
     /**

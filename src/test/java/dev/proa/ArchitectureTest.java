@@ -32,7 +32,7 @@ class ArchitectureTest {
             "process", Set.of("config", "report"),
             "stopping", Set.of("config", "lifecycle"),
             "report", Set.of("config", "sidecars", "kube"),
-            "check", Set.of("config", "sidecars", "kube"),
+            "check", Set.of("config", "sidecars", "kube", "probe"),
             "inject", Set.of("config", "sidecars", "report"));
 
     /** Pure files in packages that also do IO: the decision of proa inject and proa webhook. */

@@ -184,7 +184,7 @@ class ExamplesTest {
                 Options options = proaOptions(proa, where);
                 assertFalse(options.command.isEmpty(), where + ": no COMMAND after proa's options");
 
-                if (!options.watchesPod()) continue; // only --wait-http/--wait-tcp: no Pod, no API, nothing below
+                if (!options.settings().sidecars().watchesPod()) continue; // only --wait-http/--wait-tcp: no Pod, no API, nothing below
 
                 // The documented pattern: proa learns its Pod from the downward API.
                 assertEquals("metadata.name", fieldRef(proa, "POD_NAME"), where + ": POD_NAME from fieldRef metadata.name");
@@ -212,7 +212,7 @@ class ExamplesTest {
         for (PodTemplate template : podTemplates(file, documents(file))) {
             for (Container proa : proaContainers(template.spec())) {
                 Options options = proaOptions(proa, template.where());
-                if (!options.watchesPod()) continue;
+                if (!options.settings().sidecars().watchesPod()) continue;
                 Pod pod = new Pod();
                 pod.setMetadata(new ObjectMeta());
                 pod.setSpec(template.spec());
@@ -233,7 +233,7 @@ class ExamplesTest {
         for (PodTemplate template : podTemplates(file, documents)) {
             String where = template.where();
             boolean apiFree = proaContainers(template.spec()).stream()
-                    .noneMatch(c -> proaOptions(c, where).watchesPod());
+                    .noneMatch(c -> proaOptions(c, where).settings().sidecars().watchesPod());
             if (apiFree) {
                 assertTrue(ofKind(documents, Role.class).isEmpty(), where + ": proa reads no API here; it needs no Role");
                 continue;

@@ -28,7 +28,9 @@ public final class FakeSidecar {
         server.createContext("/ready", exchange -> answer(exchange, System.nanoTime() >= readyAt[0] ? 200 : 503));
         String mode = args.length > 3 ? args[3] : "plain";
         server.createContext("/", exchange -> {
-            String request = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
+            String query = exchange.getRequestURI().getRawQuery();
+            String request = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath()
+                    + (query == null ? "" : "?" + query);
             Files.writeString(record, Files.exists(record) ? Files.readString(record) + "\n" + request : request);
             boolean quit = exchange.getRequestURI().getPath().equals("/quitquitquit");
             switch (mode) {

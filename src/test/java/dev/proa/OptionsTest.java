@@ -37,8 +37,15 @@ import picocli.CommandLine.Model.OptionSpec;
 
 class OptionsTest {
     /** Each option's environment variable, as its description declares it. */
-    private static final Map<String, String> ENVIRONMENT =
-            Options.environment(Options.commandLine(new Options(), Map.of()).getCommandSpec());
+    private static final Map<String, String> ENVIRONMENT = environmentOf(new Options());
+
+    private static Map<String, String> environmentOf(Options options) {
+        Map<String, String> variables = new java.util.LinkedHashMap<>();
+        for (OptionSpec option : Options.commandLine(options, Map.of()).getCommandSpec().options()) {
+            if (options.variable(option) != null) variables.put(option.longestName(), options.variable(option));
+        }
+        return variables;
+    }
 
 
     private static final String POST = "http://127.0.0.1:15020/quitquitquit";
@@ -69,8 +76,8 @@ class OptionsTest {
                 option("--startup-timeout 90s", o -> o.startupTimeout, Duration.ofSeconds(90)),
                 option("--startup-timeout=250ms", o -> o.startupTimeout, Duration.ofMillis(250)),
                 option("--startup-timeout 2", o -> o.startupTimeout, Duration.ofSeconds(2)),
-                option("--on-startup-timeout continue", o -> o.continueOnStartupTimeout(), true),
-                option("--on-startup-timeout fail", o -> o.continueOnStartupTimeout(), false),
+                option("--on-startup-timeout continue", o -> continues(o), true),
+                option("--on-startup-timeout fail", o -> continues(o), false),
                 option("--shutdown-timeout 2m", o -> o.shutdownTimeout, Duration.ofMinutes(2)),
                 option("--shutdown-timeout=1h", o -> o.shutdownTimeout, Duration.ofHours(1)),
                 option("--log-level debug", o -> o.logLevel, LogLevel.DEBUG),
@@ -99,8 +106,8 @@ class OptionsTest {
         assertNull(options.container);
         assertEquals(List.of(), options.waitFor);
         assertEquals(List.of(), options.ignore);
-        assertEquals(Optional.empty(), options.startupTimeout());
-        assertFalse(options.continueOnStartupTimeout());
+        assertNull(options.startupTimeout);
+        assertFalse(continues(options));
         assertNull(options.shutdownTimeout);
         assertEquals(LogLevel.INFO, options.logLevel);
         assertTrue(options.shutdownAuto);
@@ -137,6 +144,45 @@ class OptionsTest {
         assertEquals(expected, field.apply(parse(Map.of(), (args + " sh").split(" "))));
     }
 
+    /**
+     * A URL option's value splits only where a comma is followed by http:// or https://: a comma in a URL's query or
+     * path stays in it (it used to cut the URL in two); names still split at every comma.
+     */
+    static Stream<Arguments> commasInUrls() {
+        return Stream.of(
+                arguments(List.of("-p", "http://h/q?a=1,2"), Map.of(), List.of("http://h/q?a=1,2")),
+                arguments(List.of("-p", "http://h/a,b/c,http://i/x,y"), Map.of(), List.of("http://h/a,b/c", "http://i/x,y")),
+                arguments(List.of("-p", "http://h/q?a=1,2, HTTPS://i/"), Map.of(), List.of("http://h/q?a=1,2", "https://i/")),
+                arguments(List.of("-p", "http://h/q?a=1,2,"), Map.of(), List.of("http://h/q?a=1,2")),
+                arguments(List.of(), Map.of("PROA_SHUTDOWN_HTTP_POST", "http://h/q?a=1,2,http://i/?b=3,4"),
+                        List.of("http://h/q?a=1,2", "http://i/?b=3,4")));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("commasInUrls")
+    void aCommaInsideAUrlStaysInIt(List<String> args, Map<String, String> env, List<String> urls) {
+        List<String> argv = new java.util.ArrayList<>(args);
+        argv.add("sh");
+        assertEquals(urls, postUrls(parse(env, argv.toArray(String[]::new))));
+        Options waits = parse(Map.of(), "--wait-http", String.join(",", urls), "sh");
+        assertEquals(urls, waits.waitHttp.stream().map(HttpUrl::toString).toList());
+    }
+
+    /** An argument of COMMAND's that starts with @ is COMMAND's: picocli read it as a file of arguments, and replaced it. */
+    @Test
+    void anArgumentStartingWithAtIsNotReadAsAFile() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("proa-args", ".txt");
+        try {
+            java.nio.file.Files.writeString(file, "--kill-all\n");
+            String at = "@" + file;
+            Options options = parse(Map.of(), "echo", at);
+            assertEquals(List.of("echo", at), options.command);
+            assertFalse(options.killAll);
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+    }
+
     @Test
     void aSingleValuedOptionGivenTwiceIsAnError() {
         CommandLine cli = Options.commandLine(new Options(), Map.of());
@@ -164,7 +210,7 @@ class OptionsTest {
                 env("--ignore", "vault", o -> o.ignore, List.of("vault")),
                 env("--main", "loader, indexer", o -> o.main, List.of("loader", "indexer")),
                 env("--startup-timeout", "5m", o -> o.startupTimeout, Duration.ofMinutes(5)),
-                env("--on-startup-timeout", "CONTINUE", o -> o.continueOnStartupTimeout(), true),
+                env("--on-startup-timeout", "CONTINUE", o -> continues(o), true),
                 env("--shutdown-timeout", "45", o -> o.shutdownTimeout, Duration.ofSeconds(45)),
                 env("--log-level", "warn", o -> o.logLevel, LogLevel.WARN),
                 env("--log-format", "json", o -> o.logFormat, LogFormat.JSON),
@@ -270,7 +316,7 @@ class OptionsTest {
                 override("PROA_IGNORE", "a,b", "--ignore c", o -> o.ignore, List.of("c")),
                 override("PROA_STARTUP_TIMEOUT", "1m", "--startup-timeout 5s", o -> o.startupTimeout, Duration.ofSeconds(5)),
                 override("PROA_ON_STARTUP_TIMEOUT", "continue", "--on-startup-timeout fail",
-                        o -> o.continueOnStartupTimeout(), false),
+                        o -> continues(o), false),
                 override("PROA_SHUTDOWN_TIMEOUT", "1m", "--shutdown-timeout 10s", o -> o.shutdownTimeout, Duration.ofSeconds(10)),
                 override("PROA_LOG_LEVEL", "debug", "--log-level error", o -> o.logLevel, LogLevel.ERROR));
     }
@@ -306,14 +352,14 @@ class OptionsTest {
     @ParameterizedTest(name = "--on-startup-timeout={0}")
     @CsvSource({"continue, true", "fail, false", "FAIL, false", "Continue, true", "' continue ', true"})
     void onStartupTimeout(String value, boolean continues) {
-        assertEquals(continues, parse(Map.of(), "--on-startup-timeout=" + value, "sh").continueOnStartupTimeout());
-        assertEquals(continues, parse(Map.of(), "--on-startup-timeout", value, "sh").continueOnStartupTimeout());
+        assertEquals(continues, continues(parse(Map.of(), "--on-startup-timeout=" + value, "sh")));
+        assertEquals(continues, continues(parse(Map.of(), "--on-startup-timeout", value, "sh")));
         Options fromEnvironment = parse(Map.of("PROA_ON_STARTUP_TIMEOUT", value), "sh");
-        assertEquals(continues, fromEnvironment.continueOnStartupTimeout());
+        assertEquals(continues, continues(fromEnvironment));
         assertEquals("PROA_ON_STARTUP_TIMEOUT", fromEnvironment.sourceOf("--on-startup-timeout"));
         String other = continues ? "fail" : "continue";
         assertEquals(continues,
-                parse(Map.of("PROA_ON_STARTUP_TIMEOUT", other), "--on-startup-timeout", value, "sh").continueOnStartupTimeout());
+                continues(parse(Map.of("PROA_ON_STARTUP_TIMEOUT", other), "--on-startup-timeout", value, "sh")));
     }
 
     // ---- Where COMMAND begins ----
@@ -360,7 +406,7 @@ class OptionsTest {
                 usage("--on-startup-timeout", Map.of(), "--on-startup-timeout"),
                 usage("-p ftp://x sh", Map.of(), "'ftp://x'"),
                 usage("-p notaurl sh", Map.of(), "'notaurl'"),
-                usage("-g http://ok/x,notaurl sh", Map.of(), "'notaurl'"),
+                usage("-g notaurl,http://ok/x sh", Map.of(), "'notaurl'"),
                 usage("sh", Map.of("PROA_SHUTDOWN_HTTP_POST", "localhost:15020"), "'localhost:15020'"),
                 usage("--log-level=loud sh", Map.of(), "'loud'"),
                 usage("sh", Map.of("PROA_LOG_LEVEL", "verbose"), "'verbose'"),
@@ -500,6 +546,8 @@ class OptionsTest {
         Run run = run(args.split(" "), Map.of());
         assertEquals(0, run.status, run::toString);
         assertTrue(run.out.contains("Usage: proa [OPTIONS] [--] COMMAND [ARG...]"), run::toString);
+        assertTrue(run.out.contains("--shutdown-http-post=URL[,URL...]") && !run.out.contains("(?="), "lists split"
+                + " at commas, as --help says, not at a regular expression: " + run.out);
         for (String option : ENVIRONMENT.keySet()) assertTrue(run.out.contains(option), option);
         for (String variable : ENVIRONMENT.values()) assertTrue(run.out.contains(variable), variable);
         assertEquals("", run.err, run::toString);
@@ -515,6 +563,10 @@ class OptionsTest {
     }
 
     // ---- Helpers ----
+
+    private static boolean continues(Options options) {
+        return options.onStartupTimeout == dev.proa.config.OnStartupTimeout.CONTINUE;
+    }
 
     private static List<String> getUrls(Options options) {
         return options.shutdownHttpGet.stream().map(HttpUrl::toString).toList();

@@ -48,6 +48,23 @@ class ProaIT extends EndToEnd {
         }
     }
 
+    /** A shutdown URL is one value, a comma in its query and all (it used to be cut in two there: a usage error). */
+    @Test
+    void aShutdownUrlWithACommaReachesTheSidecarWhole() throws Exception {
+        cluster.create(TestPods.pod("job", List.of("proxy"), List.of()));
+        FakeKubelet.Sidecar proxy = ProaRun.sidecar(dir, "proxy", 0);
+        try (FakeKubelet kubelet = new FakeKubelet(cluster, "job", Map.of("proxy", proxy))) {
+            ProaRun proa = ProaRun.start(dir, env("job"), List.of(
+                    "-p", "http://127.0.0.1:" + proxy.port() + "/quitquitquit?drain=a,b&wait=1,2", "--", "true"));
+
+            assertEquals(0, proa.exitStatus(), proa.log());
+            assertTrue(proxy.process().waitFor(10, TimeUnit.SECONDS), "proxy was stopped");
+            assertEquals("POST /quitquitquit?drain=a,b&wait=1,2", Files.readString(dir.resolve("proxy.quit")));
+        } finally {
+            proxy.process().destroyForcibly();
+        }
+    }
+
     @Test
     void aSidecarThatEndsForGoodFailsTheStartupWithoutRunningCommand() throws Exception {
         cluster.create(TestPods.pod("job", List.of("proxy"), List.of()));

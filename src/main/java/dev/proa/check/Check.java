@@ -9,6 +9,8 @@ import dev.proa.check.Report.SidecarPlan;
 import dev.proa.config.Settings;
 import dev.proa.config.Urls;
 import dev.proa.kube.ApiErrors;
+import dev.proa.probe.Endpoints;
+import dev.proa.probe.HttpClients;
 import dev.proa.kube.Cluster;
 import dev.proa.kube.OwnContainer;
 import dev.proa.kube.PodWatch;
@@ -24,16 +26,10 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -42,7 +38,6 @@ import org.slf4j.LoggerFactory;
  * each readiness target and each shutdown endpoint's port; it never starts or stops anything.
  */
 public final class Check {
-    private static final int PROBE_TIMEOUT_MS = 1000;
     private static final ResourceDefinitionContext ACCESS_REVIEW = new ResourceDefinitionContext.Builder()
             .withGroup("authorization.k8s.io").withVersion("v1").withKind("SelfSubjectAccessReview")
             .withPlural("selfsubjectaccessreviews").withNamespaced(false).build();
@@ -70,7 +65,7 @@ public final class Check {
     }
 
     /** The exit status of a check that found something to fix. */
-    public static final int CHECK_FAILED = 1;
+    private static final int CHECK_FAILED = 1;
 
     private Report report(boolean probe) {
         List<SidecarPlan> sidecars = new ArrayList<>();
@@ -213,39 +208,41 @@ public final class Check {
 
     /**
      * One knock on each readiness target (its own kind of request: an HTTP GET, or a TCP connect) and on each shutdown
-     * endpoint's port (a TCP connect only: never the request that would stop a sidecar).
+     * endpoint's port (a TCP connect only: never the request that would stop a sidecar); the run's own probes.
      */
     private List<Probe> probe() {
-        List<Probe> probes = new ArrayList<>();
-        OkHttpClient http = new OkHttpClient.Builder().callTimeout(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-                .retryOnConnectionFailure(false).followRedirects(false).build();
-        for (HttpUrl url : settings.sidecars().waitHttp()) probes.add(httpGet(http, url));
-        for (InetSocketAddress a : settings.sidecars().waitTcp()) {
-            probes.add(connect("tcp://" + a.getHostString() + ":" + a.getPort(), a.getHostString(), a.getPort()));
-        }
+        List<Knock> knocks = new ArrayList<>();
+        settings.sidecars().waitHttp().forEach(u -> knocks.add(new Knock(Urls.printable(u), Urls.printable(u))));
+        settings.sidecars().waitTcp().forEach(a -> knocks.add(new Knock(Endpoints.name(a), Endpoints.name(a))));
+        List<InetSocketAddress> ports = new ArrayList<>(settings.sidecars().waitTcp());
         for (Settings.Request r : settings.shutdown().requests()) {
-            probes.add(connect(r.method() + " " + Urls.printable(r.url()) + " (its port)", r.url().host(), r.url().port()));
+            InetSocketAddress port = InetSocketAddress.createUnresolved(r.url().host(), r.url().port());
+            ports.add(port);
+            knocks.add(new Knock(r.method() + " " + Urls.printable(r.url()) + " (its port)", Endpoints.name(port)));
         }
+        Map<String, Endpoints.Answer> answers;
+        try {
+            answers = new Endpoints(new HttpClients(), settings.sidecars().waitHttp(), ports)
+                    .knock(knocks.stream().map(Knock::target).distinct().toList());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+        List<Probe> probes = knocks.stream().map(k -> probe(k.label(), answers.get(k.target()))).toList();
         probes.stream().filter(p -> !p.answered())
                 .forEach(p -> problems.add(p.target() + " did not answer from here: " + p.result()));
         return probes;
     }
 
-    private static Probe httpGet(OkHttpClient http, HttpUrl url) {
-        try (Response response = http.newCall(new Request.Builder().url(url).build()).execute()) {
-            int code = response.code();
-            return new Probe(Urls.printable(url), true, "answered " + code + (response.isSuccessful() ? " (ready)" : " (not ready yet)"));
-        } catch (IOException e) {
-            return new Probe(Urls.printable(url), false, String.valueOf(e.getMessage()));
-        }
-    }
+    /** A knock the report shows as {@code label}, on the probes' {@code target}. */
+    private record Knock(String label, String target) {}
 
-    private static Probe connect(String target, String host, int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host, port), PROBE_TIMEOUT_MS);
-            return new Probe(target, true, "accepts connections");
-        } catch (IOException e) {
-            return new Probe(target, false, String.valueOf(e.getMessage()));
-        }
+    private static Probe probe(String target, Endpoints.Answer answer) {
+        return switch (answer) {
+            case Endpoints.Answered a when a.status() == 0 -> new Probe(target, true, "accepts connections");
+            case Endpoints.Answered a -> new Probe(target, true,
+                    "answered " + a.status() + (a.answers(false) ? " (ready)" : " (not ready yet)"));
+            case Endpoints.Silent silent -> new Probe(target, false, silent.why());
+        };
     }
 }

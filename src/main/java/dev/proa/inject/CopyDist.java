@@ -10,31 +10,54 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code proa copy DIR}: copies proa's own distribution (the directory its launcher runs from) into DIR. The copier
  * init container of {@code proa inject --mode=copy} runs it: proa's image is FROM scratch, with no shell and no cp.
  * Permissions are kept (the launcher must stay executable); symbolic links are copied as links.
  */
+@Command(name = "proa copy", usageHelpAutoWidth = true, synopsisHeading = "%nUsage: ", customSynopsis = "proa copy DIR",
+        header = Tools.COPY, descriptionHeading = "%n",
+        description = "Copies proa's distribution (the directory of its bin/proa) into DIR. Exit status: 0 when copied,"
+                + " 1 when it could not be (why on stderr), 2 on a usage error.",
+        optionListHeading = "%nOptions:%n")
 final class CopyDist {
-    static final String COMMAND = "copy";
+    @Parameters(paramLabel = "DIR", description = "Where to copy it, e.g. the emptyDir /proa-copy.")
+    Path target;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
 
     private CopyDist() {}
 
-    static int run(List<String> args, PrintStream err) {
-        if (args.size() != 1 || args.getFirst().startsWith("-")) {
-            err.println(args.contains("--help") || args.contains("-h")
-                    ? "Usage: proa copy DIR\nCopies proa's distribution (the directory of its bin/proa) into DIR; exit 0, or 1 with why."
-                    : "proa copy: give one directory to copy proa's distribution into, e.g. proa copy /proa-copy");
-            return args.contains("--help") || args.contains("-h") ? 0 : 2;
+    static int run(List<String> args, PrintStream out, PrintStream err) {
+        CopyDist command = new CopyDist();
+        CommandLine cli = new CommandLine(command);
+        try {
+            cli.parseArgs(args.toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            err.println("proa copy: " + e.getMessage() + ": give one directory to copy proa's distribution into, e.g."
+                    + " proa copy /proa-copy");
+            return 2;
         }
+        if (cli.isUsageHelpRequested()) {
+            cli.usage(out);
+            return 0;
+        }
+        return command.copy(err);
+    }
+
+    private int copy(PrintStream err) {
         Path home = home();
         if (home == null || !Files.isExecutable(home.resolve("bin/proa"))) {
             err.println("proa copy: this proa does not run from its distribution (no bin/proa beside lib/proa.jar):"
                     + " run /opt/proa/bin/proa copy DIR in proa's image");
             return 1;
         }
-        Path target = Path.of(args.getFirst());
         try {
             copy(home, target);
             err.println("proa copy: copied " + home + " to " + target);

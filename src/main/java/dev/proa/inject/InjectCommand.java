@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
         descriptionHeading = "%n",
         customSynopsis = "proa inject [-f FILE|DIR|-]... --image=IMAGE [--mode=image|copy] [-o yaml|json] [--rbac]"
                 + " [--container=NAME] [-- PROA_OPTION...]",
-        header = "Put proa in front of the main container of every Pod template in the manifests.",
+        header = Tools.INJECT,
         description = {"Reads manifests (multi-document YAML or JSON; stdin without -f) and writes them to stdout in"
                 + " the same order, each Pod template's main container (--container, else the first container that is"
                 + " not a sidecar proa recognizes) running proa's launcher, the PROA_OPTIONs given after --, then --"

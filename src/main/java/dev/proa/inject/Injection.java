@@ -222,7 +222,7 @@ public final class Injection {
         if (settings.mode() != Mode.COPY) return Optional.empty();
         return Optional.of(new ContainerBuilder().withName(COPIER).withImage(settings.image())
                 .withImagePullPolicy("IfNotPresent")
-                .withCommand(LAUNCHER, CopyDist.COMMAND, COPY_TARGET)
+                .withCommand(LAUNCHER, Tools.COPY_COMMAND, COPY_TARGET)
                 .addNewVolumeMount().withName(VOLUME).withMountPath(COPY_TARGET).endVolumeMount()
                 .withNewSecurityContext().withRunAsNonRoot(true).withAllowPrivilegeEscalation(false)
                 .withNewCapabilities().withDrop("ALL").endCapabilities()

@@ -27,14 +27,14 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code proa webhook}: a mutating admission webhook over HTTPS (the JDK's own server, jdk.httpserver), answering
- * AdmissionReview v1 on /mutate with {@link Admission}'s decision, and /healthz. It runs until it is killed (SIGTERM
- * from the kubelet ends the JVM; there is nothing to finish: each answer is one request).
+ * AdmissionReview v1 on /mutate with {@link Admission}'s decision, and /healthz. It runs until a signal ends it
+ * (SIGTERM from the kubelet: the JVM's exit, whose hook lets the answers under way finish).
  */
 @Command(name = "proa webhook", sortOptions = false, usageHelpAutoWidth = true, synopsisHeading = "%nUsage: ",
         descriptionHeading = "%n",
         customSynopsis = "proa webhook --tls-cert=FILE --tls-key=FILE --image=IMAGE [--port=P] [--mode=image|copy]"
                 + " [--container=NAME] [--log-level=LEVEL] [--log-format=text|json] [-- PROA_OPTION...]",
-        header = "Serve a mutating admission webhook that puts proa in front of each Pod's main container.",
+        header = Tools.WEBHOOK,
         description = {"Answers AdmissionReview v1 on POST /mutate with a JSONPatch making the change 'proa inject'"
                 + " makes, for Pods (CREATE); /healthz answers ok. A Pod with the label or annotation"
                 + " proa.dev/inject: disabled is left unchanged; the annotation proa.dev/container names its main"
@@ -83,7 +83,7 @@ final class WebhookCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static int run(List<String> args, PrintStream out, PrintStream err) {
+    static int run(List<String> args, PrintStream out, PrintStream err, java.util.function.Consumer<Logger> signals) {
         int dash = args.indexOf("--");
         List<String> own = dash < 0 ? args : args.subList(0, dash);
         List<String> proa = dash < 0 ? List.of() : args.subList(dash + 1, args.size());
@@ -110,6 +110,7 @@ final class WebhookCommand {
         }
         Logging.configure(command.logLevel, command.logFormat);
         Logger log = LoggerFactory.getLogger("proa");
+        signals.accept(log);
         return command.serve(new Injection.Settings(command.image.strip(), command.mode, command.container, proa), log);
     }
 

@@ -31,10 +31,22 @@ public final class Endpoints {
     private final Map<String, Probe> targets = new LinkedHashMap<>();
     private final Function<HttpUrl, OkHttpClient> http;
 
-    /** One target: null when it answers (any answer, or, unless {@code anyAnswer}, a 2xx); else why not. */
+    /** One target, knocked on once. */
     private interface Probe {
-        String check(boolean anyAnswer);
+        Answer knock();
     }
+
+    /** What one knock found: an answer (an HTTP status; 0 for a TCP connection accepted), or silence, and why. */
+    public sealed interface Answer {
+        /** Answered as {@code anyAnswer} asks: any answer at all, or else a 2xx (or an accepted connection). */
+        default boolean answers(boolean anyAnswer) {
+            return this instanceof Answered a && (anyAnswer || a.status() == 0 || a.status() / 100 == 2);
+        }
+    }
+
+    public record Answered(int status) implements Answer {}
+
+    public record Silent(String why) implements Answer {}
 
     /**
      * {@code http}: proa's HTTP client for a URL, asked for only when an HTTP target is probed (a short timeout is set
@@ -43,10 +55,13 @@ public final class Endpoints {
     public Endpoints(Function<HttpUrl, OkHttpClient> http, List<HttpUrl> urls, List<InetSocketAddress> addresses) {
         this.http = url -> http.apply(url).newBuilder().callTimeout(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .retryOnConnectionFailure(false).followRedirects(false).build();
-        for (HttpUrl url : urls) targets.put(Urls.printable(url), anyAnswer -> httpCheck(url, anyAnswer));
-        for (InetSocketAddress address : addresses) {
-            targets.put("tcp://" + address.getHostString() + ":" + address.getPort(), anyAnswer -> tcpCheck(address));
-        }
+        for (HttpUrl url : urls) targets.put(Urls.printable(url), () -> httpKnock(url));
+        for (InetSocketAddress address : addresses) targets.put(name(address), () -> tcpKnock(address));
+    }
+
+    /** A TCP target's name, as the logs name it. */
+    public static String name(InetSocketAddress address) {
+        return "tcp://" + address.getHostString() + ":" + address.getPort();
     }
 
     /** The targets, named as the logs name them. */
@@ -56,10 +71,21 @@ public final class Endpoints {
 
     /** Probes {@code names} all at once; each with null when it answered as asked, else why not. */
     public Map<String, String> check(List<String> names, boolean anyAnswer) throws InterruptedException {
-        Map<String, Future<String>> pending = new LinkedHashMap<>();
+        Map<String, String> results = new LinkedHashMap<>();
+        knock(names).forEach((name, answer) -> results.put(name, switch (answer) {
+            case Answer a when a.answers(anyAnswer) -> null;
+            case Answered a -> "answers " + a.status();
+            case Silent silent -> silent.why();
+        }));
+        return results;
+    }
+
+    /** Knocks once on each of {@code names}, all at once: what each answered. */
+    public Map<String, Answer> knock(List<String> names) throws InterruptedException {
+        Map<String, Future<Answer>> pending = new LinkedHashMap<>();
         try (ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (String name : names) pending.put(name, probes.submit(() -> targets.get(name).check(anyAnswer)));
-            Map<String, String> results = new LinkedHashMap<>();
+            for (String name : names) pending.put(name, probes.submit(() -> targets.get(name).knock()));
+            Map<String, Answer> results = new LinkedHashMap<>();
             for (var entry : pending.entrySet()) results.put(entry.getKey(), entry.getValue().get());
             return results;
         } catch (ExecutionException e) {
@@ -67,21 +93,24 @@ public final class Endpoints {
         }
     }
 
-    private String httpCheck(HttpUrl url, boolean anyAnswer) {
+    private Answer httpKnock(HttpUrl url) {
         try (Response response = http.apply(url).newCall(new Request.Builder().url(url).build()).execute()) {
-            if (anyAnswer || response.isSuccessful()) return null;
-            return "answers " + response.code();
+            return new Answered(response.code());
         } catch (IOException e) {
-            return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            return new Silent(why(e));
         }
     }
 
-    private static String tcpCheck(InetSocketAddress target) {
+    private static Answer tcpKnock(InetSocketAddress target) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(target.getHostString(), target.getPort()), (int) PROBE_TIMEOUT.toMillis());
-            return null;
+            return new Answered(0);
         } catch (IOException e) {
-            return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            return new Silent(why(e));
         }
+    }
+
+    private static String why(IOException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

@@ -41,9 +41,11 @@ class CopyDistTest {
     @Test
     void outsideItsDistributionItSaysSo() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = CopyDist.run(List.of(dir.toString()), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int status = CopyDist.run(List.of(dir.toString()), System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(1, status);
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("does not run from its distribution"), err.toString());
-        assertEquals(2, CopyDist.run(List.of(), new PrintStream(new ByteArrayOutputStream())));
+        ByteArrayOutputStream none = new ByteArrayOutputStream();
+        assertEquals(2, CopyDist.run(List.of(), System.out, new PrintStream(none, true, StandardCharsets.UTF_8)));
+        assertTrue(none.toString(StandardCharsets.UTF_8).contains("DIR"), none.toString());
     }
 }
