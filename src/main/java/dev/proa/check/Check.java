@@ -17,6 +17,7 @@ import dev.proa.kube.PodWatch;
 import dev.proa.sidecars.Pods;
 import dev.proa.sidecars.ReadinessProbes;
 import dev.proa.sidecars.ShutdownPlan;
+import dev.proa.sidecars.StopWords;
 import dev.proa.sidecars.Sidecars;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -153,8 +154,8 @@ public final class Check {
                 String readiness = waited.contains(sidecar.name()) ? ReadinessProbes.describe(spec, sidecar.name())
                         : "not waited for (--wait-for names others)";
                 ShutdownPlan.Step step = plan.step(sidecar.name()).orElseThrow();
-                if (step.warn()) problems.add("Sidecar " + sidecar.name() + ": " + step.description());
-                plans.add(new SidecarPlan(sidecar.name(), sidecar.isNative(), readiness, step.description()));
+                if (step.warn()) problems.add("Sidecar " + sidecar.name() + ": " + StopWords.description(step));
+                plans.add(new SidecarPlan(sidecar.name(), sidecar.isNative(), readiness, StopWords.description(step)));
             }
         } catch (Sidecars.NotInPod e) {
             problems.add(e.getMessage());

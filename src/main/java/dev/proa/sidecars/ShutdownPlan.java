@@ -66,11 +66,6 @@ public record ShutdownPlan(List<Step> steps, List<Request> requests) {
         public boolean warn() {
             return how instanceof NotCallable || how instanceof Unknown || how instanceof Off;
         }
-
-        /** How it is stopped, and why, in words (for {@code proa check}; see {@link StopWords}). */
-        public String description() {
-            return StopWords.description(this);
-        }
     }
 
     /** The plan for {@code sidecars} of {@code pod}, under {@code options}. */
