@@ -103,10 +103,15 @@ public final class EventLoop {
         return choice;
     }
 
-    /** The signal that arrived before the run began, if any (when there is no Pod to watch, say). */
+    /**
+     * The signal that arrived before the run began and would have ended a program (when there is no Pod to watch, say),
+     * if any: a SIGWINCH or SIGCONT then is nothing to act on (see {@link SignalStep}).
+     */
     public int stoppedBy() {
         for (Event event : queue) {
-            if (event instanceof Event.SignalArrived s) return s.number();
+            if (event instanceof Event.SignalArrived s && SignalStep.defaultOf(s.name()) == SignalStep.Default.END) {
+                return s.number();
+            }
         }
         return 0;
     }

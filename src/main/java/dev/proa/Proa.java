@@ -82,7 +82,20 @@ public final class Proa {
             Proa proa = new Proa(LoggerFactory.getLogger("proa"), options.settings(), env);
             return exit(options.disabled ? proa.commandOnly() : proa.lifecycle());
         });
+        cli.setExecutionExceptionHandler(Proa::failedOnItsOwn);
         return cli.execute(args);
+    }
+
+    /**
+     * What escaped everything else (a defect of proa's own, after the stop was attempted): one sentence, the details at
+     * debug, and {@link ExitStatus#STARTUP_FAILED}, rather than picocli's stack trace and exit 1.
+     */
+    private static int failedOnItsOwn(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        Logger log = LoggerFactory.getLogger("proa");
+        log.error("proa failed on an error of its own ({}; the details at --log-level=debug); exit {}",
+                Logging.sentence(e), ExitStatus.STARTUP_FAILED);
+        log.debug("proa failed", e);
+        return ExitStatus.STARTUP_FAILED;
     }
 
     static final String CHECK_HEADER = "Print the plan of a run with these options, and whether it will work; start"
@@ -245,7 +258,7 @@ public final class Proa {
             return loop.stop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // an Error too (a linkage error, a stack overflow): the Job must not hang
             // proa's own defect: whatever it was, the sidecars are still asked to stop, or the Job would hang.
             log.error("The shutdown failed on an error of proa's own ({}; the details at --log-level=debug): asking"
                     + " the sidecars to stop once more, without waiting for them", Logging.sentence(e));
@@ -254,7 +267,7 @@ public final class Proa {
                 loop.askOnce();
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
-            } catch (RuntimeException again) {
+            } catch (RuntimeException | Error again) {
                 log.error("Could not ask the sidecars to stop ({})", Logging.sentence(again));
                 log.debug("Could not ask the sidecars to stop", again);
             }

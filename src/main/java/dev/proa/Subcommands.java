@@ -26,10 +26,20 @@ final class Subcommands {
 
     static final List<Row> TABLE = List.of(
             new Row("check", Proa.CHECK_HEADER, Proa::check),
-            new Row("inject", Tools.INJECT, (args, env) -> Tools.inject(args)),
+            new Row("inject", Tools.INJECT, (args, env) -> endedBySignals(() -> Tools.inject(args))),
             // SIGTERM (a rollout) ends the webhook through the JVM's exit, whose hook finishes the answers under way.
             new Row("webhook", Tools.WEBHOOK, (args, env) -> Tools.webhook(args, log -> Proa.endOnSignal(log, System::exit))),
-            new Row(Tools.COPY_COMMAND, Tools.COPY, (args, env) -> Tools.copy(args)));
+            new Row(Tools.COPY_COMMAND, Tools.COPY, (args, env) -> endedBySignals(() -> Tools.copy(args))));
+
+    /**
+     * A tool that starts and stops no COMMAND: a signal that would end a program ends it (a Ctrl-C on {@code proa
+     * inject}). proa's signals are held from its first instruction (the launcher, or the relaunch of {@code java
+     * -jar}), so without a reader nothing would act on them.
+     */
+    private static int endedBySignals(java.util.function.IntSupplier tool) {
+        Proa.endOnSignal(org.slf4j.LoggerFactory.getLogger("proa"), System::exit);
+        return tool.getAsInt();
+    }
 
     /** Adds every row to the run's command line, as a stand-in. */
     static CommandLine attach(CommandLine run) {

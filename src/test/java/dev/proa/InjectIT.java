@@ -81,6 +81,32 @@ class InjectIT {
                           args: [world]
             """;
 
+    /**
+     * proa's signals are held from its first instruction, so a tool must read them too: a SIGTERM (or Ctrl-C) ends
+     * an inject that waits for its input, with 128+N. (Sent before the reader runs, it waits, pending, for it.)
+     */
+    @Test
+    void aSigtermEndsAnInjectWaitingForItsInput() throws Exception {
+        ProaRun run = ProaRun.start(dir, Map.of(), List.of("inject", "--image=" + IMAGE, "-f", "-"));
+        try {
+            TestSupport.awaitTrue(() -> readsSignals(run.process.pid())); // relaunched, with its reader
+            dev.proa.process.Libc.kill(run.process.pid(), 15);
+            assertEquals(143, run.exitStatus(), run.log());
+        } finally {
+            run.process.getOutputStream().close();
+            run.process.destroyForcibly();
+        }
+    }
+
+    /** Whether process {@code pid} has proa's signal reader thread (named proa-signals). */
+    private static boolean readsSignals(long pid) {
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            return tasks.anyMatch(t -> TestSupport.read(t.resolve("comm")).strip().equals("proa-signals"));
+        } catch (IOException e) {
+            return false; // it exited, or is exiting: the assertion on its status says which
+        }
+    }
+
     private ProaRun inject(String stdin, String... args) throws IOException {
         List<String> all = new ArrayList<>(List.of("inject"));
         all.addAll(List.of(args));

@@ -1,8 +1,5 @@
 package dev.proa.config;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 /** The exit statuses proa itself gives, and the mapping of how COMMAND ended onto one. */
 public final class ExitStatus {
     /** Bad command line or environment: nothing was started. */
@@ -14,21 +11,11 @@ public final class ExitStatus {
     /** COMMAND was not found. */
     public static final int NOT_FOUND = 127;
 
-    private static final Pattern ERRNO = Pattern.compile("error[=:] ?(\\d+)");
-
     private ExitStatus() {}
 
     /** The shell's convention for a process that died of signal {@code signal}. */
     public static int ofSignal(int signal) {
         return 128 + signal;
-    }
-
-    /**
-     * Why {@link ProcessBuilder#start()} failed, as a shell would say it, from its exception's message. The JDK reports
-     * the errno only there ("error=2, No such file..." before JDK 25, "Exec failed, error: 2 (No such file...)" since).
-     */
-    public static int ofLaunchFailure(String message) {
-        return ofExecErrno(errno(message));
     }
 
     /** Why COMMAND could not be started, as a shell would say it, from the errno exec or posix_spawn set. */
@@ -38,11 +25,5 @@ public final class ExitStatus {
             case 13, 8 -> NOT_EXECUTABLE; // EACCES, ENOEXEC
             default -> STARTUP_FAILED; // out of memory, too many processes, ...: proa's failure, not COMMAND's
         };
-    }
-
-    /** The errno in a launch failure's message, or -1. */
-    public static int errno(String message) {
-        Matcher m = ERRNO.matcher(String.valueOf(message));
-        return m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
 }

@@ -28,7 +28,15 @@ public final class TerminationLog {
         try {
             Files.write(file, bytes);
         } catch (IOException e) {
-            log.debug("Could not write the termination message to {}: {}", path, e.getMessage());
+            // Asked for by name (--termination-log), its absence is worth a warning; the kubelet's default is not.
+            String why = e instanceof java.nio.file.NoSuchFileException ? "its directory does not exist"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : String.valueOf(e.getMessage());
+            if (create) {
+                log.warn("Could not write the termination message to {} ({}): check --termination-log", path, why);
+            } else {
+                log.debug("Could not write the termination message to {}: {}", path, why);
+            }
         }
     }
 }
