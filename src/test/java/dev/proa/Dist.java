@@ -41,10 +41,21 @@ final class Dist {
         return program;
     }
 
-    /** Runs {@code command} to its end, its output inherited; fails the test if it fails. */
+    /**
+     * Runs {@code command} to its end; fails the test if it fails, with its output. (Its output is kept, not inherited:
+     * the test JVM's own stdout is the test runner's channel, which a child's writes would corrupt.)
+     */
     static void run(List<String> command, int minutes) throws Exception {
-        Process process = new ProcessBuilder(command).inheritIO().start();
-        assertTrue(process.waitFor(minutes, TimeUnit.MINUTES) && process.exitValue() == 0, "failed: " + command);
+        Path output = Files.createTempFile("proa-build", ".log");
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.INHERIT).start();
+            boolean ended = process.waitFor(minutes, TimeUnit.MINUTES);
+            if (!ended) process.destroyForcibly();
+            assertTrue(ended && process.exitValue() == 0, "failed: " + command + "\n" + Files.readString(output));
+        } finally {
+            Files.deleteIfExists(output);
+        }
     }
 
     /** For a test that needs root: skipped without it, but failed under CI=true (see TestSupport.requirePrivilege). */
