@@ -223,7 +223,7 @@ final class Phases {
         public Turn<Boolean> on(Event event, long now) {
             List<Line> lines = List.of();
             if (event instanceof RequestEnded r && r.index() < sends.size()) {
-                lines = RequestRetry.after(sends.get(r.index()).request(), r.result(), now, now, true).lines();
+                lines = RequestRetry.once(sends.get(r.index()).request(), r.result());
                 left--;
             }
             return Turn.of(lines, until, left == 0 || now >= until ? true : null);

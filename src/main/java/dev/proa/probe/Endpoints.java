@@ -97,7 +97,7 @@ public final class Endpoints {
         try (Response response = http.apply(url).newCall(new Request.Builder().url(url).build()).execute()) {
             return new Answered(response.code());
         } catch (IOException e) {
-            return new Silent(why(e));
+            return new Silent(NetworkErrors.why(e, PROBE_TIMEOUT));
         }
     }
 
@@ -106,11 +106,7 @@ public final class Endpoints {
             socket.connect(new InetSocketAddress(target.getHostString(), target.getPort()), (int) PROBE_TIMEOUT.toMillis());
             return new Answered(0);
         } catch (IOException e) {
-            return new Silent(why(e));
+            return new Silent(NetworkErrors.why(e, PROBE_TIMEOUT));
         }
-    }
-
-    private static String why(IOException e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

@@ -1,6 +1,7 @@
 package dev.proa.stopping;
 
 import dev.proa.lifecycle.RequestRetry;
+import dev.proa.probe.NetworkErrors;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -54,7 +55,7 @@ public final class StopRequests {
         } catch (InterruptedIOException e) {
             return new RequestRetry.NoAnswer(timeout);
         } catch (IOException e) {
-            return new RequestRetry.Failed(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            return new RequestRetry.Failed(NetworkErrors.why(e, timeout));
         }
     }
 }
