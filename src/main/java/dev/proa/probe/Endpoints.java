@@ -89,7 +89,9 @@ public final class Endpoints {
             for (var entry : pending.entrySet()) results.put(entry.getKey(), entry.getValue().get());
             return results;
         } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause()); // a probe returns its failure; it never throws
+            // A probe returns its failure; it throws only on a defect of proa's own, which the caller says.
+            throw e.getCause() instanceof RuntimeException r ? r
+                    : new IllegalStateException(e.getCause().getMessage(), e.getCause());
         }
     }
 
