@@ -140,9 +140,25 @@ public final class EventLoop {
             return new Outcome.NotStarted(Outcome.Reason.ofLaunch(e.failure.status()), e.failure.summary());
         }
         prepareShutdownRequests();
-        int status = drive(new Phases.Running(choice, latest));
+        int status = untilExit(new Phases.Running(choice, latest));
         command.exited(status); // says it
         return new Outcome.Ran(status);
+    }
+
+    /**
+     * Drives {@code running} until COMMAND exits. COMMAND runs whatever fails in proa meanwhile: a defect of proa's own
+     * in a step is said, and the loop goes on (abandoning COMMAND would lose its status).
+     */
+    int untilExit(Phase<Integer> running) throws InterruptedException {
+        while (true) {
+            try {
+                return drive(running);
+            } catch (RuntimeException e) {
+                log.warn("proa failed on an error of its own while COMMAND runs ({}; the details at --log-level=debug);"
+                        + " COMMAND goes on, and proa waits for it as before", Logging.sentence(e));
+                log.debug("proa failed while COMMAND runs", e);
+            }
+        }
     }
 
     /**
@@ -150,9 +166,14 @@ public final class EventLoop {
      * that COMMAND's exit does not wait for it (and the startup, before COMMAND, did not share the CPU with it).
      */
     private void prepareShutdownRequests() {
-        List<HttpUrl> urls = plan().requests().stream().map(r -> HttpUrl.get(r.url())).toList();
-        if (urls.isEmpty()) return;
-        Thread.ofPlatform().daemon().name("proa-http-setup").start(() -> urls.forEach(http::apply));
+        try {
+            List<HttpUrl> urls = plan().requests().stream().map(r -> HttpUrl.get(r.url())).toList();
+            if (urls.isEmpty()) return;
+            Thread.ofPlatform().daemon().name("proa-http-setup").start(() -> urls.forEach(http::apply));
+        } catch (RuntimeException e) {
+            // Only an optimisation: the shutdown builds what it needs then, and says what fails.
+            log.debug("Could not prepare the shutdown requests' HTTP client ahead", e);
+        }
     }
 
     /**
