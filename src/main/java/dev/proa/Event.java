@@ -11,7 +11,11 @@ public sealed interface Event {
 
     record SignalArrived(int number, String name) implements Event {}
 
-    record Probed(Map<String, String> results) implements Event {}
+    /**
+     * The answer to probe number {@code probe} (see {@link Phase.Probe}): each target with null when it answered as
+     * asked, else why not; or, when the probe itself failed, no results and {@code failure} saying why.
+     */
+    record Probed(long probe, Map<String, String> results, String failure) implements Event {}
 
     record CommandExited(int status) implements Event {}
 

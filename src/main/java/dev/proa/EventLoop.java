@@ -59,6 +59,10 @@ public final class EventLoop {
     private SignalStep.State signals = SignalStep.State.INITIAL;
     private Command command;
     private boolean planSaid;
+    /** How many probes were asked for; and the one whose answer the current phase awaits (0: none). */
+    private long probes;
+    private long probeAwaited;
+    private boolean probeFailureSaid;
     /** Whether the sidecars were asked to stop (a request sent, or the signals). */
     private boolean sidecarsAsked;
 
@@ -70,7 +74,7 @@ public final class EventLoop {
         this.started = started;
         this.http = http;
         this.endpoints = new Endpoints(http, settings.sidecars().waitHttp(), settings.sidecars().waitTcp());
-        this.requests = new StopRequests(http);
+        this.requests = new StopRequests(log, http);
         this.choice = new Sidecars.Choice(settings.sidecars().container(), null, settings.sidecars().waitFor(),
                 settings.sidecars().ignore(), settings.sidecars().mains());
     }
@@ -141,9 +145,25 @@ public final class EventLoop {
             return new Outcome.NotStarted(Outcome.Reason.ofLaunch(e.failure.status()), e.failure.summary());
         }
         prepareShutdownRequests();
-        int status = drive(new Phases.Running(choice, latest));
+        int status = untilExit(new Phases.Running(choice, latest));
         command.exited(status); // says it
         return new Outcome.Ran(status);
+    }
+
+    /**
+     * Drives {@code running} until COMMAND exits. COMMAND runs whatever fails in proa meanwhile: a defect of proa's own
+     * in a step is said, and the loop goes on (abandoning COMMAND would lose its status).
+     */
+    int untilExit(Phase<Integer> running) throws InterruptedException {
+        while (true) {
+            try {
+                return drive(running);
+            } catch (RuntimeException e) {
+                log.warn("proa failed on an error of its own while COMMAND runs ({}; the details at --log-level=debug);"
+                        + " COMMAND goes on, and proa waits for it as before", Logging.sentence(e));
+                log.debug("proa failed while COMMAND runs", e);
+            }
+        }
     }
 
     /**
@@ -151,9 +171,14 @@ public final class EventLoop {
      * that COMMAND's exit does not wait for it (and the startup, before COMMAND, did not share the CPU with it).
      */
     private void prepareShutdownRequests() {
-        List<HttpUrl> urls = plan().requests().stream().map(r -> HttpUrl.get(r.url())).toList();
-        if (urls.isEmpty()) return;
-        Thread.ofPlatform().daemon().name("proa-http-setup").start(() -> urls.forEach(http::apply));
+        try {
+            List<HttpUrl> urls = plan().requests().stream().map(r -> HttpUrl.get(r.url())).toList();
+            if (urls.isEmpty()) return;
+            Thread.ofPlatform().daemon().name("proa-http-setup").start(() -> urls.forEach(http::apply));
+        } catch (RuntimeException e) {
+            // Only an optimisation: the shutdown builds what it needs then, and says what fails.
+            log.debug("Could not prepare the shutdown requests' HTTP client ahead", e);
+        }
     }
 
     /**
@@ -217,11 +242,13 @@ public final class EventLoop {
     /** Drives {@code phase} from its start to its result: the one loop of every phase. */
     private <R> R drive(Phase<R> phase) throws InterruptedException {
         signals = signals.in(phase.signals());
+        probeAwaited = 0; // a probe of an earlier phase answers a question this one did not ask
         Phase.Turn<R> turn = phase.begin(System.nanoTime());
         while (true) {
             perform(turn);
             if (turn.result() != null) return turn.result();
             Event event = next(turn.wakeAt());
+            while (event instanceof Event.Probed p && p.probe() != probeAwaited) event = next(turn.wakeAt());
             if (event instanceof Event.PodSeen p) latest = p.view();
             if (event instanceof Event.SignalArrived s) event = signalled(s);
             turn = phase.on(event, System.nanoTime());
@@ -248,7 +275,7 @@ public final class EventLoop {
         write(turn.lines());
         for (Phase.Effect effect : turn.effects()) {
             switch (effect) {
-                case Phase.Probe p -> probe(p.targets(), p.anyAnswer());
+                case Phase.Probe p -> probe(probeAwaited = ++probes, p.targets(), p.anyAnswer());
                 case Phase.Forward f -> command.forward(f.number(), f.name());
                 default -> {}
             }
@@ -268,13 +295,25 @@ public final class EventLoop {
         return left == Long.MAX_VALUE ? queue.take() : queue.poll(Math.max(left, 0), TimeUnit.NANOSECONDS);
     }
 
-    /** Probes {@code targets} in the background; the results arrive as an event. */
-    private void probe(List<String> targets, boolean anyAnswer) {
+    /**
+     * Probes {@code targets} in the background, as probe number {@code number}; the results arrive as an event, always
+     * (a phase waits for them): a probe that fails on a defect of proa's own arrives as a failed result.
+     */
+    private void probe(long number, List<String> targets, boolean anyAnswer) {
         Thread.ofVirtual().name("proa-probe").start(() -> {
             try {
-                queue.add(new Event.Probed(endpoints.check(targets, anyAnswer)));
+                queue.add(new Event.Probed(number, endpoints.check(targets, anyAnswer), null));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                String why = "the probe failed on an error of proa's own (" + Logging.sentence(e) + ")";
+                if (!probeFailureSaid) {
+                    probeFailureSaid = true; // once: it is retried every probe interval
+                    log.warn("Probing {} failed on an error of proa's own ({}; the details at --log-level=debug);"
+                            + " probing again", String.join(", ", targets), Logging.sentence(e));
+                }
+                log.debug("Probing {} failed", targets, e);
+                queue.add(new Event.Probed(number, Map.of(), why));
             }
         });
     }

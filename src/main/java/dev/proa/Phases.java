@@ -58,11 +58,18 @@ final class Phases {
             List<Line> before = event instanceof PodSeen ? planLines.get() : List.of();
             Startup.Input input = switch (event) {
                 case PodSeen p -> new Startup.PodSeen(p.view());
-                case Probed p -> new Startup.Probed(p.results());
+                case Probed p -> new Startup.Probed(p.failure() == null ? p.results() : failed(rules, p.failure()));
                 case Signalled s when s.effect() == SignalStep.Effect.STOP_STARTUP -> new Startup.Stopped(s.number());
                 case null, default -> new Startup.Tick();
             };
             return turn(before, Startup.step(rules, state, input, now));
+        }
+
+        /** A probe that failed leaves every target not ready, for that reason (and probes again). */
+        private static Map<String, String> failed(Startup.Rules rules, String why) {
+            Map<String, String> results = new java.util.LinkedHashMap<>();
+            rules.sources().targets().forEach(t -> results.put(t, why));
+            return results;
         }
 
         private Turn<Startup.End> turn(List<Line> before, Startup.Step step) {
@@ -174,8 +181,8 @@ final class Phases {
         public Turn<Shutdown.Stopped> on(Event event, long now) {
             Shutdown.Input input = switch (event) {
                 case PodSeen p -> new Shutdown.PodSeen(p.view());
-                case Probed p -> new Shutdown.Probed(p.results().entrySet().stream()
-                        .filter(e -> e.getValue() == null).map(Map.Entry::getKey).toList());
+                case Probed p -> new Shutdown.Probed(List.copyOf(p.results().keySet()), p.results().entrySet()
+                        .stream().filter(e -> e.getValue() == null).map(Map.Entry::getKey).toList()); // a failed probe: none
                 case Signalled s when skips(s) -> new Shutdown.Skip();
                 case RequestEnded r -> new Shutdown.RequestEnded(r.index(), r.result());
                 case null, default -> new Shutdown.Tick();
@@ -223,7 +230,7 @@ final class Phases {
         public Turn<Boolean> on(Event event, long now) {
             List<Line> lines = List.of();
             if (event instanceof RequestEnded r && r.index() < sends.size()) {
-                lines = RequestRetry.after(sends.get(r.index()).request(), r.result(), now, now, true).lines();
+                lines = RequestRetry.once(sends.get(r.index()).request(), r.result());
                 left--;
             }
             return Turn.of(lines, until, left == 0 || now >= until ? true : null);

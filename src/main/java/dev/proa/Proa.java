@@ -216,9 +216,12 @@ public final class Proa {
                 case Startup.Proceed proceed -> {
                     events.normal("SidecarsReady", "Sidecars ready after " + Durations.human(proceed.waited())
                             + "; running COMMAND");
-                    yield loop.run();
+                    yield null;
                 }
             };
+            // Throws only before COMMAND starts: once it runs, whatever fails in proa is said and the loop goes on
+            // until COMMAND exits (see EventLoop.run), as its status is what proa exits with.
+            if (outcome == null) outcome = loop.run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             outcome = new Outcome.Failed("interrupted");

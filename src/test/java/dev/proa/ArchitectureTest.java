@@ -30,7 +30,7 @@ class ArchitectureTest {
             "kube", Set.of("config", "sidecars"),
             "probe", Set.of("config"),
             "process", Set.of("config", "report"),
-            "stopping", Set.of("config", "lifecycle"),
+            "stopping", Set.of("config", "lifecycle", "probe"),
             "report", Set.of("config", "sidecars", "kube"),
             "check", Set.of("config", "sidecars", "kube", "probe"),
             "inject", Set.of("config", "sidecars", "report"));

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import io.fabric8.mockwebserver.http.MockResponse;
@@ -306,6 +307,41 @@ class FaultsIT extends EndToEnd {
             assertEquals(0, proa.exitStatus(), proa.log());
             assertEquals(1, sidecar.getRequestCount());
             assertTrue(proa.log().contains("Shutdown request POST " + sidecar.url("/quitquitquit") + " answered 503"), proa.log());
+        }
+    }
+
+    /**
+     * A startup probe still under way when the startup ends (here by SIGTERM) answers a question the shutdown did not
+     * ask: the shutdown waits for its own probes, which find the server still answering, until its timeout.
+     */
+    @Test
+    void aStartupProbeAnsweringLateIsNotTakenForTheShutdowns() throws Exception {
+        java.util.concurrent.CountDownLatch firstProbe = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger probes = new AtomicInteger();
+        try (MockWebServer sidecar = new MockWebServer()) {
+            sidecar.setDispatcher(new mockwebserver3.Dispatcher() {
+                @Override
+                public mockwebserver3.MockResponse dispatch(mockwebserver3.RecordedRequest request) {
+                    if (!request.getUrl().encodedPath().equals("/ready")) {
+                        return new mockwebserver3.MockResponse.Builder().code(200).build();
+                    }
+                    firstProbe.countDown();
+                    // The first probe (the startup's) answers late, once the shutdown has begun; the others at once.
+                    return new mockwebserver3.MockResponse.Builder().code(503).headersDelay(
+                            probes.getAndIncrement() == 0 ? 800 : 0, TimeUnit.MILLISECONDS).build();
+                }
+            });
+            sidecar.start();
+            ProaRun proa = ProaRun.start(dir, Map.of(), List.of("--wait-http=" + sidecar.url("/ready"),
+                    "--shutdown-timeout=3s", "-p", sidecar.url("/quitquitquit").toString(), "touch", "ran"));
+            assertTrue(firstProbe.await(60, TimeUnit.SECONDS), proa.log());
+            proa.process.destroy(); // SIGTERM: the startup ends while its probe is under way
+
+            assertEquals(128 + 15, proa.exitStatus(), proa.log());
+            assertFalse(Files.exists(dir.resolve("ran")));
+            assertFalse(proa.log().contains("every sidecar has stopped"), proa.log());
+            assertTrue(proa.log().contains("Shutdown timeout of 3s passed"), proa.log());
+            assertTrue(proa.log().contains("still running: " + sidecar.url("/ready")), proa.log());
         }
     }
 }

@@ -93,6 +93,19 @@ public final class RequestRetry {
         };
     }
 
+    /**
+     * The last resort's one attempt (see {@link Shutdown#once}) ended with {@code result}: said, never retried (proa
+     * is stopping the sidecars after an error of its own, and waits for nothing).
+     */
+    public static List<Line> once(State state, Result result) {
+        if (result instanceof Refused r) {
+            return List.of(Line.warn("Shutdown request " + state + " was refused (" + r.message() + "); not retrying,"
+                    + " as after an error of its own proa asks each sidecar only once"
+                    + hint(StopWords.refusedHint(state.request()))));
+        }
+        return after(state, result, 0, 0, false).lines();
+    }
+
     private static String hint(String hint) {
         return hint == null ? "" : ". " + hint;
     }

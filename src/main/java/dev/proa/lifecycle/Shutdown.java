@@ -45,8 +45,11 @@ public final class Shutdown {
 
     public record PodSeen(PodView view) implements Input {}
 
-    /** The targets that still answer at all. */
-    public record Probed(List<String> answering) implements Input {}
+    /**
+     * A probe's answer: of the targets it {@code probed}, those still {@code answering} at all. The others' state is
+     * what the last probe of theirs said (a probe that failed probed none).
+     */
+    public record Probed(List<String> probed, List<String> answering) implements Input {}
 
     /** Request {@code index} of the plan's, sent as a {@link Send} said, ended with {@code result}. */
     public record RequestEnded(int index, RequestRetry.Result result) implements Input {}
@@ -135,7 +138,7 @@ public final class Shutdown {
         List<Line> lines = new ArrayList<>();
         State next = switch (input) {
             case PodSeen p -> seen(rules, s, p.view(), lines);
-            case Probed p -> new State(s.start(), s.seen(), s.requests(), s.watched(), List.copyOf(p.answering()),
+            case Probed p -> new State(s.start(), s.seen(), s.requests(), s.watched(), answering(rules, s, p),
                     s.probing(), Durations.plus(now, Startup.PROBE_INTERVAL), s.skip(), s.failed());
             case RequestEnded r -> ended(rules, s, r, now, lines);
             case Skip k -> new State(s.start(), s.seen(), s.requests(), s.watched(), s.answering(), s.probing(),
@@ -143,6 +146,12 @@ public final class Shutdown {
             case Tick t -> s;
         };
         return evaluate(rules, next, now, lines, false);
+    }
+
+    /** The targets answering now: the probed ones as the probe found them, the others as they were. */
+    private static List<String> answering(Rules rules, State s, Probed p) {
+        return rules.sources().targets().stream()
+                .filter(t -> p.probed().contains(t) ? p.answering().contains(t) : s.answering().contains(t)).toList();
     }
 
     /** A request ended: done, or to be retried (a refused connection) at the time {@link RequestRetry} says. */

@@ -89,7 +89,9 @@ public final class Endpoints {
             for (var entry : pending.entrySet()) results.put(entry.getKey(), entry.getValue().get());
             return results;
         } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause()); // a probe returns its failure; it never throws
+            // A probe returns its failure; it throws only on a defect of proa's own, which the caller says.
+            throw e.getCause() instanceof RuntimeException r ? r
+                    : new IllegalStateException(e.getCause().getMessage(), e.getCause());
         }
     }
 
@@ -97,7 +99,7 @@ public final class Endpoints {
         try (Response response = http.apply(url).newCall(new Request.Builder().url(url).build()).execute()) {
             return new Answered(response.code());
         } catch (IOException e) {
-            return new Silent(why(e));
+            return new Silent(NetworkErrors.why(e, PROBE_TIMEOUT));
         }
     }
 
@@ -106,11 +108,7 @@ public final class Endpoints {
             socket.connect(new InetSocketAddress(target.getHostString(), target.getPort()), (int) PROBE_TIMEOUT.toMillis());
             return new Answered(0);
         } catch (IOException e) {
-            return new Silent(why(e));
+            return new Silent(NetworkErrors.why(e, PROBE_TIMEOUT));
         }
-    }
-
-    private static String why(IOException e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

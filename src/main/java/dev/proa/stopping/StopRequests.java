@@ -1,6 +1,7 @@
 package dev.proa.stopping;
 
 import dev.proa.lifecycle.RequestRetry;
+import dev.proa.probe.NetworkErrors;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -13,6 +14,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import org.slf4j.Logger;
 
 /**
  * The HTTP GETs and POSTs that ask sidecars to stop: each attempt on a virtual thread of its own with its own timeout,
@@ -24,19 +26,35 @@ public final class StopRequests {
     /** Enough of a failed answer's body to say why (Linkerd's "shutdown endpoint is not enabled"). */
     private static final long BODY_KEPT = 512;
 
+    private final Logger log;
     private final Function<HttpUrl, OkHttpClient> http;
 
     /**
      * {@code http}: proa's HTTP client for a URL, built ahead; OkHttp's own retries are off, as a refused request is
      * proa's to retry.
      */
-    public StopRequests(Function<HttpUrl, OkHttpClient> http) {
+    public StopRequests(Logger log, Function<HttpUrl, OkHttpClient> http) {
+        this.log = log;
         this.http = http;
     }
 
-    /** Sends one attempt of {@code request} in the background; {@code done} hears how it went. */
+    /**
+     * Sends one attempt of {@code request} in the background; {@code done} hears how it went, always (the shutdown
+     * waits for it): a defect of proa's own is a failed attempt.
+     */
     public void send(RequestRetry.State request, Duration timeout, Consumer<RequestRetry.Result> done) {
-        Thread.ofVirtual().name("proa-shutdown " + request).start(() -> done.accept(attempt(request, timeout)));
+        Thread.ofVirtual().name("proa-shutdown " + request).start(() -> {
+            RequestRetry.Result result;
+            try {
+                result = attempt(request, timeout);
+            } catch (RuntimeException e) {
+                log.debug("Shutdown request {} failed", request, e);
+                String message = e.getMessage() == null ? "" : e.getMessage().strip().replaceAll("\\s+", " ");
+                result = new RequestRetry.Failed("proa could not send it, on an error of its own"
+                        + (message.isEmpty() ? "" : " (" + message + ")") + "; the details at --log-level=debug");
+            }
+            done.accept(result);
+        });
     }
 
     private RequestRetry.Result attempt(RequestRetry.State request, Duration timeout) {
@@ -54,7 +72,7 @@ public final class StopRequests {
         } catch (InterruptedIOException e) {
             return new RequestRetry.NoAnswer(timeout);
         } catch (IOException e) {
-            return new RequestRetry.Failed(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            return new RequestRetry.Failed(NetworkErrors.why(e, timeout));
         }
     }
 }

@@ -45,6 +45,20 @@ class RequestRetryTest {
         assertEquals(List.of(line), step.lines().stream().map(Line::toString).toList());
     }
 
+    /** The last resort asks once: a refused request is said as such, not as if the sidecars had stopped. */
+    @Test
+    void onceSaysARefusedRequestIsNotRetriedAsALastResort() {
+        assertEquals(List.of("WARN Shutdown request POST http://127.0.0.1:15020/quitquitquit was refused (Connection"
+                + " refused); not retrying, as after an error of its own proa asks each sidecar only once. Likely cause:"
+                + " nothing listens there yet, or any more: the sidecar has not started, has stopped, or listens on"
+                + " another port"),
+                RequestRetry.once(POST, new RequestRetry.Refused("Connection refused")).stream().map(Line::toString)
+                        .toList());
+        assertEquals(List.of("INFO Shutdown request POST http://127.0.0.1:15020/quitquitquit answered 200 in 12ms"),
+                RequestRetry.once(POST, new RequestRetry.Answered(200, "OK", Duration.ofMillis(12), "")).stream()
+                        .map(Line::toString).toList());
+    }
+
     @Test
     void aRefusedConnectionIsRetriedWithADoublingDelayUpToOneSecondAndSaidOnce() {
         RequestRetry.State state = POST;

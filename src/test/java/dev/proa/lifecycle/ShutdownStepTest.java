@@ -228,12 +228,34 @@ class ShutdownStepTest {
         assertTrue(begun.probe());
 
         Shutdown.Step answering = Shutdown.step(settings, begun.state(),
-                new Shutdown.Probed(List.of("tcp://127.0.0.1:5432")), S / 10);
+                new Shutdown.Probed(List.of("tcp://127.0.0.1:5432"), List.of("tcp://127.0.0.1:5432")), S / 10);
         assertEquals(Optional.empty(), answering.ended());
         assertEquals(S / 10 + Startup.PROBE_INTERVAL.toNanos(), answering.wakeAt());
 
-        Shutdown.Step silent = Shutdown.step(settings, answering.state(), new Shutdown.Probed(List.of()), S);
+        Shutdown.Step silent = Shutdown.step(settings, answering.state(), new Shutdown.Probed(List.of("tcp://127.0.0.1:5432"),
+                List.of()), S);
         assertEquals(Optional.of(List.of()), silent.ended());
         assertEquals(List.of("INFO Shutdown complete after 1.0s: every sidecar has stopped"), lines(silent));
+    }
+
+    @Test
+    void aProbeOfSomeTargetsLeavesTheOthersAsTheyWere() {
+        String web = "http://127.0.0.1:8080/ready";
+        String db = "tcp://127.0.0.1:5432";
+        Shutdown.Rules settings = settings(new Sources(false, List.of(web, db)), Optional.empty(), 0, true);
+        Shutdown.Step begun = Shutdown.begin(settings, PodView.UNSEEN, 0);
+
+        Shutdown.Step webSilent = Shutdown.step(settings, begun.state(), new Shutdown.Probed(List.of(web), List.of()),
+                S / 10);
+        assertEquals(Optional.empty(), webSilent.ended(), "db was not probed: it still answers as far as proa knows");
+        assertEquals(List.of(db), webSilent.state().answering());
+
+        Shutdown.Step failed = Shutdown.step(settings, webSilent.state(), new Shutdown.Probed(List.of(), List.of()), S);
+        assertEquals(Optional.empty(), failed.ended(), "a probe that failed says nothing");
+        assertEquals(List.of(db), failed.state().answering());
+
+        Shutdown.Step allSilent = Shutdown.step(settings, failed.state(), new Shutdown.Probed(List.of(web, db),
+                List.of()), 2 * S);
+        assertEquals(Optional.of(List.of()), allSilent.ended());
     }
 }
