@@ -7,11 +7,14 @@ import org.slf4j.event.Level;
 import org.slf4j.helpers.LegacyAbstractLogger;
 import org.slf4j.helpers.MessageFormatter;
 
-/** An slf4j logger that keeps each line ("LEVEL message"), so a test can read what proa said. */
-final class RecordingLogger extends LegacyAbstractLogger {
-    final List<String> lines = new CopyOnWriteArrayList<>();
+/**
+ * An slf4j logger that keeps each line ("LEVEL message"), so a test can read what proa said. Public for the tests of
+ * other packages (kube's, say).
+ */
+public final class RecordingLogger extends LegacyAbstractLogger {
+    public final List<String> lines = new CopyOnWriteArrayList<>();
 
-    RecordingLogger() {
+    public RecordingLogger() {
         this.name = "proa";
     }
 

@@ -2,16 +2,12 @@ package dev.proa.kube;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.proa.RecordingLogger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.Marker;
-import org.slf4j.event.Level;
-import org.slf4j.helpers.LegacyAbstractLogger;
-import org.slf4j.helpers.MessageFormatter;
 
 /** The token file read on every use, as the kubelet rotates it: one that goes bad keeps the last good token. */
 class TokenFileTest {
@@ -20,7 +16,7 @@ class TokenFileTest {
     @Test
     void aTokenFileThatGoesBadIsSaidOnceAndTheLastGoodTokenSent() throws Exception {
         Path file = Files.writeString(dir.resolve("token"), "first-token\n");
-        Lines log = new Lines();
+        RecordingLogger log = new RecordingLogger();
         Cluster.TokenFile token = new Cluster.TokenFile(file, log);
 
         assertEquals("first-token", token.read(), "trimmed, as Go clients read it");
@@ -34,44 +30,5 @@ class TokenFileTest {
         Files.delete(file);
         assertEquals("second-token", token.read());
         assertEquals(2, log.lines.size(), "a new problem is said again: " + log.lines);
-    }
-
-    private static final class Lines extends LegacyAbstractLogger {
-        final List<String> lines = new CopyOnWriteArrayList<>();
-
-        @Override
-        protected String getFullyQualifiedCallerName() {
-            return null;
-        }
-
-        @Override
-        protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] args, Throwable t) {
-            lines.add(level + " " + MessageFormatter.basicArrayFormat(pattern, args));
-        }
-
-        @Override
-        public boolean isTraceEnabled() {
-            return true;
-        }
-
-        @Override
-        public boolean isDebugEnabled() {
-            return true;
-        }
-
-        @Override
-        public boolean isInfoEnabled() {
-            return true;
-        }
-
-        @Override
-        public boolean isWarnEnabled() {
-            return true;
-        }
-
-        @Override
-        public boolean isErrorEnabled() {
-            return true;
-        }
     }
 }
