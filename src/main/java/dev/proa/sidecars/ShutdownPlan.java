@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -100,7 +98,7 @@ public record ShutdownPlan(List<Step> steps, List<Request> requests) {
         }
         if (options.given()) {
             for (Request request : options.requests()) requests.add(new Request(request.method(), request.url(),
-                    recognized.stream().filter(c -> port(c.url()).equals(port(request.url())))
+                    recognized.stream().filter(c -> port(request.url()) != -1 && port(c.url()) == port(request.url()))
                             .map(KnownSidecars.Call::known).findFirst().orElse(null)));
         }
         return new ShutdownPlan(List.copyOf(steps), List.copyOf(requests));
@@ -121,11 +119,15 @@ public record ShutdownPlan(List<Step> steps, List<Request> requests) {
                 .filter(c -> name.equals(c.getName())).findFirst().orElse(null);
     }
 
-    private static final Pattern PORT = Pattern.compile("^[a-zA-Z]+://[^/]*:(\\d+)");
-
-    /** The URL's port, as written ("" when it has none: then it is not any sidecar's own). */
-    private static String port(String url) {
-        Matcher m = PORT.matcher(url);
-        return m.find() ? m.group(1) : "";
+    /**
+     * The URL's port as written, read by the JDK's parser (-1 when it has none, or it is not one the JDK can read: then
+     * it is not any recognized sidecar's own, whose URLs proa writes with a port).
+     */
+    private static int port(String url) {
+        try {
+            return java.net.URI.create(url).getPort();
+        } catch (IllegalArgumentException e) {
+            return -1;
+        }
     }
 }
