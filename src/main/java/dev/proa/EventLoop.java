@@ -25,9 +25,7 @@ import dev.proa.sidecars.ShutdownPlan;
 import dev.proa.sidecars.Sidecars;
 import dev.proa.sidecars.StopWords;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +45,7 @@ public final class EventLoop {
     private final Settings settings;
     private final BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
     private final Endpoints endpoints;
+    private final Probing probing;
     private final StopRequests requests;
     private final Function<HttpUrl, OkHttpClient> http;
     private final Reaper reaper;
@@ -60,9 +59,7 @@ public final class EventLoop {
     private Command command;
     private boolean planSaid;
     /** How many probes were asked for; and the one whose answer the current phase awaits (0: none). */
-    private long probes;
-    private long probeAwaited;
-    private boolean probeFailureSaid;
+    private long probes, probeAwaited;
     /** Whether the sidecars were asked to stop (a request sent, or the signals). */
     private boolean sidecarsAsked;
 
@@ -74,6 +71,7 @@ public final class EventLoop {
         this.started = started;
         this.http = http;
         this.endpoints = new Endpoints(http, settings.sidecars().waitHttp(), settings.sidecars().waitTcp());
+        this.probing = new Probing(log, endpoints, queue::add);
         this.requests = new StopRequests(log, http);
         this.choice = new Sidecars.Choice(settings.sidecars().container(), null, settings.sidecars().waitFor(),
                 settings.sidecars().ignore(), settings.sidecars().mains());
@@ -272,10 +270,10 @@ public final class EventLoop {
                 default -> {}
             }
         }
-        write(turn.lines());
+        LogLines.write(log, turn.lines());
         for (Phase.Effect effect : turn.effects()) {
             switch (effect) {
-                case Phase.Probe p -> probe(probeAwaited = ++probes, p.targets(), p.anyAnswer());
+                case Phase.Probe p -> probing.start(probeAwaited = ++probes, p.targets(), p.anyAnswer());
                 case Phase.Forward f -> command.forward(f.number(), f.name());
                 default -> {}
             }
@@ -285,7 +283,7 @@ public final class EventLoop {
     private Event.Signalled signalled(Event.SignalArrived s) {
         SignalStep.Step step = SignalStep.received(signals, s.number(), s.name());
         signals = step.state();
-        write(step.lines());
+        LogLines.write(log, step.lines());
         return new Event.Signalled(s.number(), s.name(), step.effect());
     }
 
@@ -293,46 +291,6 @@ public final class EventLoop {
     private Event next(long wakeAt) throws InterruptedException {
         long left = wakeAt == Long.MAX_VALUE ? Long.MAX_VALUE : Durations.between(System.nanoTime(), wakeAt);
         return left == Long.MAX_VALUE ? queue.take() : queue.poll(Math.max(left, 0), TimeUnit.NANOSECONDS);
-    }
-
-    /**
-     * Probes {@code targets} in the background, as probe number {@code number}; the results arrive as an event, always
-     * (a phase waits for them): a probe that fails on a defect of proa's own arrives as a failed result.
-     */
-    private void probe(long number, List<String> targets, boolean anyAnswer) {
-        Thread.ofVirtual().name("proa-probe").start(() -> {
-            try {
-                queue.add(new Event.Probed(number, endpoints.check(targets, anyAnswer), null));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                String why = "the probe failed on an error of proa's own (" + Logging.sentence(e) + ")";
-                if (!probeFailureSaid) {
-                    probeFailureSaid = true; // once: it is retried every probe interval
-                    log.warn("Probing {} failed on an error of proa's own ({}; the details at --log-level=debug);"
-                            + " probing again", String.join(", ", targets), Logging.sentence(e));
-                }
-                log.debug("Probing {} failed", targets, e);
-                queue.add(new Event.Probed(number, Map.of(), why));
-            }
-        });
-    }
-
-    private void write(List<Line> lines) {
-        for (Line line : lines) {
-            var builder = switch (line.level()) {
-                case ERROR -> log.atError();
-                case WARN -> log.atWarn();
-                case INFO -> log.atInfo();
-                case DEBUG -> log.atDebug();
-            };
-            List<Object> fields = new ArrayList<>();
-            line.fields().forEach((k, v) -> {
-                fields.add(k);
-                fields.add(v);
-            });
-            Logging.with(builder, fields.toArray()).log(line.text());
-        }
     }
 
     /** Stops watching the Pod: proa exits instead, but the tests, which run many in one JVM, need it. */

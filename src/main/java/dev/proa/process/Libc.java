@@ -35,9 +35,9 @@ public final class Libc {
     static final int SIGTTOU = 22;
     static final long SIGSET_SIZE = 128; // glibc's sigset_t: 1024 bits
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CALL_STATE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+    static final Linker LINKER = Linker.nativeLinker();
+    static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    static final VarHandle ERRNO = CALL_STATE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
     private static final MethodHandle KILL = function("kill", 0, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
     private static final MethodHandle EXIT = LINKER.downcallHandle(LINKER.defaultLookup().find("_exit").orElseThrow(),
             FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
@@ -59,7 +59,7 @@ public final class Libc {
     private static final long SIGNALFD_SIGINFO_SIZE = 128;
 
     /**
-     * The calls only a terminal, a failure or the relaunch needs, linked on first use: each new shape of call costs the JVM a few
+     * The calls only a terminal or a failure needs, linked on first use: each new shape of call costs the JVM a few
      * milliseconds to link, and COMMAND's start waits for those it needs.
      */
     private static final class Rare {
@@ -73,18 +73,7 @@ public final class Libc {
                         MemoryLayout.sequenceLayout(256, ValueLayout.JAVA_BYTE)), ValueLayout.JAVA_INT));
         static final MethodHandle SIGACTION = function("sigaction", 0,
                 ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
-        static final MethodHandle EXECVE = function("execve", 0,
-                ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
-        // int fcntl(int fd, int cmd, ...): the argument after the command is variadic.
-        static final MethodHandle FCNTL = function("fcntl", 2,
-                ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
-        static final MethodHandle MEMFD_CREATE = function("memfd_create", 0, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
-        static final MethodHandle WRITE = LINKER.downcallHandle(LINKER.defaultLookup().find("write").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
-                        ValueLayout.JAVA_LONG), Linker.Option.captureCallState("errno"));
     }
-    private static final int F_SETFD = 2;
-    private static final int FD_CLOEXEC = 1;
     /** glibc's struct sigaction: the handler first, 152 bytes on 64-bit Linux. */
     private static final long SIGACTION_SIZE = 152;
 
@@ -100,7 +89,7 @@ public final class Libc {
 
     private Libc() {}
 
-    private static MethodHandle function(String name, int firstVariadic, ValueLayout... arguments) {
+    static MethodHandle function(String name, int firstVariadic, ValueLayout... arguments) {
         MemorySegment address = LINKER.defaultLookup().find(name).orElseThrow();
         FunctionDescriptor signature = FunctionDescriptor.of(ValueLayout.JAVA_INT, arguments);
         Linker.Option errno = Linker.Option.captureCallState("errno");
@@ -250,65 +239,7 @@ public final class Libc {
         }
     }
 
-    /** fcntl(FD_CLOEXEC): descriptor {@code fd} closes when this process execs; false when it is not open. */
-    public static boolean closeOnExec(int fd) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            return (int) Rare.FCNTL.invokeExact(state, fd, F_SETFD, FD_CLOEXEC) == 0;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** execve(2): replaces this process's program; returns only by failing. Each string is passed as its bytes. */
-    public static Failure execve(byte[] path, java.util.List<byte[]> argv, java.util.List<byte[]> env) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            int result = (int) Rare.EXECVE.invokeExact(state, cString(arena, path), cStrings(arena, argv), cStrings(arena, env));
-            return new Failure("execve", result == -1 ? (int) ERRNO.get(state, 0L) : 0);
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /**
-     * memfd_create(2) without MFD_CLOEXEC (an exec keeps it open) holding {@code strings}, each NUL-terminated, as
-     * execve(2) and /proc/self/environ have them; returns its descriptor.
-     */
-    public static int memfd(String name, java.util.List<byte[]> strings) throws Failure {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            int fd = (int) Rare.MEMFD_CREATE.invokeExact(state, arena.allocateFrom(name), 0);
-            check("memfd_create", fd, state);
-            for (byte[] string : strings) {
-                MemorySegment bytes = cString(arena, string);
-                for (long done = 0; done < bytes.byteSize(); ) {
-                    long written = (long) Rare.WRITE.invokeExact(state, fd, bytes.asSlice(done), bytes.byteSize() - done);
-                    check("write", (int) Math.max(written, -1), state);
-                    done += written;
-                }
-            }
-            return fd;
-        } catch (Failure e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static MemorySegment cString(Arena arena, byte[] bytes) {
-        MemorySegment string = arena.allocate(bytes.length + 1L);
-        MemorySegment.copy(bytes, 0, string, ValueLayout.JAVA_BYTE, 0, bytes.length);
-        return string;
-    }
-
-    private static MemorySegment cStrings(Arena arena, java.util.List<byte[]> strings) {
-        MemorySegment array = arena.allocate(ValueLayout.ADDRESS, strings.size() + 1L);
-        for (int i = 0; i < strings.size(); i++) array.setAtIndex(ValueLayout.ADDRESS, i, cString(arena, strings.get(i)));
-        return array; // zeroed: the last pointer is NULL
-    }
-
-    private static void check(String call, int result, MemorySegment state) throws Failure {
+    static void check(String call, int result, MemorySegment state) throws Failure {
         if (result == -1) throw new Failure(call, (int) ERRNO.get(state, 0L));
     }
 

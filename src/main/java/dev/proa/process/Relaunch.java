@@ -42,7 +42,7 @@ public final class Relaunch {
             long ignored = IntStream.rangeClosed(1, 64).filter(n -> n != 9 && n != 19).filter(Libc::ignored)
                     .mapToLong(n -> 1L << (n - 1)).reduce(0, (a, b) -> a | b);
             List<byte[]> args = Inherited.entries(Files.readAllBytes(Path.of("/proc/self/cmdline")));
-            int environ = Libc.memfd(MEMFD, given.environment());
+            int environ = LibcExec.memfd(MEMFD, given.environment());
             List<byte[]> argv = new ArrayList<>();
             argv.add(args.getFirst());
             properties(given.fds(), ignored, environ).forEach(flag -> argv.add(flag.getBytes(StandardCharsets.UTF_8)));
@@ -53,7 +53,7 @@ public final class Relaunch {
             Files.deleteIfExists(Path.of("/tmp/hsperfdata_" + System.getProperty("user.name"),
                     String.valueOf(ProcessHandle.current().pid())));
             Libc.block(Signals.forwardableMask()); // from here on a signal waits for the next JVM's proa
-            return "execve failed with errno " + Libc.execve("/proc/self/exe".getBytes(StandardCharsets.UTF_8), argv,
+            return "execve failed with errno " + LibcExec.execve("/proc/self/exe".getBytes(StandardCharsets.UTF_8), argv,
                     environment(given.environment())).errno;
         } catch (IOException | Libc.Failure | RuntimeException e) {
             return e.toString();
@@ -80,6 +80,6 @@ public final class Relaunch {
 
     /** This JVM's own descriptors (its jar, its runtime's files) close at the exec; COMMAND's and the memfd stay. */
     private static void closeOnExecAllBut(List<Integer> fds, int environ) {
-        Inherited.open().stream().filter(fd -> !fds.contains(fd) && fd != environ).forEach(Libc::closeOnExec);
+        Inherited.open().stream().filter(fd -> !fds.contains(fd) && fd != environ).forEach(LibcExec::closeOnExec);
     }
 }
