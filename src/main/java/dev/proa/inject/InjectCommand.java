@@ -69,9 +69,9 @@ final class InjectCommand {
 
     /** The command line, split at the first {@code --}: inject's own options before, proa's after. */
     static int run(List<String> args, InputStream in, PrintStream out, PrintStream err) {
-        int dash = args.indexOf("--");
-        List<String> own = dash < 0 ? args : args.subList(0, dash);
-        List<String> proa = dash < 0 ? List.of() : args.subList(dash + 1, args.size());
+        ProaOptions.Split split = ProaOptions.Split.of(args);
+        List<String> own = split.own();
+        List<String> proa = split.proa();
         InjectCommand command = new InjectCommand();
         CommandLine cli = new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true);
         try {
@@ -85,13 +85,9 @@ final class InjectCommand {
             if (settings.image().isEmpty()) throw new CommandLine.ParameterException(cli, "--image is empty: give proa's image");
             return command.inject(settings, ProaOptions.events(proa), in, out, err);
         } catch (CommandLine.ParameterException e) {
-            err.println("proa inject: " + e.getMessage());
-            err.println("Usage: " + cli.getCommandSpec().usageMessage().customSynopsis()[0]);
-            err.println("Run 'proa inject --help' for every option.");
-            return 2;
+            return ProaOptions.usageError("inject", cli, e.getMessage(), err);
         } catch (ProaOptions.Rejected e) {
-            err.println("proa inject: the proa options after -- would make every injected proa fail: " + e.getMessage());
-            return 2;
+            return ProaOptions.rejected("inject", e, err);
         }
     }
 

@@ -20,6 +20,28 @@ final class ProaOptions {
 
     private ProaOptions() {}
 
+    /** A tool's command line split at its first {@code --}: the tool's own options before, proa's after. */
+    record Split(List<String> own, List<String> proa) {
+        static Split of(List<String> args) {
+            int dash = args.indexOf("--");
+            return dash < 0 ? new Split(args, List.of()) : new Split(args.subList(0, dash), args.subList(dash + 1, args.size()));
+        }
+    }
+
+    /** Says a usage error of tool {@code name} ({@code why}), its synopsis and where every option is; returns 2. */
+    static int usageError(String name, CommandLine cli, String why, java.io.PrintStream err) {
+        err.println("proa " + name + ": " + why);
+        err.println("Usage: " + cli.getCommandSpec().usageMessage().customSynopsis()[0]);
+        err.println("Run 'proa " + name + " --help' for every option.");
+        return 2;
+    }
+
+    /** Says that proa's options after {@code --} were rejected; returns 2. */
+    static int rejected(String name, Rejected e, java.io.PrintStream err) {
+        err.println("proa " + name + ": the proa options after -- would make every injected proa fail: " + e.getMessage());
+        return 2;
+    }
+
     static void check(List<String> given) throws Rejected {
         parse(given);
     }

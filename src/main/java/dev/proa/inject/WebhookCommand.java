@@ -84,9 +84,9 @@ final class WebhookCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static int run(List<String> args, PrintStream out, PrintStream err, java.util.function.Consumer<Logger> signals) {
-        int dash = args.indexOf("--");
-        List<String> own = dash < 0 ? args : args.subList(0, dash);
-        List<String> proa = dash < 0 ? List.of() : args.subList(dash + 1, args.size());
+        ProaOptions.Split split = ProaOptions.Split.of(args);
+        List<String> own = split.own();
+        List<String> proa = split.proa();
         WebhookCommand command = new WebhookCommand();
         CommandLine cli = new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true);
         try {
@@ -100,13 +100,9 @@ final class WebhookCommand {
             }
             ProaOptions.check(proa);
         } catch (CommandLine.ParameterException e) {
-            err.println("proa webhook: " + e.getMessage());
-            err.println("Usage: " + cli.getCommandSpec().usageMessage().customSynopsis()[0]);
-            err.println("Run 'proa webhook --help' for every option.");
-            return 2;
+            return ProaOptions.usageError("webhook", cli, e.getMessage(), err);
         } catch (ProaOptions.Rejected e) {
-            err.println("proa webhook: the proa options after -- would make every injected proa fail: " + e.getMessage());
-            return 2;
+            return ProaOptions.rejected("webhook", e, err);
         }
         Logging.configure(command.logLevel, command.logFormat);
         Logger log = LoggerFactory.getLogger("proa");
