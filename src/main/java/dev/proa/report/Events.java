@@ -29,7 +29,8 @@ public final class Events {
     private final KubernetesClient client;
     private final Supplier<PodView> pod;
     private final List<Thread> sending = new CopyOnWriteArrayList<>();
-    private volatile boolean failed;
+    /** Set by the first Event that fails; atomic, as Events are sent from threads of their own at once. */
+    private final java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** {@code pod}: the latest view of proa's Pod, which the Events are about. */
     public Events(Logger log, KubernetesClient client, Supplier<PodView> pod) {
@@ -47,7 +48,7 @@ public final class Events {
     }
 
     private void record(String type, String reason, String message) {
-        if (client == null || failed) return;
+        if (client == null || failed.get()) return;
         PodView view = pod.get();
         Pod seen = view.pod();
         if (seen == null || view.gone()) return; // no Pod to attach it to
@@ -83,8 +84,7 @@ public final class Events {
             client.v1().events().inNamespace(about.getMetadata().getNamespace()).resource(event).create();
             log.debug("Recorded Event {} on Pod {}", reason, Pods.describe(about));
         } catch (RuntimeException e) {
-            if (!failed) {
-                failed = true;
+            if (failed.compareAndSet(false, true)) {
                 log.warn("Could not record Event {} on Pod {}: {}. {}No more Events will be tried; the run goes on",
                         reason, Pods.describe(about), ApiErrors.describe(e),
                         ApiErrors.isDenied(e) ? "--events needs create on events in the namespace (add it to proa's Role). " : "");
