@@ -21,7 +21,7 @@ import dev.proa.report.Logging;
 import dev.proa.stopping.ProcessKiller;
 import dev.proa.stopping.StopRequests;
 import dev.proa.sidecars.PodView;
-import dev.proa.sidecars.ShutdownPlan;
+import dev.proa.sidecars.StopPlan;
 import dev.proa.sidecars.Sidecars;
 import dev.proa.sidecars.StopWords;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -183,16 +183,16 @@ public final class EventLoop {
      * How each sidecar will be stopped, from the Pod as last seen: every sidecar but --ignore's (--wait-for chooses
      * what to wait for at the start, not what must stop for the Pod to complete).
      */
-    private ShutdownPlan plan() {
-        ShutdownPlan.Options options = ShutdownPlan.Options.of(settings.shutdown());
+    private StopPlan plan() {
+        StopPlan.Options options = StopPlan.Options.of(settings.stop());
         PodView view = latest;
-        if (view.pod() == null || !settings.sidecars().watchesPod()) return ShutdownPlan.withoutPod(options);
+        if (view.pod() == null || !settings.sidecars().watchesPod()) return StopPlan.withoutPod(options);
         try {
             Sidecars.Choice all = new Sidecars.Choice(choice.ownContainer(), choice.detectedContainer(), List.of(),
                     choice.ignore(), choice.mains());
-            return ShutdownPlan.of(view.pod(), Sidecars.select(view.pod(), all), options);
+            return StopPlan.of(view.pod(), Sidecars.select(view.pod(), all), options);
         } catch (Sidecars.NotInPod e) {
-            return ShutdownPlan.withoutPod(options); // the startup fails for this reason, and says so
+            return StopPlan.withoutPod(options); // the startup fails for this reason, and says so
         }
     }
 
@@ -211,8 +211,8 @@ public final class EventLoop {
      * both together. Returns what was still running, and what failed.
      */
     public Shutdown.Stopped stop() throws InterruptedException {
-        Deadline deadline = Deadline.of(settings.shutdown().timeout(), latest, System.nanoTime());
-        Settings.Shutdown asked = settings.shutdown();
+        Deadline deadline = Deadline.of(settings.stop().timeout(), latest, System.nanoTime());
+        Settings.Stop asked = settings.stop();
         boolean kills = !asked.kill().isEmpty() || asked.killAll();
         MainsWait.Rules mains = new MainsWait.Rules(choice, deadline, kills || !plan().requests().isEmpty());
         if (drive(new Phases.MainsWaiting(mains, latest)) == MainsWait.Decision.LEAVE_THEM) {
@@ -227,11 +227,11 @@ public final class EventLoop {
      */
     public void askOnce() throws InterruptedException {
         if (sidecarsAsked) return;
-        ShutdownPlan plan;
+        StopPlan plan;
         try {
             plan = plan();
         } catch (RuntimeException e) {
-            plan = ShutdownPlan.withoutPod(ShutdownPlan.Options.of(settings.shutdown()));
+            plan = StopPlan.withoutPod(StopPlan.Options.of(settings.stop()));
         }
         long until = Durations.plus(System.nanoTime(), RequestRetry.PER_REQUEST_TIMEOUT.plusSeconds(1));
         drive(new Phases.AskingOnce(Shutdown.once(plan), until));
@@ -265,7 +265,7 @@ public final class EventLoop {
                 }
                 case Phase.Kill k -> {
                     sidecarsAsked = true;
-                    new ProcessKiller(log).kill(settings.shutdown().kill(), settings.shutdown().killAll());
+                    new ProcessKiller(log).kill(settings.stop().kill(), settings.stop().killAll());
                 }
                 default -> {}
             }

@@ -246,8 +246,8 @@ public final class Proa {
      * COMMAND's exit status: whatever fails in it is logged, not thrown. Returns what was still running at its end.
      */
     private Shutdown.Stopped stop(int status) {
-        Restarts.Verdict restart = Restarts.judge(Restarts.Asked.of(settings.shutdown().keepSidecarsOnFailure(),
-                settings.shutdown().alwaysShutdown()), loop.latest(), loop.choice(), status);
+        Restarts.Verdict restart = Restarts.judge(Restarts.Asked.of(settings.stop().keepSidecarsOnFailure(),
+                settings.stop().alwaysShutdown()), loop.latest(), loop.choice(), status);
         switch (restart) {
             case Restarts.Leave leave -> {
                 Object[] fields = leave.container() == null ? new Object[] {"status", status}

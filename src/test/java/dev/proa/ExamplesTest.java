@@ -2,7 +2,7 @@ package dev.proa;
 
 import dev.proa.config.Options;
 import dev.proa.config.Settings;
-import dev.proa.sidecars.ShutdownPlan;
+import dev.proa.sidecars.StopPlan;
 import dev.proa.sidecars.StopWords;
 import dev.proa.sidecars.Sidecars;
 
@@ -216,10 +216,10 @@ class ExamplesTest {
                 Pod pod = new Pod();
                 pod.setMetadata(new ObjectMeta());
                 pod.setSpec(template.spec());
-                Settings.Shutdown asked = options.settings().shutdown();
-                ShutdownPlan plan = ShutdownPlan.of(pod, Sidecars.select(pod, new Sidecars.Choice(options.container,
-                        List.of(), options.ignore)), new ShutdownPlan.Options(asked.given(), List.of(), asked.auto()));
-                for (ShutdownPlan.Step step : plan.steps()) {
+                Settings.Stop asked = options.settings().stop();
+                StopPlan plan = StopPlan.of(pod, Sidecars.select(pod, new Sidecars.Choice(options.container,
+                        List.of(), options.ignore)), new StopPlan.Options(asked.given(), List.of(), asked.auto()));
+                for (StopPlan.Step step : plan.steps()) {
                     assertFalse(step.warn(), template.where() + ": " + StopWords.sentence(step));
                 }
             }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.proa.sidecars.KnownSidecars;
-import dev.proa.sidecars.ShutdownPlan;
+import dev.proa.sidecars.StopPlan;
 import dev.proa.sidecars.StopWords;
 import dev.proa.sidecars.Sidecars;
 import io.fabric8.kubernetes.api.model.Container;
@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the plan that follows: one row per case. Adding a sidecar to {@link KnownSidecars#TABLE} adds rows here.
  */
 class KnownSidecarsTest {
-    private static final ShutdownPlan.Options AUTO = new ShutdownPlan.Options(List.of(), List.of(), true);
+    private static final StopPlan.Options AUTO = new StopPlan.Options(List.of(), List.of(), true);
 
     private static ContainerBuilder container(String name, String image, String... args) {
         return new ContainerBuilder().withName(name).withImage(image).withArgs(args);
@@ -118,14 +118,14 @@ class KnownSidecarsTest {
     void recognizes(String description, ContainerBuilder sidecar, Map<String, String> annotations, boolean isNative,
             String expected) {
         Container built = sidecar.build();
-        ShutdownPlan plan = plan(built, annotations, isNative, AUTO);
+        StopPlan plan = plan(built, annotations, isNative, AUTO);
 
-        ShutdownPlan.Step step = plan.steps().getFirst();
+        StopPlan.Step step = plan.steps().getFirst();
         String actual = switch (step.how()) {
-            case ShutdownPlan.Called c -> c.call().method() + " " + c.call().url();
-            case ShutdownPlan.NotCallable c -> "cannot: " + c.cannot().why();
-            case ShutdownPlan.Native n -> "native";
-            case ShutdownPlan.Unknown u -> "unknown";
+            case StopPlan.Called c -> c.call().method() + " " + c.call().url();
+            case StopPlan.NotCallable c -> "cannot: " + c.cannot().why();
+            case StopPlan.Native n -> "native";
+            case StopPlan.Unknown u -> "unknown";
             default -> step.how().toString();
         };
         assertTrue(actual.startsWith(expected), actual);
@@ -143,8 +143,8 @@ class KnownSidecarsTest {
 
     @Test
     void explicitOptionsReplaceRecognitionAndTheirRequestsKeepWhatTheyAreFor() {
-        ShutdownPlan.Request given = new ShutdownPlan.Request("GET", "http://127.0.0.1:15020/quitquitquit", null);
-        ShutdownPlan plan = plan(istio().build(), Map.of(), false, new ShutdownPlan.Options(
+        StopPlan.Request given = new StopPlan.Request("GET", "http://127.0.0.1:15020/quitquitquit", null);
+        StopPlan plan = plan(istio().build(), Map.of(), false, new StopPlan.Options(
                 List.of("--shutdown-http-get=http://127.0.0.1:15020/quitquitquit"), List.of(given), true));
 
         assertEquals(List.of("GET http://127.0.0.1:15020/quitquitquit"),
@@ -159,7 +159,7 @@ class KnownSidecarsTest {
 
     @Test
     void shutdownAutoOffSendsNothingAndSaysWhatWouldFixIt() {
-        ShutdownPlan plan = plan(istio().build(), Map.of(), false, new ShutdownPlan.Options(List.of(), List.of(), false));
+        StopPlan plan = plan(istio().build(), Map.of(), false, new StopPlan.Options(List.of(), List.of(), false));
 
         assertEquals(List.of(), plan.requests());
         assertTrue(plan.steps().getFirst().warn());
@@ -186,7 +186,7 @@ class KnownSidecarsTest {
 
     @Test
     void answersGetTheLikelyCauseAndTheFix() {
-        ShutdownPlan.Request unknown = new ShutdownPlan.Request("POST", "http://127.0.0.1:4191/shutdown", null);
+        StopPlan.Request unknown = new StopPlan.Request("POST", "http://127.0.0.1:4191/shutdown", null);
         assertTrue(StopWords.hint(unknown, 404, "shutdown endpoint is not enabled\n")
                 .contains("Linkerd's proxy answers 404 when its /shutdown endpoint is not enabled. Fix: set the Pod"
                         + " annotation config.alpha.linkerd.io/proxy-enable-shutdown-endpoint"), "known by its answer");
@@ -194,7 +194,7 @@ class KnownSidecarsTest {
         assertTrue(StopWords.hint(unknown, 403, "").contains("only from inside its own Pod (loopback"));
         assertNull(StopWords.hint(unknown, 500, ""));
         KnownSidecars.Known cloudSql = KnownSidecars.TABLE.get(2);
-        ShutdownPlan.Request proxy = new ShutdownPlan.Request("POST", "http://127.0.0.1:9091/quitquitquit", cloudSql);
+        StopPlan.Request proxy = new StopPlan.Request("POST", "http://127.0.0.1:9091/quitquitquit", cloudSql);
         assertTrue(StopWords.hint(proxy, 404, "404 page not found").endsWith("Fix: start the proxy with"
                 + " --quitquitquit (its admin server, port 9091 unless --admin-port)"));
         assertTrue(StopWords.refusedHint(proxy).endsWith("(the Cloud SQL Auth Proxy's port is set by the flag"
@@ -203,15 +203,15 @@ class KnownSidecarsTest {
 
     @Test
     void aSidecarThatFailsThePodGetsItsOwnFix() {
-        ShutdownPlan plan = plan(container("cloud-sql-proxy", CLOUD_SQL, "--quitquitquit", "p:r:i").build(), Map.of(),
+        StopPlan plan = plan(container("cloud-sql-proxy", CLOUD_SQL, "--quitquitquit", "p:r:i").build(), Map.of(),
                 false, AUTO);
         assertEquals("start the proxy with --exit-zero-on-sigterm", StopWords.exitFix(plan.steps().getFirst()));
         assertTrue(StopWords.exitFix(plan(container("redis", "redis:7.4").build(), Map.of(), false, AUTO).steps().getFirst())
                 .startsWith("make it exit 0"));
     }
 
-    private static ShutdownPlan plan(Container sidecar, Map<String, String> annotations, boolean isNative,
-            ShutdownPlan.Options options) {
+    private static StopPlan plan(Container sidecar, Map<String, String> annotations, boolean isNative,
+            StopPlan.Options options) {
         PodBuilder pod = new PodBuilder().withNewMetadata().withName("job").withNamespace("jobs")
                 .withAnnotations(annotations).endMetadata()
                 .withNewSpec().addNewContainer().withName("main").withImage("app").endContainer().endSpec();
@@ -222,7 +222,7 @@ class KnownSidecarsTest {
         }
         Pod built = pod.build();
         try {
-            return ShutdownPlan.of(built, Sidecars.select(built, Sidecars.Choice.ALL), options);
+            return StopPlan.of(built, Sidecars.select(built, Sidecars.Choice.ALL), options);
         } catch (Sidecars.NotInPod e) {
             throw new AssertionError(e);
         }

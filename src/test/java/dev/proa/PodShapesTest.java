@@ -8,7 +8,7 @@ import dev.proa.sidecars.Mains;
 import dev.proa.sidecars.PodView;
 import dev.proa.sidecars.Pods;
 import dev.proa.sidecars.Readiness;
-import dev.proa.sidecars.ShutdownPlan;
+import dev.proa.sidecars.StopPlan;
 import dev.proa.sidecars.Sidecars;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -75,8 +75,8 @@ class PodShapesTest {
                 Deadline.of(Optional.empty(), seen, 0), true), seen, 0);
         assertEquals(Optional.of(MainsWait.Decision.STOP_SIDECARS), wait.decided());
         assertTrue(wait.lines().getFirst().text().startsWith(why), wait.lines().toString());
-        ShutdownPlan oneRequest = ShutdownPlan.withoutPod(new ShutdownPlan.Options(List.of("-p"),
-                List.of(new ShutdownPlan.Request("POST", "http://127.0.0.1:1/quit", null)), true));
+        StopPlan oneRequest = StopPlan.withoutPod(new StopPlan.Options(List.of("-p"),
+                List.of(new StopPlan.Request("POST", "http://127.0.0.1:1/quit", null)), true));
         Shutdown.Step stop = Shutdown.begin(new Shutdown.Rules(new Sources(true, List.of()), Sidecars.Choice.ALL,
                 Deadline.of(Optional.empty(), seen, 0), false, oneRequest), seen, 0);
         assertTrue(stop.ended().isEmpty(), "the request is still to be answered");

@@ -16,7 +16,7 @@ import dev.proa.kube.OwnContainer;
 import dev.proa.kube.PodWatch;
 import dev.proa.sidecars.Pods;
 import dev.proa.sidecars.ReadinessProbes;
-import dev.proa.sidecars.ShutdownPlan;
+import dev.proa.sidecars.StopPlan;
 import dev.proa.sidecars.StopWords;
 import dev.proa.sidecars.Sidecars;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -149,11 +149,11 @@ public final class Check {
         try {
             List<String> waited = Sidecars.select(pod, choice).stream().map(Sidecars.Sidecar::name).toList();
             List<Sidecars.Sidecar> sidecars = Sidecars.select(pod, all);
-            ShutdownPlan plan = ShutdownPlan.of(pod, sidecars, ShutdownPlan.Options.of(settings.shutdown()));
+            StopPlan plan = StopPlan.of(pod, sidecars, StopPlan.Options.of(settings.stop()));
             for (Sidecars.Sidecar sidecar : sidecars) {
                 String readiness = waited.contains(sidecar.name()) ? ReadinessProbes.describe(spec, sidecar.name())
                         : "not waited for (--wait-for names others)";
-                ShutdownPlan.Step step = plan.step(sidecar.name()).orElseThrow();
+                StopPlan.Step step = plan.step(sidecar.name()).orElseThrow();
                 if (step.warn()) problems.add("Sidecar " + sidecar.name() + ": " + StopWords.description(step));
                 plans.add(new SidecarPlan(sidecar.name(), sidecar.isNative(), readiness, StopWords.description(step)));
             }
@@ -216,7 +216,7 @@ public final class Check {
         settings.sidecars().waitHttp().forEach(u -> knocks.add(new Knock(Urls.printable(u), Urls.printable(u))));
         settings.sidecars().waitTcp().forEach(a -> knocks.add(new Knock(Endpoints.name(a), Endpoints.name(a))));
         List<InetSocketAddress> ports = new ArrayList<>(settings.sidecars().waitTcp());
-        for (Settings.Request r : settings.shutdown().requests()) {
+        for (Settings.Request r : settings.stop().requests()) {
             InetSocketAddress port = InetSocketAddress.createUnresolved(r.url().host(), r.url().port());
             ports.add(port);
             knocks.add(new Knock(r.method() + " " + Urls.printable(r.url()) + " (its port)", Endpoints.name(port)));

@@ -150,7 +150,7 @@ public final class Options {
                 new Settings.Sidecars(container, List.copyOf(waitFor), List.copyOf(ignore), List.copyOf(waitHttp),
                         List.copyOf(waitTcp), List.copyOf(main)),
                 new Settings.Startup(Optional.ofNullable(startupTimeout), onStartupTimeout),
-                new Settings.Shutdown(Optional.ofNullable(shutdownTimeout), List.copyOf(requests), List.copyOf(kill),
+                new Settings.Stop(Optional.ofNullable(shutdownTimeout), List.copyOf(requests), List.copyOf(kill),
                         killAll, noShutdownOnFailure, shutdownAuto, shutdownOptions(), alwaysShutdown),
                 new Settings.Report(events, terminationLog, !terminationLog.equals(DEFAULT_TERMINATION_LOG)),
                 List.copyOf(command), disabled, processGroup);

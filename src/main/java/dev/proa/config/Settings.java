@@ -10,7 +10,7 @@ import okhttp3.HttpUrl;
  * The configuration, each phase's part in a small record of its own: built once from the parsed options, never
  * changed afterwards.
  */
-public record Settings(Pod pod, Sidecars sidecars, Startup startup, Shutdown shutdown, Report report,
+public record Settings(Pod pod, Sidecars sidecars, Startup startup, Stop stop, Report report,
         List<String> command, boolean disabled, boolean processGroup) {
 
     /** A value as the options gave it, and the flag or environment variable it came from (for messages). */
@@ -44,7 +44,7 @@ public record Settings(Pod pod, Sidecars sidecars, Startup startup, Shutdown shu
      * {@code given}: the shutdown options given, as written ({@code --kill=envoy}); {@code alwaysShutdown}:
      * --always-shutdown, stop the sidecars even when the kubelet will restart proa's container.
      */
-    public record Shutdown(Optional<Duration> timeout, List<Request> requests, List<String> kill, boolean killAll,
+    public record Stop(Optional<Duration> timeout, List<Request> requests, List<String> kill, boolean killAll,
             boolean keepSidecarsOnFailure, boolean auto, List<String> given, boolean alwaysShutdown) {}
 
     /** {@code terminationLogGiven}: the path was given explicitly, so it is created if need be. */

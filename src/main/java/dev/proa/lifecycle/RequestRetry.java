@@ -3,7 +3,7 @@ package dev.proa.lifecycle;
 import dev.proa.config.Durations;
 import dev.proa.config.Urls;
 import dev.proa.sidecars.KnownSidecars;
-import dev.proa.sidecars.ShutdownPlan;
+import dev.proa.sidecars.StopPlan;
 import dev.proa.sidecars.StopWords;
 import java.time.Duration;
 import java.util.List;
@@ -26,12 +26,12 @@ public final class RequestRetry {
      * not known), whose facts name the likely cause of a failure.
      */
     public record State(String method, String url, Duration nextDelay, boolean refusedBefore, KnownSidecars.Known known) {
-        public static State of(ShutdownPlan.Request request) {
+        public static State of(StopPlan.Request request) {
             return new State(request.method(), request.url(), FIRST_RETRY, false, request.known());
         }
 
-        ShutdownPlan.Request request() {
-            return new ShutdownPlan.Request(method, url, known);
+        StopPlan.Request request() {
+            return new StopPlan.Request(method, url, known);
         }
 
         @Override

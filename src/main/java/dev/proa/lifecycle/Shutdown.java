@@ -4,7 +4,7 @@ import dev.proa.config.Durations;
 import dev.proa.sidecars.PodView;
 import dev.proa.sidecars.Pods;
 import dev.proa.sidecars.Readiness;
-import dev.proa.sidecars.ShutdownPlan;
+import dev.proa.sidecars.StopPlan;
 import dev.proa.sidecars.Sidecars;
 import dev.proa.sidecars.StopWords;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
@@ -30,7 +30,7 @@ public final class Shutdown {
      * {@code deadline}: the whole stop's; {@code kills}: whether --kill or --kill-all was given; {@code plan}: how each
      * sidecar is stopped (its requests are sent), which names the fix when one does not stop, or fails the Pod.
      */
-    public record Rules(Sources sources, Sidecars.Choice choice, Deadline deadline, boolean kills, ShutdownPlan plan) {}
+    public record Rules(Sources sources, Sidecars.Choice choice, Deadline deadline, boolean kills, StopPlan plan) {}
 
     /**
      * How the shutdown ended: the sidecars still running, and one sentence (with its fix) per regular sidecar that
@@ -126,9 +126,9 @@ public final class Shutdown {
      * The last resort, when the shutdown itself failed before its requests went out (a defect of proa's own): each
      * request of {@code plan} once, with its own timeout, whatever the deadline; nothing retried, nothing waited for.
      */
-    public static List<Send> once(ShutdownPlan plan) {
+    public static List<Send> once(StopPlan plan) {
         List<Send> sends = new ArrayList<>();
-        for (ShutdownPlan.Request request : plan.requests()) {
+        for (StopPlan.Request request : plan.requests()) {
             sends.add(new Send(sends.size(), RequestRetry.State.of(request), RequestRetry.PER_REQUEST_TIMEOUT));
         }
         return List.copyOf(sends);
@@ -212,7 +212,7 @@ public final class Shutdown {
         if (now == null || now.getExitCode() == null || now.getExitCode() == 0) return null;
         if (terminated(Pods.status(before.pod(), sidecar.name())) != null) return null; // said already, or before
         String fix = StopWords.exitFix(rules.plan().step(sidecar.name())
-                .orElse(new ShutdownPlan.Step(sidecar.name(), Optional.empty(), new ShutdownPlan.Unknown())));
+                .orElse(new StopPlan.Step(sidecar.name(), Optional.empty(), new StopPlan.Unknown())));
         return "Sidecar " + sidecar.name() + " " + Readiness.describeEnd(now) + " during the shutdown: the Pod will be"
                 + " marked Failed even though COMMAND's status is what proa exits with. Fix: " + fix;
     }

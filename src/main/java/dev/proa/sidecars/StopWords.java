@@ -2,18 +2,18 @@ package dev.proa.sidecars;
 
 import dev.proa.config.Urls;
 import dev.proa.sidecars.KnownSidecars.Known;
-import dev.proa.sidecars.ShutdownPlan.ByOptions;
-import dev.proa.sidecars.ShutdownPlan.Called;
-import dev.proa.sidecars.ShutdownPlan.Native;
-import dev.proa.sidecars.ShutdownPlan.NotCallable;
-import dev.proa.sidecars.ShutdownPlan.Off;
-import dev.proa.sidecars.ShutdownPlan.Request;
-import dev.proa.sidecars.ShutdownPlan.Step;
-import dev.proa.sidecars.ShutdownPlan.Unknown;
+import dev.proa.sidecars.StopPlan.ByOptions;
+import dev.proa.sidecars.StopPlan.Called;
+import dev.proa.sidecars.StopPlan.Native;
+import dev.proa.sidecars.StopPlan.NotCallable;
+import dev.proa.sidecars.StopPlan.Off;
+import dev.proa.sidecars.StopPlan.Request;
+import dev.proa.sidecars.StopPlan.Step;
+import dev.proa.sidecars.StopPlan.Unknown;
 import java.util.Optional;
 
 /**
- * The sentences an operator reads about stopping the sidecars, made in one place from the {@link ShutdownPlan} (which
+ * The sentences an operator reads about stopping the sidecars, made in one place from the {@link StopPlan} (which
  * holds only the decisions): the plan's line per sidecar, why one still runs, what makes it exit 0, and the likely
  * cause and fix of a shutdown request's failure.
  */

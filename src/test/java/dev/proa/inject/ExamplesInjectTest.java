@@ -61,7 +61,7 @@ class ExamplesInjectTest {
                 assertInstanceOf(Injection.Inject.class, result.outcomes().getFirst().verdict(), file + " " + mode);
                 Options injected = parse(argv((ObjectNode) result.document().at("/spec/template/spec/containers/0")));
                 assertEquals(example.command, injected.command, file + " " + mode + ": COMMAND");
-                assertEquals(example.settings().shutdown().given(), injected.settings().shutdown().given());
+                assertEquals(example.settings().stop().given(), injected.settings().stop().given());
                 assertEquals(example.startupTimeout, injected.startupTimeout);
                 assertEquals(example.main, injected.main);
                 assertEquals(result.document(), Manifests.inject(result.document(),

@@ -188,7 +188,7 @@ class MainsWaitTest {
             }
             assertTrue(stopAt < deadline.at(), timeout + "s: the wait leaves the shutdown time");
             Shutdown.Rules shutdown = new Shutdown.Rules(new Sources(true, List.of()), Sidecars.Choice.ALL,
-                    deadline, true, new dev.proa.sidecars.ShutdownPlan(List.of(), List.of()));
+                    deadline, true, new dev.proa.sidecars.StopPlan(List.of(), List.of()));
             Shutdown.Step begun = Shutdown.begin(shutdown, running, stopAt);
             assertEquals(deadline.at(), begun.wakeAt(), timeout + "s: the shutdown ends at the stop's deadline");
             Shutdown.Step end = Shutdown.step(shutdown, begun.state(), new Shutdown.Tick(), deadline.at());

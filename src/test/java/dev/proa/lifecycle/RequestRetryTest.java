@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.proa.sidecars.ShutdownPlan;
+import dev.proa.sidecars.StopPlan;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RequestRetryTest {
     private static final long S = 1_000_000_000L;
     private static final long MS = 1_000_000L;
-    private static final RequestRetry.State POST = RequestRetry.State.of(new ShutdownPlan.Request("POST",
+    private static final RequestRetry.State POST = RequestRetry.State.of(new StopPlan.Request("POST",
             "http://127.0.0.1:15020/quitquitquit", null));
 
     static List<Arguments> endings() {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.proa.TestPods;
 import dev.proa.sidecars.PodView;
-import dev.proa.sidecars.ShutdownPlan;
+import dev.proa.sidecars.StopPlan;
 import dev.proa.sidecars.StopWords;
 import dev.proa.sidecars.Sidecars;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -22,11 +22,11 @@ class ShutdownStepTest {
     private static final long S = 1_000_000_000L;
     private static final Sources POD = new Sources(true, List.of());
 
-    private static final ShutdownPlan.Request REQUEST = new ShutdownPlan.Request("POST", "http://127.0.0.1:1/quit", null);
+    private static final StopPlan.Request REQUEST = new StopPlan.Request("POST", "http://127.0.0.1:1/quit", null);
 
     /** A plan of {@code requests} requests, as options give them (no Pod). */
-    private static ShutdownPlan requests(int requests) {
-        return ShutdownPlan.withoutPod(new ShutdownPlan.Options(List.of("-p"), Collections.nCopies(requests, REQUEST), true));
+    private static StopPlan requests(int requests) {
+        return StopPlan.withoutPod(new StopPlan.Options(List.of("-p"), Collections.nCopies(requests, REQUEST), true));
     }
 
     private static Shutdown.Rules settings(Sources sources, Optional<Duration> timeout, int requests, boolean kills) {
@@ -89,8 +89,8 @@ class ShutdownStepTest {
 
     private static Shutdown.Rules planned(Optional<Duration> timeout, int requests, boolean kills) throws Exception {
         Pod pod = RUNNING.pod();
-        ShutdownPlan plan = ShutdownPlan.of(pod, Sidecars.select(pod, Sidecars.Choice.ALL),
-                new ShutdownPlan.Options(List.of(), List.of(), true));
+        StopPlan plan = StopPlan.of(pod, Sidecars.select(pod, Sidecars.Choice.ALL),
+                new StopPlan.Options(List.of(), List.of(), true));
         return new Shutdown.Rules(POD, Sidecars.Choice.ALL, Deadline.of(timeout, RUNNING, 0), kills, plan);
     }
 

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  * without them each recognized regular sidecar is stopped its own way ({@link KnownSidecars}); native sidecars need
  * nothing (the kubelet stops them once proa's container has exited).
  */
-public record ShutdownPlan(List<Step> steps, List<Request> requests) {
+public record StopPlan(List<Step> steps, List<Request> requests) {
 
     /** A shutdown request, and what it is known to be for ({@code known} may be null). */
     public record Request(String method, String url, Known known) {}
@@ -31,7 +31,7 @@ public record ShutdownPlan(List<Step> steps, List<Request> requests) {
         }
 
         /** From the shutdown's settings. */
-        public static Options of(dev.proa.config.Settings.Shutdown asked) {
+        public static Options of(dev.proa.config.Settings.Stop asked) {
             return new Options(asked.given(), asked.requests().stream()
                     .map(r -> new Request(r.method(), r.url().toString(), null)).toList(), asked.auto());
         }
@@ -67,7 +67,7 @@ public record ShutdownPlan(List<Step> steps, List<Request> requests) {
     }
 
     /** The plan for {@code sidecars} of {@code pod}, under {@code options}. */
-    public static ShutdownPlan of(Pod pod, List<Sidecar> sidecars, Options options) {
+    public static StopPlan of(Pod pod, List<Sidecar> sidecars, Options options) {
         Map<String, String> annotations = pod.getMetadata() == null || pod.getMetadata().getAnnotations() == null
                 ? Map.of() : pod.getMetadata().getAnnotations();
         List<Step> steps = new ArrayList<>();
@@ -101,12 +101,12 @@ public record ShutdownPlan(List<Step> steps, List<Request> requests) {
                     recognized.stream().filter(c -> port(request.url()) != -1 && port(c.url()) == port(request.url()))
                             .map(KnownSidecars.Call::known).findFirst().orElse(null)));
         }
-        return new ShutdownPlan(List.copyOf(steps), List.copyOf(requests));
+        return new StopPlan(List.copyOf(steps), List.copyOf(requests));
     }
 
     /** Without a Pod (it was never seen, or proa does not watch it): the options' requests alone. */
-    public static ShutdownPlan withoutPod(Options options) {
-        return new ShutdownPlan(List.of(), options.requests());
+    public static StopPlan withoutPod(Options options) {
+        return new StopPlan(List.of(), options.requests());
     }
 
     /** The plan's step for {@code sidecar}, if it has one. */
