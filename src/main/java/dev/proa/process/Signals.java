@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
-import sun.misc.Signal;
 
 /**
  * PID 1's duty to pass signals on. Every signal a JVM lets a program catch is handed, in the order it arrived, to the
@@ -14,7 +13,7 @@ import sun.misc.Signal;
  * Held (the launcher, src/dist/proa.c, or {@link Relaunch} for {@code java -jar}): those signals were blocked before
  * the JVM started and stay blocked in every thread (the JVM runs with -Xrs, so it unblocks none of them), so the kernel
  * keeps each one pending, however early it came, until one thread reads it from a signalfd. Otherwise (proa run in a
- * JVM of someone else's making) the JDK's handlers are replaced through {@code sun.misc.Signal}, which the JVM allows
+ * JVM of someone else's making) the JDK's handlers are replaced ({@link JdkSignalHandlers}), which the JVM allows
  * for fewer signals, and only once proa's main runs.
  */
 public final class Signals {
@@ -121,15 +120,23 @@ public final class Signals {
      * the one thread that caused them (SIGPIPE on a write to a closed pipe, SIGXFSZ, SIGABRT, SIGTRAP): a handler
      * would take proa's own for one sent to proa, and the JVM's handling of them must stay.
      */
-    private static void installHandlers(Logger log, Listener listener) {
+    static void installHandlers(Logger log, Listener listener) {
+        JdkSignalHandlers handlers;
+        try {
+            handlers = JdkSignalHandlers.load();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log.warn("This JVM lets proa handle no signal ({}): signals sent to proa are not passed on to COMMAND",
+                    e.toString());
+            return;
+        }
         for (int number = 1; number <= NAMES.size(); number++) {
             if (!forwardable(number) || SYNCHRONOUS.contains(number)) continue;
             try {
-                Signal.handle(new Signal(name(number)), s -> {
+                handlers.handle(name(number), (n, name) -> {
                     awaitEarlierHandlers();
-                    listener.received(s.getNumber(), s.getName());
+                    listener.received(n, name);
                 });
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | IllegalStateException e) {
                 log.debug("SIG{} cannot be handled in this JVM: {}", name(number), e.getMessage());
             }
         }
