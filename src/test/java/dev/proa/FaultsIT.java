@@ -102,8 +102,9 @@ class FaultsIT extends EndToEnd {
 
         // sidecars-not-ready once the Pod was read; proa-failed if the API server had not answered by then (this test
         // leaves proa 1 s after its JVM starts, which a loaded machine may take): the log says which, and so the status.
+        int status = proa.exitStatus();
         boolean read = !proa.log().contains("Not ready: Pod jobs/job to be read from the API server");
-        assertEquals(read ? 193 : 125, proa.exitStatus(), proa.log());
+        assertEquals(read ? 193 : 125, status, proa.log());
         assertFalse(Files.exists(dir.resolve("ran")));
         Instant watching = TestSupport.loggedAt(proa.log(), "Watching Pod job");
         Instant timedOut = TestSupport.loggedAt(proa.log(), "Startup timeout of 4s passed");
