@@ -98,6 +98,7 @@ final class Converters {
             return InetSocketAddress.createUnresolved(host, port);
         }
     }
+
     /**
      * One NAME=STATUS of --exit-status: NAME one of proa's remappable statuses, STATUS a whole number from 1 to 255.
      * Hand-written: picocli's map options split at the first '=' too, but would name neither the statuses nor the range.
