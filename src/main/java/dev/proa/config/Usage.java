@@ -51,10 +51,22 @@ final class Usage {
                 .descriptionHeading("%n").description(
                         "Reads the Pod once, asks the API server what the service account may do, and with --probe"
                                 + " knocks once on each readiness target and shutdown endpoint's port. Takes the run's"
-                                + " options and environment variables, and no COMMAND. Exits 0 when the plan is complete"
-                                + " and permitted, 1 when something needs fixing (listed), 2 on a usage error.",
+                                + " options and environment variables, and no COMMAND.",
                         LISTS)
-                .optionListHeading("%nOptions:%n");
+                .optionListHeading("%nOptions:%n")
+                // check's own, not a run's (--exit-status does not change them): the README's "proa check" says them.
+                .exitCodeListHeading("%nExit Codes:%n").exitCodeList(CHECK_CODES);
+    }
+
+    /** What {@code proa check} exits with. */
+    static final Map<String, String> CHECK_CODES = checkCodes();
+
+    private static Map<String, String> checkCodes() {
+        Map<String, String> codes = new LinkedHashMap<>();
+        codes.put("0", "The plan is complete and permitted.");
+        codes.put("1", "Something needs fixing (listed).");
+        codes.put(Integer.toString(ExitStatus.USAGE.code), "A usage error.");
+        return codes;
     }
 
     /** -h and -V, after proa's own options (picocli's mixin would show unexpanded ${...}: interpolation is off). */
