@@ -124,10 +124,10 @@ class ExamplesTest {
         }
         List<Job> jobs = ofKind(documents, Job.class);
         assertTrue(!jobs.isEmpty() || file.equals(WEBHOOK), file + " holds no Job");
-        // The examples fail fast (restartPolicy Never, no retry), but for a retry in the same Pod (OnFailure).
+        // The examples fail fast (restartPolicy Never, no retry), but for a retry in the same Pod (OnFailure) and a
+        // podFailurePolicy, which decides which failed Pods count against backoffLimit: there must be retries to count.
         for (Job job : jobs) {
             String where = file + ": " + describe(job) + ": backoffLimit";
-            // A podFailurePolicy's Ignore is a retry of a new Pod: it needs retries to give.
             boolean retries = "OnFailure".equals(job.getSpec().getTemplate().getSpec().getRestartPolicy())
                     || job.getSpec().getPodFailurePolicy() != null;
             if (retries) {
