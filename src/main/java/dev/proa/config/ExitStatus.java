@@ -16,8 +16,8 @@ public enum ExitStatus {
             + " was started or sent"),
     /** Why the numbers: the README's "Exit status". 193 is past every 128+N (SIGRTMAX is 64) and below exit(-N)'s 25x. */
     SIDECARS_NOT_READY("sidecars-not-ready", 193, "the sidecars never became ready: the startup timed out"
-            + " (--on-startup-timeout=fail) with the Pod read, or a sidecar terminated for good before it was ready;"
-            + " COMMAND was not started"),
+            + " (--on-startup-timeout=fail) with the Pod read (or with only --wait-http/--wait-tcp targets to wait for),"
+            + " or a sidecar terminated for good before it was ready; COMMAND was not started"),
     PROA_FAILED("proa-failed", 125, "proa itself failed: its set-up is wrong (a variable, file or token), the Pod was"
             + " not found, was deleted or is malformed, there is no cluster to ask, the API server never gave the Pod"
             + " before the startup timeout, proa failed on a defect of its own or was interrupted, or the system could"
@@ -25,7 +25,7 @@ public enum ExitStatus {
     NOT_EXECUTABLE("not-executable", 126, "COMMAND was found but could not be executed"),
     NOT_FOUND("not-found", 127, "COMMAND was not found");
 
-    /** The name --exit-status takes. */
+    /** Its name: the one --exit-status takes, for those it remaps. */
     public final String key;
     /** The status when no --exit-status remaps it. */
     public final int code;
