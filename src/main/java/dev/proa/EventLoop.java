@@ -125,7 +125,8 @@ public final class EventLoop {
     /** Waits for the sidecars: until they are ready, one failed for good, the timeout passed, or a signal arrived. */
     public Startup.End awaitStartup() throws InterruptedException {
         Startup.Rules wait = new Startup.Rules(sources(), choice, settings.startup().timeout(),
-                settings.startup().onTimeout() == OnStartupTimeout.CONTINUE, Startup.PROGRESS_INTERVAL, pod, origin);
+                settings.startup().onTimeout() == OnStartupTimeout.CONTINUE, Startup.PROGRESS_INTERVAL, pod, origin,
+                settings.statuses());
         return awaitStartup(wait);
     }
 
@@ -137,7 +138,7 @@ public final class EventLoop {
     /** Runs COMMAND to its end, passing signals on to it and saying when a sidecar dies meanwhile. */
     public Outcome run() throws InterruptedException {
         try {
-            command = Command.start(log, settings.command(), settings.processGroup(), reaper,
+            command = Command.start(log, settings.command(), settings.processGroup(), reaper, settings.statuses(),
                     s -> queue.add(new Event.CommandExited(s)));
         } catch (Command.LaunchFailed e) {
             return new Outcome.NotStarted(Outcome.Reason.ofLaunch(e.failure.status()), e.failure.summary());

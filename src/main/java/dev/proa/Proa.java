@@ -8,6 +8,7 @@ import dev.proa.kube.ApiErrors;
 import dev.proa.kube.Cluster;
 import dev.proa.kube.OwnContainer;
 import dev.proa.config.ExitStatus;
+import dev.proa.config.ExitStatuses;
 import dev.proa.lifecycle.Outcome;
 import dev.proa.lifecycle.Shutdown;
 import dev.proa.lifecycle.SignalStep;
@@ -82,20 +83,22 @@ public final class Proa {
             Proa proa = new Proa(LoggerFactory.getLogger("proa"), options.settings(), env);
             return exit(options.disabled ? proa.commandOnly() : proa.lifecycle());
         });
-        cli.setExecutionExceptionHandler(Proa::failedOnItsOwn);
+        cli.setExecutionExceptionHandler((e, c, parsed) -> failedOnItsOwn(e, options));
         return cli.execute(args);
     }
 
     /**
      * What escaped everything else (a defect of proa's own, after the stop was attempted): one sentence, the details at
-     * debug, and {@link ExitStatus#STARTUP_FAILED}, rather than picocli's stack trace and exit 1.
+     * debug, and {@link ExitStatus#PROA_FAILED} (as --exit-status numbers it, once it was read), rather than picocli's
+     * stack trace and exit 1.
      */
-    private static int failedOnItsOwn(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+    private static int failedOnItsOwn(Exception e, Options options) {
         Logger log = LoggerFactory.getLogger("proa");
+        int status = ExitStatuses.of(options.exitStatus).of(ExitStatus.PROA_FAILED);
         log.error("proa failed on an error of its own ({}; the details at --log-level=debug); exit {}",
-                Logging.sentence(e), ExitStatus.STARTUP_FAILED);
+                Logging.sentence(e), status);
         log.debug("proa failed", e);
-        return ExitStatus.STARTUP_FAILED;
+        return status;
     }
 
     static final String CHECK_HEADER = "Print the plan of a run with these options, and whether it will work; start"
@@ -150,9 +153,10 @@ public final class Proa {
             reaper.begin();
             outcome = waitThenRun();
         }
-        Shutdown.Stopped stopped = stop(outcome.status());
+        int status = outcome.status(settings.statuses());
+        Shutdown.Stopped stopped = stop(status);
         report(outcome, stopped);
-        return outcome.status();
+        return status;
     }
 
     /** What the run leaves for an operator: the last Events, and the one-line termination message. */
@@ -162,7 +166,7 @@ public final class Proa {
         if (!stillRunning.isEmpty()) events.warning("ShutdownIncomplete", "Still running after the shutdown: " + leftOver);
         stopped.failed().forEach(why -> events.warning("SidecarFailed", why));
         TerminationLog.write(log, settings.report().terminationLog(), settings.report().terminationLogGiven(),
-                "proa: " + outcome.summary() + (stillRunning.isEmpty() ? "" : "; still running after the shutdown: " + leftOver)
+                "proa: " + outcome.summary(settings.statuses()) + (stillRunning.isEmpty() ? "" : "; still running after the shutdown: " + leftOver)
                         + stopped.failed().stream().map(why -> "; " + why).collect(java.util.stream.Collectors.joining()));
         try {
             events.finish(Duration.ofSeconds(2));
@@ -177,10 +181,10 @@ public final class Proa {
         Signals.install(log, loop::signal);
         reaper.begin();
         try {
-            return loop.run().status();
+            return loop.run().status(settings.statuses());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return ExitStatus.STARTUP_FAILED;
+            return settings.statuses().of(ExitStatus.PROA_FAILED);
         }
     }
 
@@ -197,11 +201,11 @@ public final class Proa {
             if (settings.report().events()) events = new Events(log, client, loop::latest);
             return null;
         } catch (Cluster.Unreachable e) {
-            log.error("{}. Not running COMMAND; exit {}", e.getMessage(), ExitStatus.STARTUP_FAILED);
+            log.error("{}. Not running COMMAND; exit {}", e.getMessage(), settings.statuses().of(ExitStatus.PROA_FAILED));
             return Outcome.Reason.NO_CLUSTER;
         } catch (RuntimeException e) {
             log.error("Could not set up the Kubernetes client: {}. Not running COMMAND; exit {}",
-                    ApiErrors.describe(e), ExitStatus.STARTUP_FAILED);
+                    ApiErrors.describe(e), settings.statuses().of(ExitStatus.PROA_FAILED));
             log.debug("Setting up the Kubernetes client failed; in full:", e);
             return Outcome.Reason.SETUP_INVALID;
         }
@@ -229,11 +233,11 @@ public final class Proa {
             // A defect of proa's own must not leave the sidecars running: say it, and let the shutdown run.
             log.error("proa failed before COMMAND could run, on an error of its own ({}; the details at"
                     + " --log-level=debug). Stopping the sidecars, then exiting {}", Logging.sentence(e),
-                    ExitStatus.STARTUP_FAILED);
+                    settings.statuses().of(ExitStatus.PROA_FAILED));
             log.debug("proa failed before COMMAND could run", e);
             outcome = new Outcome.Failed("an error of proa's own (" + Logging.sentence(e) + ")");
         }
-        outcome.event().ifPresent(e -> {
+        outcome.event(settings.statuses()).ifPresent(e -> {
             if (e.warning()) events.warning(e.reason(), e.message());
             else events.normal(e.reason(), e.message());
         });

@@ -191,7 +191,7 @@ class ConfigBadInputsIT extends EndToEnd {
                 "--startup-timeout=5s", "--shutdown-timeout=1s", "-p", endpointUrl(credentials, "/quit"),
                 "--", "touch", "ran"));
 
-        BadInput.check(run, started, RUN_BOUND, 125, "ops:xxxxx@127.0.0.1:" + endpoint.getAddress().getPort());
+        BadInput.check(run, started, RUN_BOUND, 193, "ops:xxxxx@127.0.0.1:" + endpoint.getAddress().getPort());
         assertTrue(requests.contains("POST /quit"), "the request went to the URL as given:\n" + run.log());
         String message = Files.readString(termination);
         assertTrue(message.contains("http://ops:xxxxx@127.0.0.1:"), message);

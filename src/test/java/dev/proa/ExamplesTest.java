@@ -1,5 +1,7 @@
 package dev.proa;
 
+import dev.proa.config.ExitStatus;
+import dev.proa.config.ExitStatuses;
 import dev.proa.config.Options;
 import dev.proa.config.Settings;
 import dev.proa.sidecars.StopPlan;
@@ -122,10 +124,13 @@ class ExamplesTest {
         }
         List<Job> jobs = ofKind(documents, Job.class);
         assertTrue(!jobs.isEmpty() || file.equals(WEBHOOK), file + " holds no Job");
-        // The examples fail fast (restartPolicy Never, no retry), but for a retry in the same Pod (OnFailure).
+        // The examples fail fast (restartPolicy Never, no retry), but for a retry in the same Pod (OnFailure) and a
+        // podFailurePolicy, which decides which failed Pods count against backoffLimit: there must be retries to count.
         for (Job job : jobs) {
             String where = file + ": " + describe(job) + ": backoffLimit";
-            if ("OnFailure".equals(job.getSpec().getTemplate().getSpec().getRestartPolicy())) {
+            boolean retries = "OnFailure".equals(job.getSpec().getTemplate().getSpec().getRestartPolicy())
+                    || job.getSpec().getPodFailurePolicy() != null;
+            if (retries) {
                 assertTrue(job.getSpec().getBackoffLimit() != null && job.getSpec().getBackoffLimit() >= 1, where);
             } else {
                 assertEquals(0, job.getSpec().getBackoffLimit(), where);
@@ -141,6 +146,75 @@ class ExamplesTest {
                 assertEquals("IfNotPresent", proa.getImagePullPolicy(), where + ": a local image (kind load docker-image) needs IfNotPresent");
             }
         }
+    }
+
+    /**
+     * A podFailurePolicy's onExitCodes rules name proa's container and statuses of proa's own, as that container's
+     * --exit-status numbers them (the code's table, {@link ExitStatus}): a rule on a status proa never gives, or on a
+     * container that is not proa's, would never match, and the Job would count a Pod proa meant it to ignore.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("manifests")
+    void podFailurePoliciesNameProasContainerAndItsStatuses(String file) {
+        for (Job job : ofKind(documents(file), Job.class)) {
+            assertEquals(List.of(), podFailurePolicyProblems(job, file + ": " + describe(job)));
+        }
+    }
+
+    /** The check above catches a status proa does not give, and a container that is not proa's. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"194, main, status 194", "193, sidecar, container sidecar", "2, main, status 2"})
+    void aPodFailurePolicyOnAnotherStatusOrContainerIsCaught(int status, String container, String named) {
+        Job job = ofKind(documents("pod-failure-policy.yaml"), Job.class).getFirst();
+        assertEquals(List.of(), podFailurePolicyProblems(job, "as written"));
+        var onExitCodes = job.getSpec().getPodFailurePolicy().getRules().getFirst().getOnExitCodes();
+        onExitCodes.setValues(List.of(status));
+        onExitCodes.setContainerName(container);
+        List<String> problems = podFailurePolicyProblems(job, "changed");
+        assertEquals(1, problems.size(), problems::toString);
+        assertTrue(problems.getFirst().contains(named), problems::toString);
+    }
+
+    /** A rule remapped by --exit-status names the remapped number, and no longer the default one. */
+    @Test
+    void aPodFailurePolicyFollowsTheContainersRemap() {
+        Job job = ofKind(documents("pod-failure-policy.yaml"), Job.class).getFirst();
+        Container main = proaContainers(job.getSpec().getTemplate().getSpec()).getFirst();
+        main.getArgs().addFirst("--exit-status=sidecars-not-ready=90");
+        assertEquals(1, podFailurePolicyProblems(job, "remapped").size());
+        job.getSpec().getPodFailurePolicy().getRules().getFirst().getOnExitCodes().setValues(List.of(90));
+        assertEquals(List.of(), podFailurePolicyProblems(job, "remapped"));
+    }
+
+    /**
+     * What is wrong with {@code job}'s podFailurePolicy: an onExitCodes rule whose containerName is not a container
+     * running proa, whose operator is not In, or that names a status proa does not give of its own (as that
+     * container's options number them; the usage error's 2 is not one a policy should act on: it fails every Pod).
+     */
+    private static List<String> podFailurePolicyProblems(Job job, String where) {
+        List<String> problems = new ArrayList<>();
+        if (job.getSpec().getPodFailurePolicy() == null) return problems;
+        PodSpec pod = job.getSpec().getTemplate().getSpec();
+        for (var rule : job.getSpec().getPodFailurePolicy().getRules()) {
+            var codes = rule.getOnExitCodes();
+            if (codes == null) continue;
+            Container proa = proaContainers(pod).stream().filter(c -> c.getName().equals(codes.getContainerName()))
+                    .findFirst().orElse(null);
+            if (proa == null) {
+                problems.add(where + ": a rule on container " + codes.getContainerName() + ", which does not run proa");
+                continue;
+            }
+            if (!"In".equals(codes.getOperator())) problems.add(where + ": a rule with operator " + codes.getOperator());
+            ExitStatuses statuses = proaOptions(proa, where).settings().statuses();
+            Set<Integer> own = new TreeSet<>();
+            for (ExitStatus status : ExitStatus.values()) if (status.remappable()) own.add(statuses.of(status));
+            for (int value : codes.getValues()) {
+                if (!own.contains(value)) {
+                    problems.add(where + ": a rule on status " + value + ", which is not one of proa's own " + own);
+                }
+            }
+        }
+        return problems;
     }
 
     @ParameterizedTest(name = "{0}")

@@ -104,8 +104,8 @@ class FeaturesIT {
             Path message = dir.resolve("termination-log");
             ProaRun proa = ProaRun.start(dir, env(cluster, "job"), List.of("--termination-log=" + message, "true"));
 
-            assertEquals(125, proa.exitStatus(), proa.log());
-            assertEquals("proa: startup failed (exit 125): sidecar proxy exited with code 1 (Error) and will not be"
+            assertEquals(193, proa.exitStatus(), proa.log()); // sidecars-not-ready
+            assertEquals("proa: startup failed (exit 193): sidecar proxy exited with code 1 (Error) and will not be"
                     + " restarted (restartPolicy Never)", Files.readString(message));
 
             cluster.setStatus("job", "proxy", s -> TestPods.running("proxy", true));

@@ -83,7 +83,17 @@ class OptionsTest {
                 option("--log-level debug", o -> o.logLevel, LogLevel.DEBUG),
                 option("--log-level=TRACE", o -> o.logLevel, LogLevel.TRACE),
                 option("--shutdown-auto=false", o -> o.shutdownAuto, false),
-                option("--shutdown-auto", o -> o.shutdownAuto, true));
+                option("--shutdown-auto", o -> o.shutdownAuto, true),
+                option("--exit-status sidecars-not-ready=90", o -> remaps(o), Map.of(ExitStatus.SIDECARS_NOT_READY, 90)),
+                option("--exit-status=proa-failed=91,not-found=93 --exit-status NOT-EXECUTABLE=92", o -> remaps(o),
+                        Map.of(ExitStatus.PROA_FAILED, 91, ExitStatus.NOT_FOUND, 93, ExitStatus.NOT_EXECUTABLE, 92)),
+                option("--exit-status sidecars-not-ready=125", o -> remaps(o),
+                        Map.of(ExitStatus.SIDECARS_NOT_READY, 125)));
+    }
+
+    /** The statuses a run exits with, as --exit-status remapped them. */
+    private static Map<ExitStatus, Integer> remaps(Options o) {
+        return o.settings().statuses().remapped();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -224,7 +234,9 @@ class OptionsTest {
                 env("--no-shutdown-on-failure", "true", o -> o.noShutdownOnFailure, true),
                 env("--always-shutdown", "true", o -> o.alwaysShutdown, true),
                 env("--disabled", "true", o -> o.disabled, true),
-                env("--process-group", "true", o -> o.processGroup, true));
+                env("--process-group", "true", o -> o.processGroup, true),
+                env("--exit-status", "sidecars-not-ready=90, proa-failed=91", o -> remaps(o),
+                        Map.of(ExitStatus.SIDECARS_NOT_READY, 90, ExitStatus.PROA_FAILED, 91)));
     }
 
     @ParameterizedTest(name = "{1}={2}")
@@ -428,6 +440,23 @@ class OptionsTest {
                         "--no-shutdown-on-failure and --always-shutdown contradict each other"),
                 usage("--always-shutdown sh", Map.of("PROA_NO_SHUTDOWN_ON_FAILURE", "true"),
                         "PROA_NO_SHUTDOWN_ON_FAILURE and --always-shutdown contradict each other"),
+                usage("--exit-status sidecars=90 sh", Map.of(), "'sidecars' in 'sidecars=90' is not one of proa's"
+                        + " statuses that can be remapped: sidecars-not-ready, proa-failed, not-executable, not-found"),
+                usage("--exit-status usage=9 sh", Map.of(), "'usage' in 'usage=9' is not one of proa's statuses that"
+                        + " can be remapped"),
+                usage("--exit-status sidecars-not-ready sh", Map.of(), "'sidecars-not-ready' is not NAME=STATUS"),
+                usage("--exit-status sidecars-not-ready=0 sh", Map.of(), "'0' in 'sidecars-not-ready=0' is not an"
+                        + " exit status from 1 to 255"),
+                usage("--exit-status proa-failed=256 sh", Map.of(), "'256' in 'proa-failed=256' is not an exit status"),
+                usage("--exit-status proa-failed=-1 sh", Map.of(), "'-1' in 'proa-failed=-1' is not an exit status"),
+                usage("--exit-status proa-failed=x sh", Map.of(), "'x' in 'proa-failed=x' is not an exit status"),
+                usage("--exit-status proa-failed=90,proa-failed=91 sh", Map.of(),
+                        "--exit-status gives proa-failed more than once (90 and 91): give it once"),
+                usage("sh", Map.of("PROA_EXIT_STATUS", "not-found=3,not-found=4"),
+                        "PROA_EXIT_STATUS gives not-found more than once (3 and 4)"),
+                usage("sh", Map.of("PROA_EXIT_STATUS", "sidecars-not-ready=1000"), "'1000' in"
+                        + " 'sidecars-not-ready=1000' is not an exit status from 1 to 255"),
+                usage("--exit-status sidecars-not-ready=90 --exit-status=bogus=1 sh", Map.of(), "'bogus'"),
                 usage("-p " + POST, Map.of(), "COMMAND"),
                 usage("", Map.of(), "COMMAND"));
     }
@@ -436,7 +465,7 @@ class OptionsTest {
     @MethodSource("usageErrors")
     void usageErrorExits2AndNamesTheBadValue(String args, Map<String, String> env, String named) {
         Run run = run(args.isEmpty() ? new String[0] : args.split(" "), env);
-        assertEquals(ExitStatus.USAGE, run.status, run::toString);
+        assertEquals(ExitStatus.USAGE.code, run.status, run::toString);
         assertTrue(run.err.startsWith("proa: "), run::toString);
         assertTrue(run.err.contains(named), () -> "stderr should name " + named + ": " + run.err);
         assertTrue(run.err.contains("Usage: proa [OPTIONS] [--] COMMAND [ARG...]"), run::toString);
@@ -490,7 +519,7 @@ class OptionsTest {
     @MethodSource("malformedValues")
     void malformedValuesAreUsageErrors(String option, String value, String named) {
         Run run = run(new String[] {option, value, "sh"}, Map.of());
-        assertEquals(ExitStatus.USAGE, run.status, run::toString);
+        assertEquals(ExitStatus.USAGE.code, run.status, run::toString);
         assertTrue(run.err.contains(named), () -> "stderr should say " + named + ": " + run.err);
         assertFalse(run.err.contains("s3cr3t"), run::toString);
     }
@@ -505,7 +534,7 @@ class OptionsTest {
     })
     void malformedVariablesAreUsageErrors(String variable, String value, String named) {
         Run run = run(new String[] {"sh"}, Map.of(variable, value));
-        assertEquals(ExitStatus.USAGE, run.status, run::toString);
+        assertEquals(ExitStatus.USAGE.code, run.status, run::toString);
         assertTrue(run.err.contains(named), () -> "stderr should say " + named + ": " + run.err);
     }
 
@@ -536,7 +565,7 @@ class OptionsTest {
     @MethodSource("emptyCommands")
     void emptyCommandIsAUsageError(String[] args) {
         Run run = run(args, Map.of());
-        assertEquals(ExitStatus.USAGE, run.status, run::toString);
+        assertEquals(ExitStatus.USAGE.code, run.status, run::toString);
         assertTrue(run.err.contains("COMMAND is empty"), run::toString);
     }
 
@@ -550,6 +579,11 @@ class OptionsTest {
                 + " at commas, as --help says, not at a regular expression: " + run.out);
         for (String option : ENVIRONMENT.keySet()) assertTrue(run.out.contains(option), option);
         for (String variable : ENVIRONMENT.values()) assertTrue(run.out.contains(variable), variable);
+        for (ExitStatus.Row row : ExitStatus.table()) {
+            assertTrue(run.out.matches("(?s).*\\n  " + java.util.regex.Pattern.quote(row.status()) + " +"
+                    + java.util.regex.Pattern.quote(row.key().isEmpty() ? row.meaning().substring(0, 20) : row.key() + ":")
+                    + ".*"), () -> "--help lists exit status " + row + ": " + run.out);
+        }
         assertEquals("", run.err, run::toString);
     }
 

@@ -1,5 +1,7 @@
 package dev.proa;
 
+import dev.proa.config.ExitStatuses;
+
 import dev.proa.config.Options;
 import dev.proa.kube.ApiErrors;
 import dev.proa.kube.PodWatch;
@@ -97,7 +99,7 @@ class PodWaitTest {
 
         cluster.setStatus("job-3", "proxy", s -> TestPods.terminated("proxy", 1));
 
-        assertAbort(125, outcome);
+        assertAbort(193, outcome); // sidecars-not-ready
     }
 
     @Test
@@ -147,7 +149,7 @@ class PodWaitTest {
     void startupTimeoutFailsOrContinuesAsConfigured() throws Exception {
         cluster.create(TestPods.pod("job-7", List.of("proxy"), List.of()));
 
-        assertAbort(125, startWaiting("job-7", "--startup-timeout=300ms"));
+        assertAbort(193, startWaiting("job-7", "--startup-timeout=300ms")); // sidecars-not-ready
         watch.close();
         assertInstanceOf(Startup.Proceed.class, startWaiting("job-7", "--startup-timeout=300ms",
                 "--on-startup-timeout=continue").get(GENEROUS.toSeconds(), TimeUnit.SECONDS));
@@ -171,7 +173,8 @@ class PodWaitTest {
         watch = lifecycle(log, options());
         watch.watch(proaClient, MockCluster.NAMESPACE, "job-9", "", null);
         Startup.Rules settings = new Startup.Rules(new Sources(true, List.of()), Sidecars.Choice.ALL,
-                Optional.empty(), false, Duration.ofMillis(400), MockCluster.NAMESPACE + "/job-9", "");
+                Optional.empty(), false, Duration.ofMillis(400), MockCluster.NAMESPACE + "/job-9", "",
+                ExitStatuses.DEFAULT);
         CompletableFuture<Startup.End> outcome = CompletableFuture.supplyAsync(() -> {
             try {
                 return watch.awaitStartup(settings);
@@ -227,6 +230,7 @@ class PodWaitTest {
 
     private static void assertAbort(int status, CompletableFuture<Startup.End> outcome) throws Exception {
         Startup.End result = outcome.get(GENEROUS.toSeconds(), TimeUnit.SECONDS);
-        assertEquals(status, assertInstanceOf(Startup.Abort.class, result).status(), result::toString);
+        assertEquals(status, assertInstanceOf(Startup.Abort.class, result).outcome().status(ExitStatuses.DEFAULT),
+                result::toString);
     }
 }

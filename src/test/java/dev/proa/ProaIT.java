@@ -72,7 +72,7 @@ class ProaIT extends EndToEnd {
         TestSupport.awaitTrue(() -> proa.log().contains("Waiting for the sidecars"));
         cluster.setStatus("job", "proxy", s -> TestPods.terminated("proxy", 3));
 
-        assertEquals(125, proa.exitStatus(), proa.log());
+        assertEquals(193, proa.exitStatus(), proa.log()); // sidecars-not-ready
         assertFalse(Files.exists(dir.resolve("ran")), "COMMAND must not run");
         assertTrue(proa.log().contains("sidecar proxy exited with code 3"), proa.log());
     }

@@ -47,9 +47,9 @@ class RestartsIT extends EndToEnd {
             args.addAll(args(proxy, "touch ran"));
             ProaRun proa = ProaRun.start(dir, env("job"), args);
 
-            assertEquals(125, proa.exitStatus(), proa.log());
+            assertEquals(193, proa.exitStatus(), proa.log()); // sidecars-not-ready
             assertFalse(Files.exists(dir.resolve("ran")), "COMMAND did not run");
-            assertTrue(proa.log().contains("Exit status 125: the kubelet will restart container main (the Pod's"
+            assertTrue(proa.log().contains("Exit status 193: the kubelet will restart container main (the Pod's"
                     + " restartPolicy OnFailure restarts it after a non-zero exit status)"), proa.log());
             assertFalse(Files.exists(dir.resolve("proxy.quit")), "no request reached the sidecar");
             assertTrue(proxy.process().isAlive(), "the sidecar runs on for the retry");

@@ -80,6 +80,9 @@ class SubcommandsTest {
     void checksHelpShowsTheRunsOptionsAndVariables() {
         Run run = run("check", "-h");
         assertTrue(run.out.contains("--shutdown-http-post") && run.out.contains("PROA_SHUTDOWN_HTTP_POST"), run.out);
+        // check's own statuses, not a run's
+        assertTrue(run.out.contains("Exit Codes:\n  0   The plan is complete and permitted."), run.out);
+        assertFalse(run.out.contains("sidecars-not-ready:") || run.out.contains("proa-failed:"), run.out);
     }
 
     @Test

@@ -98,4 +98,35 @@ final class Converters {
             return InetSocketAddress.createUnresolved(host, port);
         }
     }
+
+    /**
+     * One NAME=STATUS of --exit-status: NAME one of proa's remappable statuses, STATUS a whole number from 1 to 255.
+     * Hand-written: picocli's map options split at the first '=' too, but would name neither the statuses nor the range.
+     */
+    static final class Remap implements CommandLine.ITypeConverter<ExitStatuses.Remap> {
+        private static final Pattern FORM = Pattern.compile("\\s*([^=\\s]*)\\s*=\\s*(\\S*)\\s*");
+
+        @Override
+        public ExitStatuses.Remap convert(String value) {
+            Matcher m = FORM.matcher(value);
+            if (!m.matches()) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not NAME=STATUS (such as"
+                        + " sidecars-not-ready=90), NAME one of " + ExitStatus.remappableKeys());
+            }
+            ExitStatus status = Arrays.stream(ExitStatus.values()).filter(s -> s.key.equalsIgnoreCase(m.group(1)))
+                    .findFirst().orElse(null);
+            if (status == null || !status.remappable()) {
+                throw new CommandLine.TypeConversionException("'" + m.group(1) + "' in '" + value + "' is not one of"
+                        + " proa's statuses that can be remapped: " + ExitStatus.remappableKeys()
+                        + (status == null ? "" : " (a usage error always exits " + status.code + ")"));
+            }
+            int code = m.group(2).matches("\\d{1,3}") ? Integer.parseInt(m.group(2)) : -1;
+            if (code < ExitStatuses.LOWEST || code > ExitStatuses.HIGHEST) {
+                throw new CommandLine.TypeConversionException("'" + m.group(2) + "' in '" + value + "' is not an exit"
+                        + " status from " + ExitStatuses.LOWEST + " to " + ExitStatuses.HIGHEST + " (0 would tell"
+                        + " Kubernetes that the container succeeded)");
+            }
+            return new ExitStatuses.Remap(status, code);
+        }
+    }
 }

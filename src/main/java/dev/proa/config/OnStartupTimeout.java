@@ -2,7 +2,7 @@ package dev.proa.config;
 
 /** What to do when the startup timeout passes. */
 public enum OnStartupTimeout {
-    /** Exit 125 without running COMMAND. */
+    /** Exit sidecars-not-ready (193 unless --exit-status remaps it) without running COMMAND. */
     FAIL,
     /** Run COMMAND anyway. */
     CONTINUE;

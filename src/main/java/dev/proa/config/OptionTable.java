@@ -101,8 +101,9 @@ final class OptionTable {
                                 + " process started (its own startup counts). Default: wait forever."),
                 value(new String[] {"--on-startup-timeout"}, "fail|continue", OnStartupTimeout.class, null,
                         "PROA_ON_STARTUP_TIMEOUT", () -> o.onStartupTimeout,
-                        v -> o.onStartupTimeout = (OnStartupTimeout) v, "On startup timeout, fail (exit 125 without"
-                                + " running COMMAND) or continue (run COMMAND anyway). Default: fail."),
+                        v -> o.onStartupTimeout = (OnStartupTimeout) v, "On startup timeout, fail (exit "
+                                + ExitStatus.SIDECARS_NOT_READY.code + ", " + ExitStatus.SIDECARS_NOT_READY.key
+                                + ", without running COMMAND) or continue (run COMMAND anyway). Default: fail."),
                 value(new String[] {"--shutdown-timeout"}, "DURATION", Duration.class, new Converters.Durations(),
                         "PROA_SHUTDOWN_TIMEOUT", () -> o.shutdownTimeout, v -> o.shutdownTimeout = (Duration) v,
                         "The longest the whole stop may take, at least 1s: waiting for the other main containers"
@@ -140,7 +141,12 @@ final class OptionTable {
                 flag(new String[] {"--process-group"}, "PROA_PROCESS_GROUP", () -> o.processGroup,
                         v -> o.processGroup = (Boolean) v, "Send the signals proa forwards to COMMAND's whole process"
                                 + " group (as tini -g does), e.g. to each program of sh -c 'a | b'. COMMAND always has"
-                                + " a process group of its own."));
+                                + " a process group of its own."),
+                new Row(new String[] {"--exit-status"}, "NAME=STATUS", List.class, ExitStatuses.Remap.class,
+                        new Converters.Remap(), Split.COMMAS, "PROA_EXIT_STATUS", "Exit with STATUS (1 to 255) instead"
+                                + " of the status of proa's own named NAME (" + ExitStatus.remappableKeys() + "; see"
+                                + " Exit Codes below), for an application that uses the same numbers. Repeatable.",
+                        () -> o.exitStatus, v -> o.exitStatus = Options.list(v)));
     }
 
     private static Row value(String[] names, String label, Class<?> type, CommandLine.ITypeConverter<?> converter,

@@ -49,6 +49,8 @@ public final class Options {
     public boolean alwaysShutdown;
     public boolean disabled;
     public boolean processGroup;
+    /** --exit-status: proa's own statuses renumbered, each at most once. */
+    public List<ExitStatuses.Remap> exitStatus = new ArrayList<>();
     /** {@code proa check --probe}: also knock on each target. */
     public boolean probe;
     /** COMMAND and its arguments: always the last {@code command.size()} of proa's arguments. */
@@ -63,9 +65,9 @@ public final class Options {
     /** proa's command: its usage text, options, help and version options, COMMAND, and exit statuses. */
     private CommandSpec command() {
         CommandSpec spec = CommandSpec.wrapWithoutInspection(this).name("proa").versionProvider(new Usage.Version())
-                .exitCodeOnInvalidInput(ExitStatus.USAGE)
-                // proa's own defect, escaped from the lifecycle: as when COMMAND could not be started.
-                .exitCodeOnExecutionException(ExitStatus.STARTUP_FAILED);
+                .exitCodeOnInvalidInput(ExitStatus.USAGE.code)
+                // proa's own defect, escaped from the lifecycle (the wiring's handler gives the remapped status).
+                .exitCodeOnExecutionException(ExitStatus.PROA_FAILED.code);
         Usage.describeRun(spec.usageMessage());
         for (OptionTable.Row row : OptionTable.rows(this)) {
             OptionSpec option = row.spec().build();
@@ -153,7 +155,8 @@ public final class Options {
                 new Settings.Stop(Optional.ofNullable(shutdownTimeout), List.copyOf(requests), List.copyOf(kill),
                         killAll, noShutdownOnFailure, shutdownAuto, shutdownOptions(), alwaysShutdown),
                 new Settings.Report(events, terminationLog, !terminationLog.equals(DEFAULT_TERMINATION_LOG)),
-                List.copyOf(command), disabled, processGroup);
+                List.copyOf(command), disabled, processGroup,
+                ExitStatuses.of(exitStatus));
     }
 
     private Optional<Settings.Given> given(String option, String value) {

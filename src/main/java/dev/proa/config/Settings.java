@@ -11,7 +11,7 @@ import okhttp3.HttpUrl;
  * changed afterwards.
  */
 public record Settings(Pod pod, Sidecars sidecars, Startup startup, Stop stop, Report report,
-        List<String> command, boolean disabled, boolean processGroup) {
+        List<String> command, boolean disabled, boolean processGroup, ExitStatuses statuses) {
 
     /** A value as the options gave it, and the flag or environment variable it came from (for messages). */
     public record Given(String value, String source) {}

@@ -1,6 +1,8 @@
 package dev.proa.config;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -23,14 +25,23 @@ final class Usage {
                 .synopsisHeading("%nUsage: ").customSynopsis(SYNOPSIS, "       proa SUBCOMMAND [OPTIONS]")
                 .descriptionHeading("%n").description(
                         "Waits until every sidecar of its own Pod reports ready, runs COMMAND, then asks the sidecars to"
-                                + " stop and waits until they have. Exits with COMMAND's status (128+N if signal N killed"
-                                + " it), 2 on a usage error, 125 if COMMAND could not be started (startup failed),"
-                                + " 126 if COMMAND is not executable, 127 if it is not found.",
+                                + " stop and waits until they have. Exits with COMMAND's status, or one of its own"
+                                + " (Exit Codes, below).",
                         "Everything from COMMAND on belongs to COMMAND. A subcommand's name is one only as proa's first"
                                 + " argument: 'proa -- check' and 'proa --events check' run a program named check."
                                 + " Every option can also be given by the environment variable named in its"
                                 + " description. " + LISTS)
-                .optionListHeading("%nOptions:%n").commandListHeading("%nSubcommands (each with its own --help):%n");
+                .optionListHeading("%nOptions:%n").commandListHeading("%nSubcommands (each with its own --help):%n")
+                .exitCodeListHeading("%nExit Codes (NAME: what --exit-status remaps):%n").exitCodeList(exitCodes());
+    }
+
+    /** The statuses' table ({@link ExitStatus#table}), as picocli lists exit codes: the README says the same. */
+    static Map<String, String> exitCodes() {
+        Map<String, String> codes = new LinkedHashMap<>();
+        for (ExitStatus.Row row : ExitStatus.table()) {
+            codes.put(row.status(), (row.key().isEmpty() ? "" : row.key() + ": ") + row.meaning() + ".");
+        }
+        return codes;
     }
 
     /** What --help says around {@code proa check}'s options: the run's, less COMMAND, and --probe. */
@@ -40,10 +51,22 @@ final class Usage {
                 .descriptionHeading("%n").description(
                         "Reads the Pod once, asks the API server what the service account may do, and with --probe"
                                 + " knocks once on each readiness target and shutdown endpoint's port. Takes the run's"
-                                + " options and environment variables, and no COMMAND. Exits 0 when the plan is complete"
-                                + " and permitted, 1 when something needs fixing (listed), 2 on a usage error.",
+                                + " options and environment variables, and no COMMAND.",
                         LISTS)
-                .optionListHeading("%nOptions:%n");
+                .optionListHeading("%nOptions:%n")
+                // check's own, not a run's (--exit-status does not change them): the README's "proa check" says them.
+                .exitCodeListHeading("%nExit Codes:%n").exitCodeList(CHECK_CODES);
+    }
+
+    /** What {@code proa check} exits with. */
+    static final Map<String, String> CHECK_CODES = checkCodes();
+
+    private static Map<String, String> checkCodes() {
+        Map<String, String> codes = new LinkedHashMap<>();
+        codes.put("0", "The plan is complete and permitted.");
+        codes.put("1", "Something needs fixing (listed).");
+        codes.put(Integer.toString(ExitStatus.USAGE.code), "A usage error.");
+        return codes;
     }
 
     /** -h and -V, after proa's own options (picocli's mixin would show unexpanded ${...}: interpolation is off). */
@@ -63,7 +86,7 @@ final class Usage {
         err.println("Usage: " + cli.getCommandSpec().usageMessage().customSynopsis()[0]);
         err.println("Run '" + name + " --help' for every option.");
         err.flush();
-        return ExitStatus.USAGE;
+        return ExitStatus.USAGE.code;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -36,9 +36,22 @@ final class Validation {
             throw error("--wait-for and --ignore both name " + String.join(", ", both) + ": a sidecar cannot be both");
         }
         mains();
+        remapsOnce();
         if (o.noShutdownOnFailure && o.alwaysShutdown) {
             throw error(o.sourceOf("--no-shutdown-on-failure") + " and " + o.sourceOf("--always-shutdown")
                     + " contradict each other (keep the sidecars after a failure, or stop them always): give one");
+        }
+    }
+
+    /** --exit-status names each status at most once: two numbers for one would leave the run to pick one. */
+    private void remapsOnce() {
+        for (ExitStatus status : ExitStatus.values()) {
+            List<String> given = o.exitStatus.stream().filter(r -> r.status() == status)
+                    .map(r -> Integer.toString(r.code())).toList();
+            if (given.size() > 1) {
+                throw error(o.sourceOf("--exit-status") + " gives " + status.key + " more than once (" + String.join(
+                        " and ", given) + "): give it once");
+            }
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.proa.lifecycle;
 
-import dev.proa.config.ExitStatus;
+import dev.proa.config.ExitStatuses;
 
 import dev.proa.config.Durations;
 import dev.proa.lifecycle.Outcome.Reason;
@@ -37,7 +37,12 @@ public final class Startup {
      * message when there is no such Pod.
      */
     public record Rules(Sources sources, Sidecars.Choice choice, Optional<Duration> timeout,
-            boolean continueOnTimeout, Duration progressInterval, String pod, String origin) {}
+            boolean continueOnTimeout, Duration progressInterval, String pod, String origin, ExitStatuses statuses) {
+        /** The number this run exits with when {@code reason} aborts it, as its log lines say it. */
+        int status(Reason reason) {
+            return statuses.of(reason.status);
+        }
+    }
 
     /** How the wait ended. */
     public sealed interface End {}
@@ -49,10 +54,6 @@ public final class Startup {
     public record Abort(Outcome outcome) implements End {
         public static Abort of(Reason reason, String why) {
             return new Abort(new Outcome.NotStarted(reason, why));
-        }
-
-        public int status() {
-            return outcome.status();
         }
     }
 
@@ -170,10 +171,10 @@ public final class Startup {
                 why = "Pod " + rules.pod() + " does not exist"
                         + (rules.origin().isEmpty() ? "" : " (" + rules.origin() + ")");
                 lines.add(Line.error(why + ": check --pod-name and --namespace (or POD_NAME and POD_NAMESPACE, set from"
-                        + " the downward API). Not running COMMAND; exit " + ExitStatus.STARTUP_FAILED));
+                        + " the downward API). Not running COMMAND; exit " + rules.status(reason)));
             } else {
                 why = "Pod " + rules.pod() + " was deleted while proa waited for its sidecars";
-                lines.add(Line.error(why + ". Not running COMMAND; exit " + ExitStatus.STARTUP_FAILED));
+                lines.add(Line.error(why + ". Not running COMMAND; exit " + rules.status(reason)));
             }
             return new Judged(s, false, Abort.of(reason, why));
         }
@@ -181,12 +182,13 @@ public final class Startup {
         return switch (Readiness.judge(seen.pod(), rules.choice())) {
             case Readiness.Ready r -> new Judged(noteReady(rules, s, now, r.sidecars(), List.of(), lines), true, null);
             case Readiness.Failed f -> {
-                lines.add(Line.error("Startup failed: " + f.why() + ". Not running COMMAND; stopping the sidecars, then"
-                        + " exiting " + ExitStatus.STARTUP_FAILED));
-                yield new Judged(s, false, Abort.of(f.sidecarEnded() ? Reason.SIDECAR_FAILED
+                Reason reason = f.sidecarEnded() ? Reason.SIDECAR_FAILED
                         : seen.pod() != null && Pods.shape(seen.pod()) instanceof Pods.Malformed
                                 ? Reason.POD_MALFORMED
-                                : Reason.SETUP_INVALID, f.why()));
+                                : Reason.SETUP_INVALID;
+                lines.add(Line.error("Startup failed: " + f.why() + ". Not running COMMAND; stopping the sidecars, then"
+                        + " exiting " + rules.status(reason)));
+                yield new Judged(s, false, Abort.of(reason, f.why()));
             }
             case Readiness.Waiting w -> {
                 State noted = noteReady(rules, s, now, w.sidecars(), w.pending(), lines);
@@ -255,9 +257,11 @@ public final class Startup {
                     + " (--on-startup-timeout=continue). Not ready: " + waiting));
             return new Step(s, false, lines, new Proceed(Duration.ofNanos(Durations.between(s.started(), now))), Long.MAX_VALUE);
         }
+        // The Pod never read: the API failed proa (denied, unreachable), which says nothing of the sidecars.
+        Reason reason = rules.sources().pod() && s.seen().pod() == null ? Reason.API_FAILED : Reason.STARTUP_TIMEOUT;
         lines.add(Line.error("Startup timeout of " + timeout + " passed. Not ready: " + waiting + ". Not running"
-                + " COMMAND; stopping the sidecars, then exiting " + ExitStatus.STARTUP_FAILED));
-        return new Step(s, false, lines, Abort.of(Reason.STARTUP_TIMEOUT,
+                + " COMMAND; stopping the sidecars, then exiting " + rules.status(reason)));
+        return new Step(s, false, lines, Abort.of(reason,
                 "startup timeout of " + timeout + " passed; not ready: " + waiting), Long.MAX_VALUE);
     }
 

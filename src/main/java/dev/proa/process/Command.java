@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import dev.proa.config.Durations;
 import dev.proa.config.ExitStatus;
+import dev.proa.config.ExitStatuses;
 import dev.proa.report.Logging;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
@@ -25,18 +26,18 @@ public final class Command {
         this.group = group;
     }
 
-    /** COMMAND could not be started: the exit status that says why, and one line saying so. */
-    public record LaunchFailure(int status, String summary) {}
+    /** COMMAND could not be started: which of proa's statuses says why, and one line saying so (without its number). */
+    public record LaunchFailure(ExitStatus status, String summary) {}
 
     /**
      * Starts COMMAND with what proa was given (see {@link Inherited}) in a process group of its own, the terminal's
      * foreground group when proa's stdin is the terminal proa is in the foreground of; {@code exited} hears its exit
      * status (128+N if signal N killed it) once it exits, after proa has the terminal back. With {@code group}, a
      * forwarded signal goes to COMMAND's whole process group. Throws {@link LaunchFailed} when it cannot be started
-     * (125-127), having said why.
+     * (proa-failed, not-executable, not-found: see {@link ExitStatus}), having said why.
      */
-    public static Command start(Logger log, List<String> argv, boolean group, Reaper reaper, IntConsumer exited)
-            throws LaunchFailed {
+    public static Command start(Logger log, List<String> argv, boolean group, Reaper reaper, ExitStatuses statuses,
+            IntConsumer exited) throws LaunchFailed {
         Inherited.Snapshot given = Inherited.snapshot();
         boolean terminal = given.fds().contains(0) && Inherited.isTerminal(0)
                 && Libc.foreground(0) == Libc.processGroup();
@@ -49,11 +50,11 @@ public final class Command {
             exited.accept(status);
         });
         if (result.errno() != 0) {
-            int status = ExitStatus.ofExecErrno(result.errno());
+            ExitStatus status = ExitStatus.ofExecErrno(result.errno());
             String reason = Libc.strerror(result.errno());
             log.error("Could not start COMMAND {}: {}; {}; exit {}", quoted(argv), reason,
-                    hint(result.errno(), argv.getFirst(), given.environment()), status);
-            throw new LaunchFailed(new LaunchFailure(status, "could not start COMMAND: " + reason + " (exit " + status + ")"));
+                    hint(result.errno(), argv.getFirst(), given.environment()), statuses.of(status));
+            throw new LaunchFailed(new LaunchFailure(status, "could not start COMMAND: " + reason));
         }
         Logging.with(log.atInfo(), "command", quoted(argv), "pid", result.pid())
                 .log("Started COMMAND {} (pid {})", quoted(argv), result.pid());

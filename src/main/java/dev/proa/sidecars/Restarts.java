@@ -17,7 +17,7 @@ import java.util.List;
  * match decides ({@code action: Restart}, the only action there is); no rule matching, the container's own policy
  * decides; without one, the Pod's. {@code Always} restarts whatever the status, {@code OnFailure} a non-zero one,
  * {@code Never} none. The status judged is proa's own exit status, whatever made it: the kubelet sees only that, so
- * a startup that failed (125), a COMMAND not found (127) or a signal before COMMAND (128+N) are restarted like a
+ * a startup that failed (193 or 125), a COMMAND not found (127) or a signal before COMMAND (128+N) are restarted like a
  * COMMAND that failed, and the retry waits for the sidecars afresh (a startup timeout then gets a second chance with
  * the sidecars still up).
  * <p>

@@ -1,5 +1,7 @@
 package dev.proa.lifecycle;
 
+import dev.proa.config.ExitStatuses;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -25,7 +27,7 @@ class StartupTest {
 
     private static Startup.Rules settings(Sources sources, Optional<Duration> timeout, boolean continueOnTimeout) {
         return new Startup.Rules(sources, Sidecars.Choice.ALL, timeout, continueOnTimeout, Duration.ofSeconds(30),
-                "jobs/job", "the name from POD_NAME, the namespace from POD_NAMESPACE");
+                "jobs/job", "the name from POD_NAME, the namespace from POD_NAMESPACE", ExitStatuses.DEFAULT);
     }
 
     private static PodView withStatuses(ContainerStatus proxy, ContainerStatus db) {
@@ -66,12 +68,12 @@ class StartupTest {
     }
 
     @Test
-    void aSidecarThatEndedForGoodAbortsWith125() {
+    void aSidecarThatEndedForGoodAbortsWithSidecarsNotReady() {
         Startup.Step step = Startup.begin(POD, withStatuses(TestPods.terminated("proxy", 1),
                 TestPods.running("db", true)), 0, S);
 
         Startup.Abort abort = assertInstanceOf(Startup.Abort.class, step.outcome());
-        assertEquals(125, abort.status());
+        assertEquals(193, abort.outcome().status(ExitStatuses.DEFAULT));
         assertEquals(new Outcome.NotStarted(Outcome.Reason.SIDECAR_FAILED, "sidecar proxy exited with code 1 (Error)"
                 + " and will not be restarted (restartPolicy Never)"), abort.outcome());
         assertTrue(lines(step).getFirst().startsWith("ERROR Startup failed: sidecar proxy exited with code 1"));
@@ -132,12 +134,30 @@ class StartupTest {
                 + " Not ready: db (waiting: ContainerCreating)"), lines(continued));
     }
 
+    /** The log line says the status the run will exit with: the remapped one when --exit-status remaps it. */
+    @Test
+    void theLinesSayTheStatusAsRemapped() {
+        PodView waiting = withStatuses(TestPods.running("proxy", true), TestPods.waiting("db", "ContainerCreating"));
+        Startup.Rules fail = settings(POD.sources(), Optional.of(Duration.ofSeconds(2)), false);
+        Startup.Rules remapped = new Startup.Rules(fail.sources(), fail.choice(), fail.timeout(), false,
+                fail.progressInterval(), fail.pod(), fail.origin(),
+                new ExitStatuses(Map.of(dev.proa.config.ExitStatus.SIDECARS_NOT_READY, 90)));
+        for (var rules : Map.of(fail, "exiting 193", remapped, "exiting 90").entrySet()) {
+            Startup.Step failed = Startup.step(rules.getKey(), Startup.begin(rules.getKey(), waiting, 0, S).state(),
+                    new Startup.Tick(), 2 * S);
+            assertTrue(lines(failed).getLast().endsWith(rules.getValue()), lines(failed)::toString);
+        }
+        Startup.Step gone = Startup.begin(remapped, new PodView(null, true, null, false), 0, S);
+        assertTrue(lines(gone).getLast().endsWith("exit 125"), lines(gone)::toString); // proa-failed: not remapped
+    }
+
     @Test
     void theTimeoutCountsFromWhenTheWaitBeganNotFromNow() {
         Startup.Rules fail = settings(POD.sources(), Optional.of(Duration.ofSeconds(2)), false);
         Startup.Step step = Startup.begin(fail, PodView.UNSEEN, 0, 3 * S);
 
-        assertEquals(Startup.Abort.of(Outcome.Reason.STARTUP_TIMEOUT, "startup timeout of 2s passed; not ready: Pod jobs/job to be read from the"
+        // The Pod never read: the API failed proa, not the sidecars (proa-failed, not sidecars-not-ready).
+        assertEquals(Startup.Abort.of(Outcome.Reason.API_FAILED, "startup timeout of 2s passed; not ready: Pod jobs/job to be read from the"
                 + " API server (no answer yet)"), step.outcome());
     }
 
