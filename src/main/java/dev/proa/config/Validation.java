@@ -36,6 +36,7 @@ final class Validation {
             throw error("--wait-for and --ignore both name " + String.join(", ", both) + ": a sidecar cannot be both");
         }
         mains();
+        order();
         if (o.noShutdownOnFailure && o.alwaysShutdown) {
             throw error(o.sourceOf("--no-shutdown-on-failure") + " and " + o.sourceOf("--always-shutdown")
                     + " contradict each other (keep the sidecars after a failure, or stop them always): give one");
@@ -57,6 +58,19 @@ final class Validation {
         }
     }
 
+    /** --shutdown-order: each sidecar in one phase at most, and no phase named twice empty. */
+    private void order() {
+        Set<String> seen = new HashSet<>();
+        for (List<String> phase : o.order()) {
+            for (String name : phase) {
+                if (!seen.add(name)) {
+                    throw error(o.sourceOf("--shutdown-order") + " names " + name + " in two phases: a sidecar is"
+                            + " stopped in one phase; name it once");
+                }
+            }
+        }
+    }
+
     /**
      * A list option given (on the command line, or by its variable) must give something: {@code -p ',,,'} splits into
      * nothing, and would silently send no request (as {@code -p ''} is an error already).
@@ -73,8 +87,8 @@ final class Validation {
             given.add(o.env.get(source));
         }
         for (String value : given) {
-            if (Arrays.stream(value.split(",")).allMatch(String::isBlank)) {
-                throw error(source + " got no " + option.paramLabel() + " in '" + value + "': give at least one, or"
+            if (Arrays.stream(value.split("[,;]")).allMatch(String::isBlank)) {
+                throw error(source + " got no " + option.paramLabel().replaceAll("\\[[^]]*]", "") + " in '" + value + "': give at least one, or"
                         + " leave it out");
             }
         }
