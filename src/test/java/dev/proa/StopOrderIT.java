@@ -1,0 +1,83 @@
+package dev.proa;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The order of the shutdown, end to end: a log shipper (its request bound to it, {@code -p log-shipper=URL}) and
+ * istio-proxy (recognized, a mesh proxy). The test stands for both sidecars and the kubelet: it writes the log
+ * shipper's termination into the Pod's status only when the log shipper's request arrives, and records the order in
+ * which things happen. istio-proxy must be asked only after that termination was written.
+ */
+class StopOrderIT extends EndToEnd {
+    private final List<String> events = new CopyOnWriteArrayList<>();
+    private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stopServers() {
+        servers.forEach(s -> s.stop(0));
+    }
+
+    /** An endpoint on 127.0.0.1 that answers 200 to a POST on {@code path}, then does {@code then}. */
+    private int endpoint(String path, Runnable then) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
+        server.createContext(path, exchange -> {
+            answer(exchange);
+            then.run();
+        });
+        server.start();
+        servers.add(server);
+        return server.getAddress().getPort();
+    }
+
+    private static void answer(HttpExchange exchange) throws IOException {
+        byte[] body = "ok\n".getBytes();
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
+        exchange.close();
+    }
+
+    @Test
+    void theMeshProxyIsAskedOnlyAfterTheLogShipperHasTerminated() throws Exception {
+        int shipper = endpoint("/flush", () -> {
+            events.add("log-shipper asked");
+            cluster.setStatus("job", "log-shipper", s -> TestPods.terminated("log-shipper", 0));
+            events.add("log-shipper terminated");
+        });
+        int mesh = endpoint("/quitquitquit", () -> {
+            events.add("istio-proxy asked");
+            cluster.setStatus("job", "istio-proxy", s -> TestPods.terminated("istio-proxy", 0));
+        });
+        Pod pod = TestPods.pod("job", List.of("log-shipper", "istio-proxy"), List.of());
+        pod.getMetadata().setAnnotations(Map.of("status.sidecar.istio.io/port", Integer.toString(mesh)));
+        pod.getStatus().setContainerStatuses(List.of(TestPods.running("main", true),
+                TestPods.running("log-shipper", true), TestPods.running("istio-proxy", true)));
+        cluster.create(pod);
+
+        // A long timeout: the second phase may begin only by the first one's end, not by its share of the time.
+        ProaRun proa = ProaRun.start(dir, env("job"), List.of("--shutdown-timeout=120s",
+                "-p", "log-shipper=http://127.0.0.1:" + shipper + "/flush", "--", "true"));
+
+        assertEquals(0, proa.exitStatus(), proa.log());
+        assertEquals(List.of("log-shipper asked", "log-shipper terminated", "istio-proxy asked"), events, proa.log());
+        assertTrue(proa.log().contains("Shutdown plan: sidecar istio-proxy: POST http://127.0.0.1:" + mesh
+                + "/quitquitquit (recognized as Istio's pilot-agent, port " + mesh + " from the Pod annotation"
+                + " status.sidecar.istio.io/port) [phase 2 of 2, after phase 1's sidecars (log-shipper) have terminated"
+                + " or had their share of the shutdown timeout]"), proa.log());
+        assertTrue(proa.log().contains("Shutdown phase 2 of 2 (istio-proxy) after "), proa.log());
+        assertTrue(proa.log().contains(": phase 1's sidecars have terminated"), proa.log());
+        assertTrue(proa.log().contains("Shutdown complete after"), proa.log());
+    }
+}
