@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import io.fabric8.mockwebserver.http.MockResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -79,5 +80,34 @@ class StopOrderIT extends EndToEnd {
         assertTrue(proa.log().contains("Shutdown phase 2 of 2 (istio-proxy) after "), proa.log());
         assertTrue(proa.log().contains(": phase 1's sidecars have terminated"), proa.log());
         assertTrue(proa.log().contains("Shutdown complete after"), proa.log());
+    }
+
+    @Test
+    void proaCheckPrintsThePlanInItsOrderWithPhasesAndEscalationAndNamesAStray() throws Exception {
+        Pod pod = TestPods.pod("job", List.of("istio-proxy", "log-shipper"), List.of("logger"));
+        pod.getSpec().setShareProcessNamespace(true);
+        cluster.create(pod);
+        cluster.intercept(request -> request.getPath().startsWith("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews")
+                ? new MockResponse().setResponseCode(201).setBody(request.getUtf8Body()
+                        .replaceFirst("\\}$", ",\"status\":{\"allowed\":true}}")) : null);
+
+        ProaRun proa = ProaRun.start(dir, env("job"), List.of("check", "-p", "log-shipper=http://127.0.0.1:1/flush",
+                "-p", "ghost=http://127.0.0.1:2/quit"));
+
+        assertEquals(1, proa.exitStatus(), proa.output() + proa.log());
+        String out = proa.output();
+        String then = "    then:    if it answers its request but still runs at the end of its phase's share of the"
+                + " shutdown timeout, SIGTERM to its processes (the Pod shares its process namespace)\n";
+        assertTrue(out.contains("Sidecars:\n  log-shipper\n    ready:   no readiness probe: ready as soon as it runs\n"
+                + "    stopped: stopped by the option bound to it (--shutdown-http-post=log-shipper=http://127.0.0.1:1/flush)\n"
+                + "    phase:   phase 1 of 2, first\n" + then
+                + "  istio-proxy\n    ready:   no readiness probe: ready as soon as it runs\n"
+                + "    stopped: POST http://127.0.0.1:15020/quitquitquit (recognized as Istio's pilot-agent, its default"
+                + " port 15020)\n    phase:   phase 2 of 2, after phase 1's sidecars (log-shipper) have terminated or had"
+                + " their share of the shutdown timeout\n" + then
+                + "  logger (native)\n"), out);
+        assertTrue(out.contains("  - --shutdown-http-post=ghost=http://127.0.0.1:2/quit names ghost, which is not a"
+                + " sidecar of the Pod (its sidecars: istio-proxy, log-shipper, logger); the request is sent anyway, in"
+                + " the first phase. Fix: give a container name of the Pod's"), out);
     }
 }
