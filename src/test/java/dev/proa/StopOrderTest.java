@@ -131,6 +131,12 @@ class StopOrderTest {
     }
 
     @Test
+    void theMeshProxiesAreIstioLinkerdAndEnvoy() {
+        assertEquals(List.of("Istio's pilot-agent", "Linkerd's proxy", "Envoy"), dev.proa.sidecars.KnownSidecars.TABLE
+                .stream().filter(dev.proa.sidecars.KnownSidecars.Known::mesh).map(k -> k.what()).toList());
+    }
+
+    @Test
     void withoutThePodThereIsOnePhaseWithEveryRequest() {
         StopPlan plan = StopPlan.withoutPod(StopPlan.Options.of(stop(Map.of(), "-p", SHIPPER, "-g", OTHER)));
         assertEquals("1 phases:  | " + OTHER + "@0 http://127.0.0.1:2020/flush@0(log-shipper)", describe(plan));
