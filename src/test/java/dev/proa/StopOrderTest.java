@@ -186,6 +186,10 @@ class StopOrderTest {
                 () -> stop(Map.of(), "-p", "Log_Shipper=http://127.0.0.1:1/x"));
         assertTrue(bad.getMessage().contains("'Log_Shipper' in 'Log_Shipper=http://127.0.0.1:1/x' is not a container"
                 + " name"), bad.getMessage());
+        CommandLine.ParameterException listed = assertThrows(CommandLine.ParameterException.class,
+                () -> stop(Map.of("PROA_SHUTDOWN_HTTP_GET", "http://127.0.0.1:1/x,Bad.Name=http://127.0.0.1:2/y")));
+        assertTrue(listed.getMessage().contains("'Bad.Name' in 'Bad.Name=http://127.0.0.1:2/y' is not a container"
+                + " name"), listed.getMessage());
         CommandLine.ParameterException twice = assertThrows(CommandLine.ParameterException.class,
                 () -> stop(Map.of("PROA_SHUTDOWN_ORDER", "a,b;b")));
         assertEquals("PROA_SHUTDOWN_ORDER names b in two phases: a sidecar is stopped in one phase; name it once",

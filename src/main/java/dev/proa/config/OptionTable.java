@@ -27,8 +27,12 @@ final class OptionTable {
          * (blanks between allowed), or by nothing but commas and blanks (so {@code ,,,} still gives no value).
          */
         BEFORE_URL(",(?=\\s*(?i:https?)://)|,(?=[\\s,]*$)"),
-        /** Shutdown URLs, which may be bound to a sidecar: the same, and at a comma before {@code NAME=http(s)://}. */
-        BEFORE_TARGET(",(?=\\s*(?:[a-z0-9][-a-z0-9]*\\s*=\\s*)?(?i:https?)://)|,(?=[\\s,]*$)"),
+        /**
+         * Shutdown URLs, which may be bound to a sidecar: the same, and at a comma before {@code NAME=http(s)://}. NAME
+         * is read loosely here (letters, digits, '_', '.', '-'), so that a malformed one is cut off and named as such,
+         * not taken into the URL before it.
+         */
+        BEFORE_TARGET(",(?=\\s*(?:[\\w.-]+\\s*=\\s*)?(?i:https?)://)|,(?=[\\s,]*$)"),
         /** Phases: at a semicolon (a phase's names are separated by commas). */
         SEMICOLONS(";");
 
