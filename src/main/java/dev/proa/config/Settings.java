@@ -40,11 +40,7 @@ public record Settings(Pod pod, Sidecars sidecars, Startup startup, Stop stop, R
      * A shutdown request: its method, GET or POST, and URL; {@code sidecar}: the sidecar it stops, when the option
      * names one ({@code -p NAME=URL}), else empty (an unbound request, which replaces recognition for all).
      */
-    public record Request(String method, HttpUrl url, Optional<String> sidecar) {
-        public Request(String method, HttpUrl url) {
-            this(method, url, Optional.empty());
-        }
-    }
+    public record Request(String method, HttpUrl url, Optional<String> sidecar) {}
 
     /** A URL option's value: the URL, and the sidecar it is bound to ({@code NAME=URL}), if any. */
     public record Target(Optional<String> sidecar, HttpUrl url) {
@@ -62,12 +58,7 @@ public record Settings(Pod pod, Sidecars sidecars, Startup startup, Stop stop, R
      */
     public record Stop(Optional<Duration> timeout, List<Request> requests, List<String> kill, boolean killAll,
             boolean keepSidecarsOnFailure, boolean auto, List<String> given, boolean alwaysShutdown,
-            List<List<String>> order) {
-        public Stop(Optional<Duration> timeout, List<Request> requests, List<String> kill, boolean killAll,
-                boolean keepSidecarsOnFailure, boolean auto, List<String> given, boolean alwaysShutdown) {
-            this(timeout, requests, kill, killAll, keepSidecarsOnFailure, auto, given, alwaysShutdown, List.of());
-        }
-    }
+            List<List<String>> order) {}
 
     /** {@code terminationLogGiven}: the path was given explicitly, so it is created if need be. */
     public record Report(boolean events, String terminationLog, boolean terminationLogGiven) {}
