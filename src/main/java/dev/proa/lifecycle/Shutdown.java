@@ -72,14 +72,11 @@ public final class Shutdown {
     }
 
     /**
-     * Which phase is under way ({@code phase}, from 0), when its share of the time ends ({@code shareEnd}), and the
-     * sidecars already sent SIGTERM ({@code escalated}: never twice).
+     * Which phase is under way ({@code phase}, from 0), and when its share of the time ends ({@code shareEnd}): each
+     * phase's end comes once (then the next begins, or, in the last, the wait goes on to the deadline), so no sidecar
+     * is sent SIGTERM twice.
      */
-    public record Phasing(int phase, long shareEnd, List<String> escalated) {
-        public Phasing {
-            escalated = List.copyOf(escalated);
-        }
-    }
+    public record Phasing(int phase, long shareEnd) {}
 
     /**
      * Send SIGTERM to the processes of {@code sidecar}'s container, {@code containerId} as its status gives it
@@ -139,7 +136,7 @@ public final class Shutdown {
             lines.add(Line.info("Shutdown: nothing to ask the sidecars (no --shutdown-http-get, --shutdown-http-post"
                     + " or --kill, and no sidecar proa recognizes and can stop); not waiting for them"));
             State state = new State(now, seen, List.of(), Optional.empty(), List.of(), false, now, false, List.of(),
-                    new Phasing(0, Long.MAX_VALUE, List.of()));
+                    new Phasing(0, Long.MAX_VALUE));
             return new Step(state, List.of(), false, false, lines, Optional.of(List.of()), Long.MAX_VALUE, List.of());
         }
         Optional<List<Sidecars.Sidecar>> watched = seen.observable() ? sidecars(rules, seen) : Optional.empty();

@@ -25,7 +25,7 @@ final class StopPhases {
 
     /** The first phase, beginning {@code now}. */
     static Phasing first(Rules rules, long now) {
-        return new Phasing(0, rules.deadline().share(now, shares(rules, 0)), List.of());
+        return new Phasing(0, rules.deadline().share(now, shares(rules, 0)));
     }
 
     /** The line that says the phases at the shutdown's start, when there are several. */
@@ -48,11 +48,10 @@ final class StopPhases {
             Phasing at = s.phasing();
             List<String> running = running(rules, s, at.phase());
             boolean over = now >= at.shareEnd();
-            List<String> escalated = at.escalated();
-            if (over && now < rules.deadline().at()) escalated = escalate(rules, s, running, lines, escalations);
+            if (over && now < rules.deadline().at()) escalate(rules, s, running, lines, escalations);
             if (at.phase() >= plan.phases() - 1) {
                 // The last phase: its share's end is when a SIGTERM goes out; then the wait goes on to the deadline.
-                return s.with(new Phasing(at.phase(), over ? Long.MAX_VALUE : at.shareEnd(), escalated));
+                return s.with(new Phasing(at.phase(), over ? Long.MAX_VALUE : at.shareEnd()));
             }
             boolean done = s.watched().isEmpty() || running.isEmpty();
             if (!done && !over) return s;
@@ -63,7 +62,7 @@ final class StopPhases {
                             ? "phase " + next + "'s sidecars have terminated"
                             : "phase " + next + "'s share of the shutdown timeout passed; still running: "
                                     + String.join(", ", running))));
-            s = s.with(new Phasing(next, rules.deadline().share(now, shares(rules, next)), escalated));
+            s = s.with(new Phasing(next, rules.deadline().share(now, shares(rules, next))));
         }
     }
 
@@ -73,15 +72,11 @@ final class StopPhases {
         return Shutdown.running(rules, s).stream().filter(inPhase::contains).toList();
     }
 
-    private static List<String> escalate(Rules rules, State s, List<String> running, List<Line> lines,
+    private static void escalate(Rules rules, State s, List<String> running, List<Line> lines,
             List<Escalate> escalations) {
-        List<String> escalated = new ArrayList<>(s.phasing().escalated());
         for (String sidecar : running) {
             StopPlan.Step step = rules.plan().step(sidecar).orElse(null);
-            if (step == null || escalated.contains(sidecar) || !rules.plan().escalates(step) || !answered(rules, s, sidecar)) {
-                continue;
-            }
-            escalated.add(sidecar);
+            if (step == null || !rules.plan().escalates(step) || !answered(rules, s, sidecar)) continue;
             ContainerStatus status = s.seen().pod() == null ? null : Pods.status(s.seen().pod(), sidecar);
             String id = status == null ? null : status.getContainerID();
             if (id == null || id.isBlank()) {
@@ -95,7 +90,6 @@ final class StopPhases {
                     + " namespace)", "container", sidecar));
             escalations.add(new Escalate(sidecar, id));
         }
-        return List.copyOf(escalated);
     }
 
     /** Whether a request of {@code sidecar}'s own got an HTTP answer. */
