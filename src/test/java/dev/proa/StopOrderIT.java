@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The order of the shutdown, end to end: a log shipper (its request bound to it, {@code -p log-shipper=URL}) and
  * istio-proxy (recognized, a mesh proxy). The test stands for both sidecars and the kubelet: it writes the log
- * shipper's termination into the Pod's status only when the log shipper's request arrives, and records the order in
- * which things happen. istio-proxy must be asked only after that termination was written.
+ * shipper's termination into the Pod's status only once proa has logged the log shipper's answer, and records, when
+ * istio-proxy is asked, whether the API server holds that termination already: it must.
  */
 class StopOrderIT extends EndToEnd {
     private final List<String> events = new CopyOnWriteArrayList<>();
@@ -50,15 +50,18 @@ class StopOrderIT extends EndToEnd {
         exchange.close();
     }
 
+    private boolean logShipperTerminated() {
+        Pod pod = cluster.client.pods().inNamespace(MockCluster.NAMESPACE).withName("job").get();
+        return pod.getStatus().getContainerStatuses().stream().anyMatch(s -> s.getName().equals("log-shipper")
+                && s.getState() != null && s.getState().getTerminated() != null);
+    }
+
     @Test
     void theMeshProxyIsAskedOnlyAfterTheLogShipperHasTerminated() throws Exception {
-        int shipper = endpoint("/flush", () -> {
-            events.add("log-shipper asked");
-            cluster.setStatus("job", "log-shipper", s -> TestPods.terminated("log-shipper", 0));
-            events.add("log-shipper terminated");
-        });
+        int shipper = endpoint("/flush", () -> events.add("log-shipper asked"));
+        // What the API server holds when istio-proxy is asked: whether the log shipper's termination is written.
         int mesh = endpoint("/quitquitquit", () -> {
-            events.add("istio-proxy asked");
+            events.add("istio-proxy asked, log-shipper " + (logShipperTerminated() ? "terminated" : "running"));
             cluster.setStatus("job", "istio-proxy", s -> TestPods.terminated("istio-proxy", 0));
         });
         Pod pod = TestPods.pod("job", List.of("log-shipper", "istio-proxy"), List.of());
@@ -70,9 +73,13 @@ class StopOrderIT extends EndToEnd {
         // A long timeout: the second phase may begin only by the first one's end, not by its share of the time.
         ProaRun proa = ProaRun.start(dir, env("job"), List.of("--shutdown-timeout=120s",
                 "-p", "log-shipper=http://127.0.0.1:" + shipper + "/flush", "--", "true"));
+        // The kubelet's part, once proa has heard the log shipper's answer: a request sent with it would be there by now.
+        TestSupport.awaitTrue(() -> proa.log().contains("Shutdown request POST http://127.0.0.1:" + shipper
+                + "/flush answered 200"));
+        cluster.setStatus("job", "log-shipper", s -> TestPods.terminated("log-shipper", 0));
 
         assertEquals(0, proa.exitStatus(), proa.log());
-        assertEquals(List.of("log-shipper asked", "log-shipper terminated", "istio-proxy asked"), events, proa.log());
+        assertEquals(List.of("log-shipper asked", "istio-proxy asked, log-shipper terminated"), events, proa.log());
         assertTrue(proa.log().contains("Shutdown plan: sidecar istio-proxy: POST http://127.0.0.1:" + mesh
                 + "/quitquitquit (recognized as Istio's pilot-agent, port " + mesh + " from the Pod annotation"
                 + " status.sidecar.istio.io/port) [phase 2 of 2, after phase 1's sidecars (log-shipper) have terminated"
