@@ -96,7 +96,7 @@ class EscalationIT extends EndToEnd {
 
         String url = "http://127.0.0.1:" + Files.readString(portFile).strip() + "/quitquitquit";
         ProaRun proa = ProaRun.start(dir, env("job"), nsenter(pid1),
-                List.of("--shutdown-timeout=12s", "-p", "stubborn=" + url, "--", "true"));
+                List.of("--shutdown-timeout=20s", "-p", "stubborn=" + url, "--", "true"));
 
         assertEquals(0, proa.exitStatus(), proa.log());
         assertEquals("SIGTERM", Files.readString(dir.resolve("stubborn.quit.sigterm")).strip(), proa.log());
