@@ -18,12 +18,12 @@ import dev.proa.probe.Endpoints;
 import dev.proa.process.Command;
 import dev.proa.process.Reaper;
 import dev.proa.report.Logging;
+import dev.proa.stopping.ContainerProcesses;
 import dev.proa.stopping.ProcessKiller;
 import dev.proa.stopping.StopRequests;
 import dev.proa.sidecars.PodView;
 import dev.proa.sidecars.StopPlan;
 import dev.proa.sidecars.Sidecars;
-import dev.proa.sidecars.StopWords;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -57,7 +57,7 @@ public final class EventLoop {
     private volatile PodView latest = PodView.UNSEEN;
     private SignalStep.State signals = SignalStep.State.INITIAL;
     private Command command;
-    private boolean planSaid;
+    private final StopPlans plans;
     /** How many probes were asked for; and the one whose answer the current phase awaits (0: none). */
     private long probes, probeAwaited;
     /** Whether the sidecars were asked to stop (a request sent, or the signals). */
@@ -73,6 +73,7 @@ public final class EventLoop {
         this.endpoints = new Endpoints(http, settings.sidecars().waitHttp(), settings.sidecars().waitTcp());
         this.probing = new Probing(log, endpoints, queue::add);
         this.requests = new StopRequests(log, http);
+        this.plans = new StopPlans(settings);
         this.choice = new Sidecars.Choice(settings.sidecars().container(), null, settings.sidecars().waitFor(),
                 settings.sidecars().ignore(), settings.sidecars().mains());
     }
@@ -132,7 +133,7 @@ public final class EventLoop {
 
     /** The same, with the settings given (a test's shorter progress interval, say). */
     Startup.End awaitStartup(Startup.Rules wait) throws InterruptedException {
-        return drive(new Phases.Starting(wait, latest, started, this::planLines));
+        return drive(new Phases.Starting(wait, latest, started, () -> plans.lines(latest, choice)));
     }
 
     /** Runs COMMAND to its end, passing signals on to it and saying when a sidecar dies meanwhile. */
@@ -180,30 +181,9 @@ public final class EventLoop {
         }
     }
 
-    /**
-     * How each sidecar will be stopped, from the Pod as last seen: every sidecar but --ignore's (--wait-for chooses
-     * what to wait for at the start, not what must stop for the Pod to complete).
-     */
+    /** How each sidecar will be stopped, from the Pod as last seen. */
     private StopPlan plan() {
-        StopPlan.Options options = StopPlan.Options.of(settings.stop());
-        PodView view = latest;
-        if (view.pod() == null || !settings.sidecars().watchesPod()) return StopPlan.withoutPod(options);
-        try {
-            Sidecars.Choice all = new Sidecars.Choice(choice.ownContainer(), choice.detectedContainer(), List.of(),
-                    choice.ignore(), choice.mains());
-            return StopPlan.of(view.pod(), Sidecars.select(view.pod(), all), options);
-        } catch (Sidecars.NotInPod e) {
-            return StopPlan.withoutPod(options); // the startup fails for this reason, and says so
-        }
-    }
-
-    /** The plan, said once, when the Pod is first seen: an operator learns at the start what will not stop. */
-    private List<Line> planLines() {
-        if (planSaid || latest.pod() == null) return List.of();
-        planSaid = true;
-        return plan().steps().stream().map(step -> step.warn()
-                ? Line.warn(StopWords.sentence(step), "container", step.sidecar())
-                : Line.info(StopWords.sentence(step), "container", step.sidecar())).toList();
+        return plans.plan(latest, choice);
     }
 
     /**
@@ -232,7 +212,7 @@ public final class EventLoop {
         try {
             plan = plan();
         } catch (RuntimeException e) {
-            plan = StopPlan.withoutPod(StopPlan.Options.of(settings.stop()));
+            plan = StopPlans.withoutPod(settings);
         }
         long until = Durations.plus(System.nanoTime(), RequestRetry.PER_REQUEST_TIMEOUT.plusSeconds(1));
         drive(new Phases.AskingOnce(Shutdown.once(plan), until));
@@ -268,6 +248,8 @@ public final class EventLoop {
                     sidecarsAsked = true;
                     new ProcessKiller(log).kill(settings.stop().kill(), settings.stop().killAll());
                 }
+                case Phase.Escalate e -> new ContainerProcesses(log).terminate(e.escalate().sidecar(),
+                        e.escalate().containerId());
                 default -> {}
             }
         }

@@ -38,6 +38,9 @@ interface Phase<R> {
     /** Send a shutdown request. */
     record Send(Shutdown.Send send) implements Effect {}
 
+    /** SIGTERM to the processes of a sidecar that answered its request and still runs (see {@link Shutdown.Escalate}). */
+    record Escalate(Shutdown.Escalate escalate) implements Effect {}
+
     /** Send the --kill and --kill-all signals. */
     record Kill() implements Effect {}
 

@@ -195,6 +195,7 @@ final class Phases {
             List<Phase.Effect> effects = new ArrayList<>();
             step.sends().forEach(send -> effects.add(new Phase.Send(send)));
             if (step.kill()) effects.add(new Phase.Kill());
+            step.escalations().forEach(e -> effects.add(new Phase.Escalate(e)));
             if (step.probe()) effects.add(new Phase.Probe(rules.sources().targets(), true));
             Shutdown.Stopped stopped = step.ended().map(running -> new Shutdown.Stopped(running, step.state().failed())).orElse(null);
             return new Turn<>(step.lines(), effects, step.wakeAt(), stopped);

@@ -15,7 +15,8 @@ import java.nio.file.Path;
  * It binds a free port itself and writes it to PORT_FILE (no port is found free, released and then reused).
  * MODE makes it behave as a known sidecar does: {@code istio} (POST /quitquitquit only, 405 for another method),
  * {@code linkerd-disabled} (404 "shutdown endpoint is not enabled" on /shutdown, and keeps running), {@code exit143}
- * (answers /quitquitquit, then exits 143 as a proxy stopped by SIGTERM does). Every request is recorded.
+ * (answers /quitquitquit, then exits 143 as a proxy stopped by SIGTERM does), {@code stubborn} (answers
+ * /quitquitquit and keeps running; on SIGTERM writes RECORD_FILE.sigterm and exits). Every request is recorded.
  * Usage: FakeSidecar PORT_FILE READY_AFTER_MS RECORD_FILE [MODE]
  */
 public final class FakeSidecar {
@@ -27,6 +28,15 @@ public final class FakeSidecar {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         server.createContext("/ready", exchange -> answer(exchange, System.nanoTime() >= readyAt[0] ? 200 : 503));
         String mode = args.length > 3 ? args[3] : "plain";
+        if (mode.equals("stubborn")) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    Files.writeString(record.resolveSibling(record.getFileName() + ".sigterm"), "SIGTERM\n");
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }));
+        }
         server.createContext("/", exchange -> {
             String query = exchange.getRequestURI().getRawQuery();
             String request = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath()
@@ -40,6 +50,7 @@ public final class FakeSidecar {
                     else stop(server, exchange, 0);
                 }
                 case "linkerd-disabled" -> answer(exchange, 404, "shutdown endpoint is not enabled\n");
+                case "stubborn" -> answer(exchange, quit ? 200 : 404, quit ? "ok, but not now\n" : "404 page not found\n");
                 case "exit143" -> {
                     if (quit) stop(server, exchange, 143);
                     else answer(exchange, 404, "404 page not found\n");

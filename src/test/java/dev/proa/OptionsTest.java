@@ -211,6 +211,8 @@ class OptionsTest {
                 env("--shutdown-http-post", POST + ",http://127.0.0.1:8500/stop", OptionsTest::postUrls,
                         List.of(POST, "http://127.0.0.1:8500/stop")),
                 env("--kill", "envoy,vault", o -> o.kill, List.of("envoy", "vault")),
+                env("--shutdown-order", "log-shipper,otel;istio-proxy", o -> o.shutdownOrder,
+                        List.of("log-shipper,otel", "istio-proxy")),
                 env("--kill-all", "true", o -> o.killAll, true),
                 env("--shutdown-auto", "false", o -> o.shutdownAuto, false),
                 env("--pod-name", "web-0", o -> o.podName, "web-0"),
@@ -575,7 +577,7 @@ class OptionsTest {
         Run run = run(args.split(" "), Map.of());
         assertEquals(0, run.status, run::toString);
         assertTrue(run.out.contains("Usage: proa [OPTIONS] [--] COMMAND [ARG...]"), run::toString);
-        assertTrue(run.out.contains("--shutdown-http-post=URL[,URL...]") && !run.out.contains("(?="), "lists split"
+        assertTrue(run.out.contains("--shutdown-http-post=[NAME=]URL[,[NAME=]URL...]") && !run.out.contains("(?="), "lists split"
                 + " at commas, as --help says, not at a regular expression: " + run.out);
         for (String option : ENVIRONMENT.keySet()) assertTrue(run.out.contains(option), option);
         for (String variable : ENVIRONMENT.values()) assertTrue(run.out.contains(variable), variable);
@@ -603,11 +605,11 @@ class OptionsTest {
     }
 
     private static List<String> getUrls(Options options) {
-        return options.shutdownHttpGet.stream().map(HttpUrl::toString).toList();
+        return options.shutdownHttpGet.stream().map(t -> t.url().toString()).toList();
     }
 
     private static List<String> postUrls(Options options) {
-        return options.shutdownHttpPost.stream().map(HttpUrl::toString).toList();
+        return options.shutdownHttpPost.stream().map(t -> t.url().toString()).toList();
     }
 
     private static Options parse(Map<String, String> env, String... args) {

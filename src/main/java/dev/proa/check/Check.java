@@ -150,13 +150,17 @@ public final class Check {
             List<String> waited = Sidecars.select(pod, choice).stream().map(Sidecars.Sidecar::name).toList();
             List<Sidecars.Sidecar> sidecars = Sidecars.select(pod, all);
             StopPlan plan = StopPlan.of(pod, sidecars, StopPlan.Options.of(settings.stop()));
-            for (Sidecars.Sidecar sidecar : sidecars) {
-                String readiness = waited.contains(sidecar.name()) ? ReadinessProbes.describe(spec, sidecar.name())
+            for (StopPlan.Step step : plan.ordered()) { // in the order they are stopped
+                String name = step.sidecar();
+                String readiness = waited.contains(name) ? ReadinessProbes.describe(spec, name)
                         : "not waited for (--wait-for names others)";
-                StopPlan.Step step = plan.step(sidecar.name()).orElseThrow();
-                if (step.warn()) problems.add("Sidecar " + sidecar.name() + ": " + StopWords.description(step));
-                plans.add(new SidecarPlan(sidecar.name(), sidecar.isNative(), readiness, StopWords.description(step)));
+                if (step.warn()) problems.add("Sidecar " + name + ": " + StopWords.description(step));
+                String phase = StopWords.phase(plan, step);
+                plans.add(new SidecarPlan(name, step.phase() == StopPlan.NO_PHASE, readiness,
+                        StopWords.description(step), phase.isEmpty() ? null : phase, StopWords.escalation(plan, step)));
             }
+            List<String> names = sidecars.stream().map(Sidecars.Sidecar::name).toList();
+            plan.strays().forEach(stray -> problems.add(StopWords.stray(stray, names).replaceFirst("^Shutdown plan: ", "")));
         } catch (Sidecars.NotInPod e) {
             problems.add(e.getMessage());
         }

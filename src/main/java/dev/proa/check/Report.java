@@ -14,7 +14,12 @@ public record Report(Identity identity, List<SidecarPlan> sidecars, List<String>
     public record Identity(String pod, String podSource, String namespace, String namespaceSource, String container,
             String containerSource, String apiServer) {}
 
-    public record SidecarPlan(String name, boolean isNative, String readiness, String shutdown) {}
+    /**
+     * One sidecar, in the order the shutdown stops them: {@code phase} when it is stopped (null: a native sidecar, or
+     * a plan of one phase); {@code escalation}: what follows if it answers and keeps running (null: nothing).
+     */
+    public record SidecarPlan(String name, boolean isNative, String readiness, String shutdown, String phase,
+            String escalation) {}
 
     /** {@code allowed} is null when the API server could not be asked; then {@code error} says why. */
     public record Permission(String verb, String resource, Boolean allowed, String error) {}
@@ -41,6 +46,8 @@ public record Report(Identity identity, List<SidecarPlan> sidecars, List<String>
             out.append("  ").append(s.name()).append(s.isNative() ? " (native)" : "").append('\n')
                     .append("    ready:   ").append(s.readiness()).append('\n')
                     .append("    stopped: ").append(s.shutdown()).append('\n');
+            if (s.phase() != null) out.append("    phase:   ").append(s.phase()).append('\n');
+            if (s.escalation() != null) out.append("    then:    ").append(s.escalation()).append('\n');
         }
         if (!targets.isEmpty()) out.append("Readiness targets: ").append(String.join(", ", targets)).append('\n');
         if (!permissions.isEmpty()) out.append("Permissions:\n");

@@ -42,6 +42,31 @@ final class Converters {
         }
     }
 
+    /**
+     * A shutdown option's value: {@code URL}, or {@code NAME=URL}, which binds the request to sidecar NAME. A URL
+     * starts with its scheme, so a value that starts with a container name and {@code =} before {@code http://} or
+     * {@code https://} is the bound form, whatever the URL holds.
+     */
+    static final class Targets implements CommandLine.ITypeConverter<Settings.Target> {
+        private static final Pattern BOUND = Pattern.compile("(?i)\\s*([^\\s=/:,?#]+)\\s*=\\s*(https?://.*)",
+                Pattern.DOTALL);
+        /** A container name, as the API requires it (a DNS-1123 label). */
+        private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+        @Override
+        public Settings.Target convert(String given) {
+            Matcher bound = BOUND.matcher(given);
+            if (!bound.matches()) return new Settings.Target(java.util.Optional.empty(), new Urls().convert(given));
+            String name = bound.group(1);
+            if (!NAME.matcher(name).matches()) {
+                throw new CommandLine.TypeConversionException("'" + name + "' in '" + dev.proa.config.Urls.printable(given)
+                        + "' is not a container name (lowercase letters, digits and '-'): give NAME=URL with the"
+                        + " sidecar's container name, or the URL alone");
+            }
+            return new Settings.Target(java.util.Optional.of(name), new Urls().convert(bound.group(2)));
+        }
+    }
+
     static final class Durations implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {

@@ -26,7 +26,15 @@ final class OptionTable {
          * URLs, whose query or path may hold a comma: only at a comma followed by {@code http://} or {@code https://}
          * (blanks between allowed), or by nothing but commas and blanks (so {@code ,,,} still gives no value).
          */
-        BEFORE_URL(",(?=\\s*(?i:https?)://)|,(?=[\\s,]*$)");
+        BEFORE_URL(",(?=\\s*(?i:https?)://)|,(?=[\\s,]*$)"),
+        /**
+         * Shutdown URLs, which may be bound to a sidecar: the same, and at a comma before {@code NAME=http(s)://}. NAME
+         * is read loosely here (letters, digits, '_', '.', '-'), so that a malformed one is cut off and named as such,
+         * not taken into the URL before it.
+         */
+        BEFORE_TARGET(",(?=\\s*(?:[\\w.-]+\\s*=\\s*)?(?i:https?)://)|,(?=[\\s,]*$)"),
+        /** Phases: at a semicolon (a phase's names are separated by commas). */
+        SEMICOLONS(";");
 
         final String regex;
 
@@ -59,10 +67,10 @@ final class OptionTable {
     /** Every option, bound to {@code o}'s fields, in the order --help lists them. */
     static List<Row> rows(Options o) {
         return List.of(
-                urls(new String[] {"-g", "--shutdown-http-get"}, "PROA_SHUTDOWN_HTTP_GET", () -> o.shutdownHttpGet,
+                targets(new String[] {"-g", "--shutdown-http-get"}, "PROA_SHUTDOWN_HTTP_GET", () -> o.shutdownHttpGet,
                         v -> o.shutdownHttpGet = Options.list(v),
                         "After COMMAND exits, send an HTTP GET to URL to stop a sidecar."),
-                urls(new String[] {"-p", "--shutdown-http-post"}, "PROA_SHUTDOWN_HTTP_POST", () -> o.shutdownHttpPost,
+                targets(new String[] {"-p", "--shutdown-http-post"}, "PROA_SHUTDOWN_HTTP_POST", () -> o.shutdownHttpPost,
                         v -> o.shutdownHttpPost = Options.list(v), "After COMMAND exits, send an HTTP POST to URL, e.g."
                                 + " http://127.0.0.1:15020/quitquitquit for istio-proxy."),
                 names(new String[] {"-k", "--kill"}, "PROA_KILL", () -> o.kill, v -> o.kill = Options.list(v),
@@ -77,6 +85,13 @@ final class OptionTable {
                         "With no -g, -p, -k or -K, stop each sidecar proa recognizes (istio-proxy, linkerd-proxy,"
                                 + " the Cloud SQL and AlloyDB Auth Proxies, Envoy, Vault Agent) its own way."
                                 + " Default: true."),
+                new Row(new String[] {"--shutdown-order"}, "NAME[,NAME...]", List.class, String.class, null,
+                        Split.SEMICOLONS, "PROA_SHUTDOWN_ORDER", "Stop the sidecars in phases: each occurrence is the"
+                                + " next phase, the sidecars named in it stopped together, once the phase before has"
+                                + " terminated or had its share of the shutdown timeout (';' separates phases in one"
+                                + " value). Sidecars named nowhere are in the first phase. Default: the mesh proxies"
+                                + " (istio-proxy, linkerd-proxy, Envoy) last, everything else first.",
+                        () -> o.shutdownOrder, v -> o.shutdownOrder = Options.list(v)),
                 text(new String[] {"--pod-name"}, "NAME", "POD_NAME", () -> o.podName, v -> o.podName = (String) v,
                         "proa's own Pod. Default: $HOSTNAME up to its first '.', else the host name likewise."),
                 text(new String[] {"--namespace"}, "NS", "POD_NAMESPACE", () -> o.namespace,
@@ -174,6 +189,16 @@ final class OptionTable {
         return new Row(names, "URL", List.class, HttpUrl.class, new Converters.Urls(), Split.BEFORE_URL, variable,
                 description + URL_LIST, get, set);
     }
+
+    /** -g and -p: URL, or NAME=URL for the one sidecar NAME. */
+    private static Row targets(String[] names, String variable, Supplier<Object> get, Consumer<Object> set,
+            String description) {
+        return new Row(names, "[NAME=]URL", List.class, Settings.Target.class, new Converters.Targets(),
+                Split.BEFORE_TARGET, variable, description + BOUND + URL_LIST, get, set);
+    }
+
+    static final String BOUND = " NAME=URL stops only sidecar NAME, whose recognized way it replaces; a URL alone"
+            + " replaces recognition for every sidecar no NAME=URL names.";
 
     /** A field, as picocli reads and sets an option's value. */
     record Binding(Supplier<Object> read, Consumer<Object> write)

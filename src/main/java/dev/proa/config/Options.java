@@ -25,8 +25,10 @@ public final class Options {
     /** Each option's environment variable, by the option's longest name: the table's column. */
     private final Map<String, String> variables = new HashMap<>();
 
-    public List<HttpUrl> shutdownHttpGet = new ArrayList<>();
-    public List<HttpUrl> shutdownHttpPost = new ArrayList<>();
+    public List<Settings.Target> shutdownHttpGet = new ArrayList<>();
+    public List<Settings.Target> shutdownHttpPost = new ArrayList<>();
+    /** --shutdown-order: each element one phase, its sidecars' names separated by commas. */
+    public List<String> shutdownOrder = new ArrayList<>();
     public List<String> kill = new ArrayList<>();
     public boolean killAll;
     public boolean shutdownAuto = true;
@@ -145,15 +147,15 @@ public final class Options {
     /** The settings of each phase, from these options once parsed and validated. */
     public Settings settings() {
         List<Settings.Request> requests = new ArrayList<>();
-        shutdownHttpGet.forEach(u -> requests.add(new Settings.Request("GET", u)));
-        shutdownHttpPost.forEach(u -> requests.add(new Settings.Request("POST", u)));
+        shutdownHttpGet.forEach(t -> requests.add(new Settings.Request("GET", t.url(), t.sidecar())));
+        shutdownHttpPost.forEach(t -> requests.add(new Settings.Request("POST", t.url(), t.sidecar())));
         return new Settings(
                 new Settings.Pod(given("--pod-name", podName), given("--namespace", namespace)),
                 new Settings.Sidecars(container, List.copyOf(waitFor), List.copyOf(ignore), List.copyOf(waitHttp),
                         List.copyOf(waitTcp), List.copyOf(main)),
                 new Settings.Startup(Optional.ofNullable(startupTimeout), onStartupTimeout),
                 new Settings.Stop(Optional.ofNullable(shutdownTimeout), List.copyOf(requests), List.copyOf(kill),
-                        killAll, noShutdownOnFailure, shutdownAuto, shutdownOptions(), alwaysShutdown),
+                        killAll, noShutdownOnFailure, shutdownAuto, shutdownOptions(), alwaysShutdown, order()),
                 new Settings.Report(events, terminationLog, !terminationLog.equals(DEFAULT_TERMINATION_LOG)),
                 List.copyOf(command), disabled, processGroup,
                 ExitStatuses.of(exitStatus));
@@ -163,11 +165,17 @@ public final class Options {
         return Optional.ofNullable(value).map(v -> new Settings.Given(v, sourceOf(option)));
     }
 
+    /** --shutdown-order's phases, each a list of names (Validation has checked them). */
+    List<List<String>> order() {
+        return shutdownOrder.stream().map(phase -> java.util.Arrays.stream(phase.split(",")).map(String::strip)
+                .filter(n -> !n.isEmpty()).toList()).filter(p -> !p.isEmpty()).toList();
+    }
+
     /** The shutdown options given, as an operator would write them: the plan names them. */
     private List<String> shutdownOptions() {
         List<String> given = new ArrayList<>();
-        shutdownHttpGet.forEach(u -> given.add("--shutdown-http-get=" + Urls.printable(u)));
-        shutdownHttpPost.forEach(u -> given.add("--shutdown-http-post=" + Urls.printable(u)));
+        shutdownHttpGet.forEach(t -> given.add("--shutdown-http-get=" + t));
+        shutdownHttpPost.forEach(t -> given.add("--shutdown-http-post=" + t));
         kill.forEach(k -> given.add("--kill=" + k));
         if (killAll) given.add("--kill-all");
         return List.copyOf(given);

@@ -36,16 +36,29 @@ public record Settings(Pod pod, Sidecars sidecars, Startup startup, Stop stop, R
 
     public record Startup(Optional<Duration> timeout, OnStartupTimeout onTimeout) {}
 
-    /** A shutdown request: its method, GET or POST, and URL. */
-    public record Request(String method, HttpUrl url) {}
+    /**
+     * A shutdown request: its method, GET or POST, and URL; {@code sidecar}: the sidecar it stops, when the option
+     * names one ({@code -p NAME=URL}), else empty (an unbound request, which replaces recognition for all).
+     */
+    public record Request(String method, HttpUrl url, Optional<String> sidecar) {}
+
+    /** A URL option's value: the URL, and the sidecar it is bound to ({@code NAME=URL}), if any. */
+    public record Target(Optional<String> sidecar, HttpUrl url) {
+        @Override
+        public String toString() {
+            return sidecar.map(s -> s + "=").orElse("") + Urls.printable(url);
+        }
+    }
 
     /**
      * {@code auto}: --shutdown-auto, stop the sidecars proa recognizes when no shutdown option is given;
      * {@code given}: the shutdown options given, as written ({@code --kill=envoy}); {@code alwaysShutdown}:
-     * --always-shutdown, stop the sidecars even when the kubelet will restart proa's container.
+     * --always-shutdown, stop the sidecars even when the kubelet will restart proa's container; {@code order}:
+     * --shutdown-order, the phases in order, each the sidecars named in it (empty: the default order).
      */
     public record Stop(Optional<Duration> timeout, List<Request> requests, List<String> kill, boolean killAll,
-            boolean keepSidecarsOnFailure, boolean auto, List<String> given, boolean alwaysShutdown) {}
+            boolean keepSidecarsOnFailure, boolean auto, List<String> given, boolean alwaysShutdown,
+            List<List<String>> order) {}
 
     /** {@code terminationLogGiven}: the path was given explicitly, so it is created if need be. */
     public record Report(boolean events, String terminationLog, boolean terminationLogGiven) {}

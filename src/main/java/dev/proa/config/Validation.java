@@ -37,6 +37,7 @@ final class Validation {
         }
         mains();
         remapsOnce();
+        order();
         if (o.noShutdownOnFailure && o.alwaysShutdown) {
             throw error(o.sourceOf("--no-shutdown-on-failure") + " and " + o.sourceOf("--always-shutdown")
                     + " contradict each other (keep the sidecars after a failure, or stop them always): give one");
@@ -70,6 +71,19 @@ final class Validation {
         }
     }
 
+    /** --shutdown-order: each sidecar in one phase at most, and no phase named twice empty. */
+    private void order() {
+        Set<String> seen = new HashSet<>();
+        for (List<String> phase : o.order()) {
+            for (String name : phase) {
+                if (!seen.add(name)) {
+                    throw error(o.sourceOf("--shutdown-order") + " names " + name + " in two phases: a sidecar is"
+                            + " stopped in one phase; name it once");
+                }
+            }
+        }
+    }
+
     /**
      * A list option given (on the command line, or by its variable) must give something: {@code -p ',,,'} splits into
      * nothing, and would silently send no request (as {@code -p ''} is an error already).
@@ -86,8 +100,8 @@ final class Validation {
             given.add(o.env.get(source));
         }
         for (String value : given) {
-            if (Arrays.stream(value.split(",")).allMatch(String::isBlank)) {
-                throw error(source + " got no " + option.paramLabel() + " in '" + value + "': give at least one, or"
+            if (Arrays.stream(value.split("[,;]")).allMatch(String::isBlank)) {
+                throw error(source + " got no " + option.paramLabel().replaceAll("\\[[^]]*]", "") + " in '" + value + "': give at least one, or"
                         + " leave it out");
             }
         }

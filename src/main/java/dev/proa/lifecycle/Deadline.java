@@ -32,6 +32,16 @@ public record Deadline(long start, long at, Duration timeout) {
     }
 
     /**
+     * When the share that begins {@code now} ends, of {@code shares} equal shares of the time left: a phase of the
+     * shutdown that ends early leaves its time to the ones after it. Never past the deadline.
+     */
+    public long share(long now, int shares) {
+        if (at == Long.MAX_VALUE) return at;
+        long left = Math.max(0, Durations.between(now, at));
+        return now + left / Math.max(1, shares);
+    }
+
+    /**
      * When the wait for the other main containers must end at the latest: early enough to leave the shutdown's requests
      * their time (one request's timeout, at most half of the whole), so that the sidecars are still asked to stop
      * before the deadline.

@@ -2,13 +2,9 @@ package dev.proa.lifecycle;
 
 import dev.proa.config.Durations;
 import dev.proa.sidecars.PodView;
-import dev.proa.sidecars.Pods;
-import dev.proa.sidecars.Readiness;
 import dev.proa.sidecars.StopPlan;
-import dev.proa.sidecars.Sidecars;
 import dev.proa.sidecars.StopWords;
-import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
+import dev.proa.sidecars.Sidecars;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +16,10 @@ import java.util.Optional;
  * sidecars have stopped, and wait until every regular sidecar has terminated. Native sidecars are not waited for: the
  * kubelet stops them only once proa's own container has exited. Without the Pod, the {@code --wait-http}/{@code
  * --wait-tcp} targets tell: the sidecars have stopped once nothing answers there. Nothing outlasts the stop's
- * {@link Deadline}. A pure step function of (rules, state, what happened, the time); each step says what to send,
+ * {@link Deadline}. The plan's phases go in turn ({@link StopPhases}): phase k+1's requests are sent once phase k's
+ * sidecars have all terminated, or its share of the time passed; a sidecar that answered its request and still runs
+ * then is sent SIGTERM, once, where the Pod shares its process namespace ({@link Escalate}). A pure step function
+ * of (rules, state, what happened, the time); each step says what to send,
  * whether to signal and probe, what to log, and when to wake.
  */
 public final class Shutdown {
@@ -65,7 +64,25 @@ public final class Shutdown {
     /** Where one request is: sent and not yet ended, waiting to be sent (again) at {@code retryAt}, or done. */
     public enum Progress { SENT, WAITING, DONE }
 
-    public record Request(RequestRetry.State retry, Progress progress, long retryAt) {}
+    /** {@code answered}: some attempt of it got an HTTP answer, whatever its status: the sidecar heard it. */
+    public record Request(RequestRetry.State retry, Progress progress, long retryAt, boolean answered) {
+        public Request(RequestRetry.State retry, Progress progress, long retryAt) {
+            this(retry, progress, retryAt, false);
+        }
+    }
+
+    /**
+     * Which phase is under way ({@code phase}, from 0), and when its share of the time ends ({@code shareEnd}): each
+     * phase's end comes once (then the next begins, or, in the last, the wait goes on to the deadline), so no sidecar
+     * is sent SIGTERM twice.
+     */
+    public record Phasing(int phase, long shareEnd) {}
+
+    /**
+     * Send SIGTERM to the processes of {@code sidecar}'s container, {@code containerId} as its status gives it
+     * ({@code containerd://<id>}): it answered its request and still runs at its phase's end.
+     */
+    public record Escalate(String sidecar, String containerId) {}
 
     /**
      * Where the shutdown is. {@code requests}: the plan's, in its order; {@code watched}: the sidecars whose end the
@@ -73,7 +90,8 @@ public final class Shutdown {
      * until the first); {@code failed}: one sentence per regular sidecar that exited non-zero during the shutdown.
      */
     public record State(long start, PodView seen, List<Request> requests, Optional<List<Sidecars.Sidecar>> watched,
-            List<String> answering, boolean probing, long nextProbe, boolean skip, List<String> failed) {
+            List<String> answering, boolean probing, long nextProbe, boolean skip, List<String> failed,
+            Phasing phasing) {
         public State {
             requests = List.copyOf(requests);
             failed = List.copyOf(failed);
@@ -89,7 +107,11 @@ public final class Shutdown {
         }
 
         State with(List<Request> next) {
-            return new State(start, seen, next, watched, answering, probing, nextProbe, skip, failed);
+            return new State(start, seen, next, watched, answering, probing, nextProbe, skip, failed, phasing);
+        }
+
+        State with(Phasing next) {
+            return new State(start, seen, requests, watched, answering, probing, nextProbe, skip, failed, next);
         }
     }
 
@@ -98,7 +120,11 @@ public final class Shutdown {
      * the first requests), whether to probe the targets now, what to log, and, once it is over, what still runs.
      */
     public record Step(State state, List<Send> sends, boolean kill, boolean probe, List<Line> lines,
-            Optional<List<String>> ended, long wakeAt) {}
+            Optional<List<String>> ended, long wakeAt, List<Escalate> escalations) {
+        public Step {
+            escalations = List.copyOf(escalations);
+        }
+    }
 
     /** The shutdown begins: every request is due now. */
     public static Step begin(Rules rules, PodView seen, long now) {
@@ -109,8 +135,9 @@ public final class Shutdown {
             // Sidecars cannot tell that COMMAND is done until proa's container exits, so waiting would be in vain.
             lines.add(Line.info("Shutdown: nothing to ask the sidecars (no --shutdown-http-get, --shutdown-http-post"
                     + " or --kill, and no sidecar proa recognizes and can stop); not waiting for them"));
-            State state = new State(now, seen, List.of(), Optional.empty(), List.of(), false, now, false, List.of());
-            return new Step(state, List.of(), false, false, lines, Optional.of(List.of()), Long.MAX_VALUE);
+            State state = new State(now, seen, List.of(), Optional.empty(), List.of(), false, now, false, List.of(),
+                    new Phasing(0, Long.MAX_VALUE));
+            return new Step(state, List.of(), false, false, lines, Optional.of(List.of()), Long.MAX_VALUE, List.of());
         }
         Optional<List<Sidecars.Sidecar>> watched = seen.observable() ? sidecars(rules, seen) : Optional.empty();
         if (watched.isEmpty() && rules.sources().pod()) {
@@ -118,7 +145,9 @@ public final class Shutdown {
                     : "the Pod cannot be watched") + ", so proa does not wait for the sidecars to stop"));
         }
         boolean probing = !rules.sources().pod() && rules.sources().probes();
-        State state = new State(now, seen, requests, watched, rules.sources().targets(), probing, now, false, List.of());
+        StopPhases.said(rules.plan()).ifPresent(lines::add);
+        State state = new State(now, seen, requests, watched, rules.sources().targets(), probing, now, false, List.of(),
+                StopPhases.first(rules, now));
         return evaluate(rules, state, now, lines, rules.kills());
     }
 
@@ -137,12 +166,12 @@ public final class Shutdown {
     public static Step step(Rules rules, State s, Input input, long now) {
         List<Line> lines = new ArrayList<>();
         State next = switch (input) {
-            case PodSeen p -> seen(rules, s, p.view(), lines);
+            case PodSeen p -> ShutdownSeen.seen(rules, s, p.view(), lines);
             case Probed p -> new State(s.start(), s.seen(), s.requests(), s.watched(), answering(rules, s, p),
-                    s.probing(), Durations.plus(now, Startup.PROBE_INTERVAL), s.skip(), s.failed());
+                    s.probing(), Durations.plus(now, Startup.PROBE_INTERVAL), s.skip(), s.failed(), s.phasing());
             case RequestEnded r -> ended(rules, s, r, now, lines);
             case Skip k -> new State(s.start(), s.seen(), s.requests(), s.watched(), s.answering(), s.probing(),
-                    s.nextProbe(), true, s.failed());
+                    s.nextProbe(), true, s.failed(), s.phasing());
             case Tick t -> s;
         };
         return evaluate(rules, next, now, lines, false);
@@ -162,7 +191,8 @@ public final class Shutdown {
                 s.sidecarsStopped(rules));
         lines.addAll(next.lines());
         List<Request> requests = new ArrayList<>(s.requests());
-        requests.set(r.index(), new Request(next.state(), next.done() ? Progress.DONE : Progress.WAITING, next.retryAt()));
+        requests.set(r.index(), new Request(next.state(), next.done() ? Progress.DONE : Progress.WAITING, next.retryAt(),
+                request.answered() || r.result() instanceof RequestRetry.Answered));
         return s.with(requests);
     }
 
@@ -172,57 +202,19 @@ public final class Shutdown {
         List<Request> requests = new ArrayList<>(s.requests());
         for (int i = 0; i < requests.size(); i++) {
             Request r = requests.get(i);
-            if (r.progress() != Progress.WAITING || (now < r.retryAt() && !stopped)) continue;
+            if (r.progress() != Progress.WAITING || (now < r.retryAt() && !stopped) || !due(rules, s, i)) continue;
             RequestRetry.Step send = RequestRetry.send(r.retry(), now, rules.deadline().at());
             lines.addAll(send.lines());
-            requests.set(i, new Request(send.state(), send.done() ? Progress.DONE : Progress.SENT, 0));
+            requests.set(i, new Request(send.state(), send.done() ? Progress.DONE : Progress.SENT, 0, r.answered()));
             if (!send.done()) sends.add(new Send(i, send.state(), send.sendTimeout()));
         }
         return s.with(requests);
     }
 
-    private static State seen(Rules rules, State s, PodView view, List<Line> lines) {
-        Optional<List<Sidecars.Sidecar>> watched = s.watched();
-        List<String> failed = new ArrayList<>(s.failed());
-        if (view.observable() && watched.isPresent() && s.seen().pod() != null) {
-            for (Sidecars.Sidecar sidecar : watched.get()) {
-                String why = failedNow(rules, sidecar, s.seen(), view);
-                if (why != null) {
-                    lines.add(Line.warn(why, "container", sidecar.name()));
-                    failed.add(why);
-                }
-            }
-        }
-        if (!view.observable() && watched.isPresent()) {
-            lines.add(Line.warn("Shutdown: the Pod can no longer be watched ("
-                    + (view.gone() ? "it was deleted" : view.error()) + "); not waiting for the sidecars"));
-            watched = Optional.empty();
-        }
-        return new State(s.start(), view, s.requests(), watched, s.answering(), s.probing(), s.nextProbe(), s.skip(),
-                failed);
-    }
-
-    /**
-     * A regular sidecar that has just terminated with a non-zero code: the kubelet then marks the Pod Failed, even
-     * when COMMAND succeeded. Said with the sidecar's own fix when proa knows it; null when it did not just fail.
-     */
-    private static String failedNow(Rules rules, Sidecars.Sidecar sidecar, PodView before, PodView after) {
-        if (sidecar.isNative()) return null; // its exit code does not decide the Pod's phase
-        ContainerStateTerminated now = terminated(Pods.status(after.pod(), sidecar.name()));
-        if (now == null || now.getExitCode() == null || now.getExitCode() == 0) return null;
-        if (terminated(Pods.status(before.pod(), sidecar.name())) != null) return null; // said already, or before
-        String fix = StopWords.exitFix(rules.plan().step(sidecar.name())
-                .orElse(new StopPlan.Step(sidecar.name(), Optional.empty(), new StopPlan.Unknown())));
-        return "Sidecar " + sidecar.name() + " " + Readiness.describeEnd(now) + " during the shutdown: the Pod will be"
-                + " marked Failed even though COMMAND's status is what proa exits with. Fix: " + fix;
-    }
-
-    private static ContainerStateTerminated terminated(ContainerStatus status) {
-        return status == null || status.getState() == null ? null : status.getState().getTerminated();
-    }
-
     private static Step evaluate(Rules rules, State s, long now, List<Line> lines, boolean kill) {
         List<Send> sends = new ArrayList<>();
+        List<Escalate> escalations = new ArrayList<>();
+        s = StopPhases.advance(rules, s, now, lines, escalations);
         s = sendDue(rules, s, now, sends, lines);
         List<String> running = running(rules, s);
         long deadline = rules.deadline().at();
@@ -230,7 +222,7 @@ public final class Shutdown {
         if (running.isEmpty() && s.unfinished() == 0) {
             boolean waited = s.probing() || s.watched().map(w -> w.stream().anyMatch(x -> !x.isNative())).orElse(false);
             lines.add(Line.info("Shutdown complete after " + took + (waited ? ": every sidecar has stopped" : "")));
-            return new Step(s, sends, kill, false, lines, Optional.of(List.of()), Long.MAX_VALUE);
+            return new Step(s, sends, kill, false, lines, Optional.of(List.of()), Long.MAX_VALUE, escalations);
         }
         if (now >= deadline || s.skip()) {
             String stop = Durations.human(Duration.ofNanos(Durations.between(rules.deadline().start(), now)));
@@ -245,21 +237,30 @@ public final class Shutdown {
                             "container", sidecar)));
                 }
             }
-            return new Step(s, sends, kill, false, lines, Optional.of(running), Long.MAX_VALUE);
+            return new Step(s, sends, kill, false, lines, Optional.of(running), Long.MAX_VALUE, escalations);
         }
         boolean probe = s.probing() && now >= s.nextProbe();
         long wakeAt = deadline;
-        for (Request r : s.requests()) if (r.progress() == Progress.WAITING) wakeAt = Math.min(wakeAt, r.retryAt());
+        for (int i = 0; i < s.requests().size(); i++) {
+            Request r = s.requests().get(i);
+            if (r.progress() == Progress.WAITING && due(rules, s, i)) wakeAt = Math.min(wakeAt, r.retryAt());
+        }
+        if (s.phasing().shareEnd() > now) wakeAt = Math.min(wakeAt, s.phasing().shareEnd());
         if (probe) {
             s = new State(s.start(), s.seen(), s.requests(), s.watched(), s.answering(), s.probing(), Long.MAX_VALUE,
-                    s.skip(), s.failed()); // the next probe is set when this one's results arrive
+                    s.skip(), s.failed(), s.phasing()); // the next probe is set when this one's results arrive
         } else if (s.probing()) {
             wakeAt = Math.min(wakeAt, s.nextProbe());
         }
-        return new Step(s, sends, kill, probe, lines, Optional.empty(), wakeAt);
+        return new Step(s, sends, kill, probe, lines, Optional.empty(), wakeAt, escalations);
     }
 
-    private static List<String> running(Rules rules, State s) {
+    /** Whether request {@code index}'s phase has come. */
+    private static boolean due(Rules rules, State s, int index) {
+        return rules.plan().requests().get(index).phase() <= s.phasing().phase();
+    }
+
+    static List<String> running(Rules rules, State s) {
         if (s.watched().isPresent()) return Sidecars.stillRunning(s.seen().pod(), s.watched().get());
         return s.probing() ? s.answering() : List.of();
     }

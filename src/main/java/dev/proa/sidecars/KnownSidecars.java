@@ -59,11 +59,15 @@ public final class KnownSidecars {
      * {@code enabledBy}: where the request's endpoint is switched on (empty: always there); {@code enable}: how to
      * switch it on, or to tell proa the port; {@code exitZero}: how to make it exit 0 when stopped, if it can;
      * {@code notEnabledAnswer}: what it answers (in a 404's body) when the endpoint is off; {@code source}: where
-     * these facts come from.
+     * these facts come from; {@code mesh}: a mesh proxy, which the other sidecars' last traffic goes through, so it
+     * is stopped in the last phase by default.
      */
     public record Known(String what, List<String> names, List<String> images, String method, String path,
             List<From> port, int defaultPort, List<From> enabledBy, String enable, String exitZero,
-            String notEnabledAnswer, String source) {}
+            String notEnabledAnswer, String source, boolean mesh) {}
+
+    private static final boolean MESH = true;
+    private static final boolean NOT_MESH = false;
 
     /** The table. The first entry that matches a container is the one it is recognized as. */
     public static final List<Known> TABLE = List.of(
@@ -74,7 +78,7 @@ public final class KnownSidecars {
                     List.of(new Annotation("status.sidecar.istio.io/port")), 15020, List.of(),
                     "let pilot-agent keep its status port (the annotation status.sidecar.istio.io/port: \"0\" turns it"
                             + " off), or inject istio-proxy as a native sidecar (Istio's ENABLE_NATIVE_SIDECARS)",
-                    null, null, "https://github.com/istio/istio/pull/15123"),
+                    null, null, "https://github.com/istio/istio/pull/15123", MESH),
             // https://github.com/linkerd/linkerd2-proxy/pull/811 (POST /shutdown on the admin server, 4191, loopback);
             // https://github.com/linkerd/linkerd2-proxy/pull/3014 (LINKERD2_PROXY_SHUTDOWN_ENDPOINT_ENABLED, off by
             // default; 404 "shutdown endpoint is not enabled" otherwise); https://github.com/linkerd/linkerd2/pull/12705
@@ -87,7 +91,7 @@ public final class KnownSidecars {
                     "set the Pod annotation config.alpha.linkerd.io/proxy-enable-shutdown-endpoint: \"true\" (or the Helm"
                             + " value proxy.enableShutdownEndpoint=true), or run the proxy as a native sidecar"
                             + " (config.beta.linkerd.io/proxy-enable-native-sidecar: \"true\")",
-                    null, "shutdown endpoint is not enabled", "https://github.com/linkerd/linkerd2-proxy/pull/3014"),
+                    null, "shutdown endpoint is not enabled", "https://github.com/linkerd/linkerd2-proxy/pull/3014", MESH),
             // https://github.com/GoogleCloudPlatform/cloud-sql-proxy (cmd/root.go: --quitquitquit, --admin-port 9091,
             // --exit-zero-on-sigterm; every flag also as CSQL_PROXY_<FLAG>)
             new Known("the Cloud SQL Auth Proxy", List.of("cloud-sql-proxy", "cloudsql-proxy"),
@@ -96,7 +100,7 @@ public final class KnownSidecars {
                     List.of(new Flag("--quitquitquit", true), new Env("CSQL_PROXY_QUITQUITQUIT")),
                     "start the proxy with --quitquitquit (its admin server, port 9091 unless --admin-port)",
                     "start the proxy with --exit-zero-on-sigterm", null,
-                    "https://github.com/GoogleCloudPlatform/cloud-sql-proxy"),
+                    "https://github.com/GoogleCloudPlatform/cloud-sql-proxy", NOT_MESH),
             // https://github.com/GoogleCloudPlatform/alloydb-auth-proxy (the same flags; ALLOYDB_PROXY_<FLAG>)
             new Known("the AlloyDB Auth Proxy", List.of("alloydb-auth-proxy", "alloydb-proxy"),
                     List.of("alloydb-connectors/alloydb-auth-proxy"), "POST", "/quitquitquit",
@@ -104,14 +108,14 @@ public final class KnownSidecars {
                     List.of(new Flag("--quitquitquit", true), new Env("ALLOYDB_PROXY_QUITQUITQUIT")),
                     "start the proxy with --quitquitquit (its admin server, port 9091 unless --admin-port)",
                     "start the proxy with --exit-zero-on-sigterm", null,
-                    "https://github.com/GoogleCloudPlatform/alloydb-auth-proxy"),
+                    "https://github.com/GoogleCloudPlatform/alloydb-auth-proxy", NOT_MESH),
             // https://www.envoyproxy.io/docs/envoy/latest/operations/admin (POST /quitquitquit on the admin listener,
             // whose port is in the bootstrap configuration, not on the command line: proa cannot read it)
             new Known("Envoy", List.of("envoy"), List.of("envoyproxy/envoy", "envoyproxy/envoy-distroless"), "POST",
                     "/quitquitquit", List.of(new NamedPort("admin")), 0, List.of(),
                     "name Envoy's admin port in the container's ports (name: admin), or give"
                             + " --shutdown-http-post=http://127.0.0.1:ADMIN_PORT/quitquitquit",
-                    null, null, "https://www.envoyproxy.io/docs/envoy/latest/operations/admin"),
+                    null, null, "https://www.envoyproxy.io/docs/envoy/latest/operations/admin", MESH),
             // https://developer.hashicorp.com/vault/docs/agent-and-proxy/agent (POST /agent/v1/quit, off unless a
             // listener's agent_api { enable_quit = true }); https://github.com/hashicorp/vault-k8s (the injector's
             // vault-agent container, vault.hashicorp.com/agent-enable-quit, agent-cache-listener-port 8200). Recognized
@@ -121,7 +125,7 @@ public final class KnownSidecars {
                     List.of(new Annotation("vault.hashicorp.com/agent-enable-quit")),
                     "set the Pod annotation vault.hashicorp.com/agent-enable-quit: \"true\", or"
                             + " vault.hashicorp.com/agent-pre-populate-only: \"true\" for no sidecar at all",
-                    null, null, "https://developer.hashicorp.com/vault/docs/agent-and-proxy/agent"));
+                    null, null, "https://developer.hashicorp.com/vault/docs/agent-and-proxy/agent", NOT_MESH));
 
     /** How a recognized sidecar is stopped: a request, or why there is none and what fixes that. */
     public sealed interface Stop {

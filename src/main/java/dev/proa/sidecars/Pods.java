@@ -44,6 +44,7 @@ public final class Pods {
         podSpec.setTerminationGracePeriodSeconds(number(spec.get("terminationGracePeriodSeconds")));
         podSpec.setContainers(listOrNull(spec.get("containers"), Pods::container));
         podSpec.setInitContainers(listOrNull(spec.get("initContainers"), Pods::container));
+        podSpec.setShareProcessNamespace(spec.get("shareProcessNamespace") instanceof Boolean b ? b : null);
         PodStatus podStatus = new PodStatus();
         podStatus.setPhase(string(status.get("phase")));
         podStatus.setContainerStatuses(listOrNull(status.get("containerStatuses"), Pods::containerStatus));
@@ -103,6 +104,7 @@ public final class Pods {
     private static ContainerStatus containerStatus(Map<String, Object> fields) {
         ContainerStatus status = new ContainerStatus();
         status.setName(string(fields.get("name")));
+        status.setContainerID(string(fields.get("containerID")));
         status.setReady(fields.get("ready") instanceof Boolean b ? b : null);
         Long restarts = number(fields.get("restartCount"));
         status.setRestartCount(restarts == null ? null : restarts.intValue());

@@ -2,6 +2,7 @@ package dev.proa.sidecars;
 
 import dev.proa.config.Urls;
 import dev.proa.sidecars.KnownSidecars.Known;
+import dev.proa.sidecars.StopPlan.Bound;
 import dev.proa.sidecars.StopPlan.ByOptions;
 import dev.proa.sidecars.StopPlan.Called;
 import dev.proa.sidecars.StopPlan.Native;
@@ -41,6 +42,8 @@ public final class StopWords {
                     + known.map(k -> " (" + recognized + "; no request needed)").orElse("");
             case ByOptions b -> "stopped by the options given (" + b.options() + ")"
                     + known.map(k -> "; " + recognized + ", whose own way is not used: the options replace it").orElse("");
+            case Bound b -> "stopped by the option bound to it (" + b.options() + ")"
+                    + known.map(k -> "; " + recognized + ", whose own way it replaces").orElse("");
             case Called c -> c.call().method() + " " + Urls.printable(c.call().url()) + " (" + recognized + ", " + c.call().why() + ")";
             case NotCallable c -> recognized + ", but proa cannot stop it: " + c.cannot().why() + willNot + c.cannot().fix();
             case Unknown u -> "nothing known stops it (not a sidecar proa recognizes, and no shutdown option given)"
@@ -53,6 +56,30 @@ public final class StopWords {
         };
     }
 
+    /** When it is stopped: "phase 1 of 2", or nothing for a native sidecar (the kubelet's) or a plan of one phase. */
+    public static String phase(StopPlan plan, Step step) {
+        if (step.phase() == StopPlan.NO_PHASE || plan.phases() < 2) return "";
+        return "phase " + (step.phase() + 1) + " of " + plan.phases() + (step.phase() == 0 ? ", first"
+                : ", after phase " + step.phase() + "'s sidecars (" + String.join(", ", plan.inPhase(step.phase() - 1))
+                        + ") have terminated or had their share of the shutdown timeout");
+    }
+
+    /** What is done if it answers its request and keeps running, or null when nothing more is done. */
+    public static String escalation(StopPlan plan, Step step) {
+        if (!plan.escalates(step)) return null;
+        return "if it answers its request but still runs at the end of its phase's share of the shutdown timeout,"
+                + " SIGTERM to its processes (the Pod shares its process namespace)";
+    }
+
+    /** The plan's line for a name an option gives that is no sidecar of the Pod. */
+    public static String stray(StopPlan.Stray stray, java.util.List<String> sidecars) {
+        return "Shutdown plan: " + stray.option() + " names " + stray.name() + ", which is not a sidecar of the Pod"
+                + " (its sidecars: " + (sidecars.isEmpty() ? "none" : String.join(", ", sidecars)) + ")"
+                + (stray.option().equals("--shutdown-order") ? "; the name is left out of the order"
+                        : "; the request is sent anyway, in the first phase")
+                + ". Fix: give a container name of the Pod's (a sidecar, not --ignore'd, --main or proa's own)";
+    }
+
     /** Why it may still run at the shutdown's end, and what fixes that. */
     public static String stillRunning(Step step) {
         String sidecar = step.sidecar();
@@ -60,6 +87,7 @@ public final class StopWords {
         return "Sidecar " + sidecar + " is still running at the shutdown timeout: " + switch (step.how()) {
             case Called c -> "it was asked (" + c.call().method() + " " + Urls.printable(c.call().url()) + ") and has not stopped;"
                     + " see that request's line above. If it answered 2xx, it may need longer: raise --shutdown-timeout";
+            case Bound b -> "it was asked (" + b.options() + ") and has not stopped; see that request's line above";
             case ByOptions b -> "the options given (" + b.options() + ") did not stop it: check that one of them is"
                     + " meant for it" + known.map(k -> " (" + k.what() + " stops on " + k.method() + " " + k.path()
                             + ", port from " + KnownSidecars.portSources(k) + ")").orElse("") + ", or " + GENERAL_FIX;

@@ -1,0 +1,111 @@
+package dev.proa.lifecycle;
+
+import dev.proa.config.Durations;
+import dev.proa.lifecycle.Shutdown.Escalate;
+import dev.proa.lifecycle.Shutdown.Phasing;
+import dev.proa.lifecycle.Shutdown.Rules;
+import dev.proa.lifecycle.Shutdown.State;
+import dev.proa.sidecars.Pods;
+import dev.proa.sidecars.StopPlan;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The shutdown's phases, as decisions of {@link Shutdown}'s step: when the next phase begins, and which sidecar is
+ * sent SIGTERM. The stop's one {@link Deadline} is cut into shares: one per phase left, and one more for a SIGTERM to
+ * take effect when the Pod shares its process namespace; a phase that ends early (its sidecars all terminated) leaves
+ * its time to the ones after. Without the Pod to watch, nothing tells that a phase's sidecars terminated, and the plan
+ * has one phase.
+ */
+final class StopPhases {
+    private StopPhases() {}
+
+    /** The first phase, beginning {@code now}. */
+    static Phasing first(Rules rules, long now) {
+        return new Phasing(0, rules.deadline().share(now, shares(rules, 0)));
+    }
+
+    /** The line that says the phases at the shutdown's start, when there are several. */
+    static Optional<Line> said(StopPlan plan) {
+        if (plan.phases() < 2) return Optional.empty();
+        List<String> phases = new ArrayList<>();
+        for (int k = 0; k < plan.phases(); k++) phases.add(String.join(", ", plan.inPhase(k)));
+        return Optional.of(Line.info("Shutdown in " + plan.phases() + " phases: first " + String.join("; then ", phases)
+                + " (each once the one before has terminated, or had its share of the shutdown timeout)"));
+    }
+
+    /**
+     * Where the phases are {@code now}: at the end of a phase's share, SIGTERM to each of its sidecars that answered
+     * its request and still runs (once, with a shared process namespace, before the deadline); and the next phase
+     * begins once this one's sidecars have all terminated (or nothing tells, the Pod unwatched) or its share passed.
+     */
+    static State advance(Rules rules, State s, long now, List<Line> lines, List<Escalate> escalations) {
+        StopPlan plan = rules.plan();
+        while (true) {
+            Phasing at = s.phasing();
+            List<String> running = running(rules, s, at.phase());
+            boolean over = now >= at.shareEnd();
+            if (over && now < rules.deadline().at()) escalate(rules, s, running, lines, escalations);
+            if (at.phase() >= plan.phases() - 1) {
+                // The last phase: its share's end is when a SIGTERM goes out; then the wait goes on to the deadline.
+                return s.with(new Phasing(at.phase(), over ? Long.MAX_VALUE : at.shareEnd()));
+            }
+            boolean done = s.watched().isEmpty() || running.isEmpty();
+            if (!done && !over) return s;
+            int next = at.phase() + 1;
+            String took = Durations.human(Duration.ofNanos(Math.max(0, Durations.between(s.start(), now))));
+            lines.add(Line.info("Shutdown phase " + (next + 1) + " of " + plan.phases() + " ("
+                    + String.join(", ", plan.inPhase(next)) + ") after " + took + ": " + (done
+                            ? "phase " + next + "'s sidecars have terminated"
+                            : "phase " + next + "'s share of the shutdown timeout passed; still running: "
+                                    + String.join(", ", running))));
+            s = s.with(new Phasing(next, rules.deadline().share(now, shares(rules, next))));
+        }
+    }
+
+    /** Phase {@code phase}'s sidecars still running, as the Pod tells (none when it is not watched). */
+    private static List<String> running(Rules rules, State s, int phase) {
+        List<String> inPhase = rules.plan().inPhase(phase);
+        return Shutdown.running(rules, s).stream().filter(inPhase::contains).toList();
+    }
+
+    private static void escalate(Rules rules, State s, List<String> running, List<Line> lines,
+            List<Escalate> escalations) {
+        for (String sidecar : running) {
+            StopPlan.Step step = rules.plan().step(sidecar).orElse(null);
+            if (step == null || !rules.plan().escalates(step) || !answered(rules, s, sidecar)) continue;
+            ContainerStatus status = s.seen().pod() == null ? null : Pods.status(s.seen().pod(), sidecar);
+            String id = status == null ? null : status.getContainerID();
+            if (id == null || id.isBlank()) {
+                lines.add(Line.warn("Sidecar " + sidecar + " answered its shutdown request but still runs at the end of"
+                        + " its share of the shutdown timeout, and its status has no containerID to find its processes"
+                        + " by: not sending SIGTERM", "container", sidecar));
+                continue;
+            }
+            lines.add(Line.warn("Sidecar " + sidecar + " answered its shutdown request but still runs at the end of its"
+                    + " share of the shutdown timeout: sending SIGTERM to its processes (the Pod shares its process"
+                    + " namespace)", "container", sidecar));
+            escalations.add(new Escalate(sidecar, id));
+        }
+    }
+
+    /** Whether a request of {@code sidecar}'s own got an HTTP answer. */
+    private static boolean answered(Rules rules, State s, String sidecar) {
+        for (int i = 0; i < s.requests().size(); i++) {
+            if (s.requests().get(i).answered()
+                    && rules.plan().requests().get(i).sidecar().equals(Optional.of(sidecar))) return true;
+        }
+        return false;
+    }
+
+    /**
+     * How many shares the time left is cut into from phase {@code phase} on: one per phase left, and one more for the
+     * SIGTERM to take effect when the Pod shares its process namespace.
+     */
+    static int shares(Rules rules, int phase) {
+        return rules.plan().phases() - phase + (rules.plan().sharedProcesses() ? 1 : 0);
+    }
+}
