@@ -24,11 +24,14 @@ import org.junit.jupiter.api.Test;
  * A sidecar that answers its shutdown request and keeps running is sent SIGTERM at the end of its phase's share of
  * the shutdown timeout, where the Pod shares its process namespace. As in {@link KillScopeIT}, a PID namespace of its
  * own ({@code unshare --pid --fork --mount-proc}) stands for the Pod's, its PID 1 a copy of sleep named pause; the
- * sidecar and proa join it with nsenter. The sidecar's process is put in a cgroup (v1, the cpu hierarchy) whose path
+ * sidecar and proa join it with nsenter. The sidecar's process is put in a cgroup (cgroup v1's cpu hierarchy, else the
+ * unified v2 one) whose path
  * holds the container ID its status gives, as the container runtimes' cgroup paths do.
  */
 class EscalationIT extends EndToEnd {
-    private static final Path CPU = Path.of("/sys/fs/cgroup/cpu");
+    /** cgroup v1's cpu hierarchy where the machine has one, else cgroup v2's unified one. */
+    private static final Path CPU = Files.isRegularFile(Path.of("/sys/fs/cgroup/cpu/cgroup.procs"))
+            ? Path.of("/sys/fs/cgroup/cpu") : Path.of("/sys/fs/cgroup");
     private final List<Process> started = new ArrayList<>();
     private final String id = HexFormat.of().formatHex(randomBytes());
     private final Path cgroup = CPU.resolve("proa-it-" + id);
@@ -42,7 +45,7 @@ class EscalationIT extends EndToEnd {
     @BeforeEach
     void needsRoot() throws Exception {
         TestSupport.requirePrivilege(canUnshare() && Files.isWritable(CPU.resolve("cgroup.procs")),
-                "needs root, for unshare --pid, nsenter and a cgroup (v1, " + CPU + ")");
+                "needs root, for unshare --pid, nsenter and a cgroup (" + CPU + ")");
     }
 
     @AfterEach
