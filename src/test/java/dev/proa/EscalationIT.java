@@ -10,12 +10,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,7 +29,7 @@ class EscalationIT extends EndToEnd {
     /** cgroup v1's cpu hierarchy where the machine has one, else cgroup v2's unified one. */
     private static final Path CPU = Files.isRegularFile(Path.of("/sys/fs/cgroup/cpu/cgroup.procs"))
             ? Path.of("/sys/fs/cgroup/cpu") : Path.of("/sys/fs/cgroup");
-    private final List<Process> started = new ArrayList<>();
+    private final PidNamespaces namespaces = new PidNamespaces();
     private final String id = HexFormat.of().formatHex(randomBytes());
     private final Path cgroup = CPU.resolve("proa-it-" + id);
 
@@ -44,7 +41,7 @@ class EscalationIT extends EndToEnd {
 
     @BeforeEach
     void needsRoot() throws Exception {
-        TestSupport.requirePrivilege(canUnshare() && Files.isWritable(CPU.resolve("cgroup.procs")),
+        TestSupport.requirePrivilege(PidNamespaces.available() && Files.isWritable(CPU.resolve("cgroup.procs")),
                 "needs root, for unshare --pid, nsenter and a cgroup (" + CPU + ")");
     }
 
@@ -59,14 +56,7 @@ class EscalationIT extends EndToEnd {
                 }
             }
         }
-        for (Process process : started) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-        }
-        for (Process process : started) {
-            process.descendants().forEach(p -> p.onExit().join());
-            process.onExit().join();
-        }
+        namespaces.close();
         // An empty cgroup is removed so (rmdir); a process just killed may leave it only a moment later.
         TestSupport.awaitTrue(() -> {
             try {
@@ -79,9 +69,10 @@ class EscalationIT extends EndToEnd {
 
     @Test
     void aSidecarThatAnswersAndKeepsRunningIsSentSigtermThenTheStopCompletes() throws Exception {
-        long pid1 = namespace();
+        long pid1 = namespaces.create(Files.copy(Path.of("/usr/bin/sleep"), dir.resolve("pause"),
+                StandardCopyOption.COPY_ATTRIBUTES));
         Path portFile = dir.resolve("stubborn.port");
-        ProcessHandle sidecar = enter(pid1, ProaRun.JAVA, "-cp", System.getProperty("java.class.path"),
+        ProcessHandle sidecar = namespaces.enter(pid1, ProaRun.JAVA, "-cp", System.getProperty("java.class.path"),
                 FakeSidecar.class.getName(), portFile.toString(), "0", dir.resolve("stubborn.quit").toString(), "stubborn");
         TestSupport.awaitTrue(() -> Files.exists(portFile));
         Files.createDirectory(cgroup);
@@ -98,7 +89,7 @@ class EscalationIT extends EndToEnd {
         sidecar.onExit().thenRun(() -> cluster.setStatus("job", "stubborn", s -> TestPods.terminated("stubborn", 143)));
 
         String url = "http://127.0.0.1:" + Files.readString(portFile).strip() + "/quitquitquit";
-        ProaRun proa = ProaRun.start(dir, env("job"), nsenter(pid1),
+        ProaRun proa = ProaRun.start(dir, env("job"), PidNamespaces.nsenter(pid1),
                 List.of("--shutdown-timeout=20s", "-p", "stubborn=" + url, "--", "true"));
 
         assertEquals(0, proa.exitStatus(), proa.log());
@@ -109,50 +100,5 @@ class EscalationIT extends EndToEnd {
         assertTrue(proa.log().contains(" of sidecar stubborn"), proa.log());
         assertTrue(proa.log().contains("Shutdown complete after"), proa.log());
         assertFalse(proa.log().contains("Shutdown timeout of"), proa.log());
-    }
-
-    /** A new PID namespace whose PID 1 is a copy of sleep named pause; returns that process's PID on this machine. */
-    private long namespace() throws Exception {
-        Path pause = Files.copy(Path.of("/usr/bin/sleep"), dir.resolve("pause"), StandardCopyOption.COPY_ATTRIBUTES);
-        Process unshare = new ProcessBuilder("unshare", "--pid", "--fork", "--mount-proc", pause.toString(), "1000")
-                .inheritIO().start();
-        started.add(unshare);
-        AtomicReference<ProcessHandle> child = new AtomicReference<>();
-        TestSupport.awaitTrue(() -> {
-            unshare.children().findFirst().ifPresent(child::set);
-            return child.get() != null && "pause".equals(comm(child.get().pid()));
-        });
-        return child.get().pid();
-    }
-
-    /** {@code command} run in the namespace of {@code pid1} (as its child); returns its process on this machine. */
-    private ProcessHandle enter(long pid1, String... command) throws Exception {
-        List<String> argv = new ArrayList<>(nsenter(pid1));
-        argv.addAll(List.of(command));
-        Process nsenter = new ProcessBuilder(argv).inheritIO().start();
-        started.add(nsenter);
-        AtomicReference<ProcessHandle> child = new AtomicReference<>();
-        TestSupport.awaitTrue(() -> {
-            nsenter.children().findFirst().ifPresent(child::set);
-            return child.get() != null;
-        });
-        return child.get();
-    }
-
-    private static List<String> nsenter(long pid1) {
-        return List.of("nsenter", "--target", Long.toString(pid1), "--pid", "--mount");
-    }
-
-    private static String comm(long pid) {
-        try {
-            return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip();
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    private static boolean canUnshare() throws Exception {
-        Process probe = new ProcessBuilder("unshare", "--pid", "--fork", "--mount-proc", "true").start();
-        return probe.waitFor(10, TimeUnit.SECONDS) && probe.exitValue() == 0;
     }
 }
