@@ -80,7 +80,14 @@ class ConfigBadInputsIT extends EndToEnd {
                 bad(List.of("--wait-http", "http://db/ready http://proxy/ready"), Map.of(), "has a space in it"),
                 bad(List.of("--wait-http", "http://999.0.0.1/ready"), Map.of(), "'999.0.0.1' is not a host name"),
                 bad(List.of(), Map.of("PROA_SHUTDOWN_HTTP_POST", ",,,"), "PROA_SHUTDOWN_HTTP_POST got no URL in ',,,'"),
-                bad(List.of(), Map.of("PROA_WAIT_TCP", "a b:80"), "'a b' is not a host name or IP address"));
+                bad(List.of(), Map.of("PROA_WAIT_TCP", "a b:80"), "'a b' is not a host name or IP address"),
+                // a request bound to a sidecar, and the order of the stop
+                bad(List.of("-p", "Log_Shipper=http://127.0.0.1:1/x"), Map.of(),
+                        "'Log_Shipper' in 'Log_Shipper=http://127.0.0.1:1/x' is not a container name"),
+                bad(List.of("-g", "proxy=ftp://127.0.0.1/x"), Map.of(),
+                        "'proxy=ftp://127.0.0.1/x' is not an http:// or https:// URL"),
+                bad(List.of(), Map.of("PROA_SHUTDOWN_ORDER", "a,b;b"), "PROA_SHUTDOWN_ORDER names b in two phases"),
+                bad(List.of("--shutdown-order", " ; "), Map.of(), "--shutdown-order got no NAME in ' ; '"));
     }
 
     @ParameterizedTest(name = "proa {0} (env {1})")
