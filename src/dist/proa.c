@@ -62,7 +62,7 @@ static const char *const JVM_FLAGS[] = {
 static void fail(const char *what, const char *path) {
     fprintf(stderr, "proa: %s %s: %s. Is /opt/proa complete (copied whole from proa's image)?\n", what, path,
             strerror(errno));
-    exit(125); /* as proa itself when it cannot start COMMAND */
+    exit(125); /* proa-failed, before any option is read: not remapped (README, "Exit status") */
 }
 
 static char *joined(const char *a, const char *b) {
