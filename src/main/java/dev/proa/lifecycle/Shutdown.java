@@ -28,8 +28,14 @@ public final class Shutdown {
     /**
      * {@code deadline}: the whole stop's; {@code kills}: whether --kill or --kill-all was given; {@code plan}: how each
      * sidecar is stopped (its requests are sent), which names the fix when one does not stop, or fails the Pod.
+     * {@code choice} is the run's; the shutdown watches what the plan stops ({@link Sidecars.Choice#stopped}), so a
+     * phase's sidecars are all watched, and it is complete only once every regular sidecar has terminated.
      */
-    public record Rules(Sources sources, Sidecars.Choice choice, Deadline deadline, boolean kills, StopPlan plan) {}
+    public record Rules(Sources sources, Sidecars.Choice choice, Deadline deadline, boolean kills, StopPlan plan) {
+        public Rules {
+            choice = choice.stopped();
+        }
+    }
 
     /**
      * How the shutdown ended: the sidecars still running, and one sentence (with its fix) per regular sidecar that

@@ -86,6 +86,26 @@ class StopPhasesTest {
     }
 
     @Test
+    void withWaitForEveryPhasesSidecarIsWatchedAndTheMeshWaitsForTheFirstPhase() throws Exception {
+        Shutdown.Rules plain = rules(false);
+        // As EventLoop builds them: the run's choice, which holds --wait-for=istio-proxy.
+        Shutdown.Rules rules = new Shutdown.Rules(plain.sources(), new Sidecars.Choice(null, null,
+                List.of("istio-proxy"), List.of(), List.of()), plain.deadline(), false, plain.plan());
+        Shutdown.Step begun = Shutdown.begin(rules, running(false), 0);
+        assertEquals(List.of(SHIPPER), sent(begun), "log-shipper, not waited for at the start, still runs");
+        Shutdown.Step tick = Shutdown.step(rules, begun.state(), new Shutdown.Tick(), 5 * S);
+        assertEquals(List.of(), sent(tick), "its share has not passed");
+
+        PodView shipperDone = pod(false, TestPods.terminated("log-shipper", 0), TestPods.running("istio-proxy", true));
+        Shutdown.Step next = Shutdown.step(rules, tick.state(), new Shutdown.PodSeen(shipperDone), 6 * S);
+        assertEquals(List.of(MESH), sent(next), "the mesh only once log-shipper has terminated");
+
+        PodView meshDoneFirst = pod(false, TestPods.running("log-shipper", true), TestPods.terminated("istio-proxy", 0));
+        Shutdown.Step early = Shutdown.step(rules, begun.state(), new Shutdown.PodSeen(meshDoneFirst), 2 * S);
+        assertEquals(Optional.empty(), early.ended(), "not complete while log-shipper runs");
+    }
+
+    @Test
     void theMeshIsAskedWhenTheFirstPhasesShareHasPassedThoughItsSidecarsStillRun() throws Exception {
         Shutdown.Rules rules = rules(false);
         Shutdown.Step begun = Shutdown.begin(rules, running(false), 0);
