@@ -16,7 +16,8 @@ import java.util.Optional;
  * sidecars have stopped, and wait until every regular sidecar has terminated. Native sidecars are not waited for: the
  * kubelet stops them only once proa's own container has exited. Without the Pod, the {@code --wait-http}/{@code
  * --wait-tcp} targets tell: the sidecars have stopped once nothing answers there. Nothing outlasts the stop's
- * {@link Deadline}. The plan's phases go in turn ({@link StopPhases}): phase k+1's requests are sent once phase k's
+ * {@link Deadline}; when it passes, or a repeated signal cuts the wait short, every request not yet sent goes out
+ * once, whatever its phase, unawaited. The plan's phases go in turn ({@link StopPhases}): phase k+1's requests are sent once phase k's
  * sidecars have all terminated, or its share of the time passed; a sidecar that answered its request and still runs
  * then is sent SIGTERM, once, where the Pod shares its process namespace ({@link Escalate}). A pure step function
  * of (rules, state, what happened, the time); each step says what to send,
@@ -209,6 +210,7 @@ public final class Shutdown {
         for (int i = 0; i < requests.size(); i++) {
             Request r = requests.get(i);
             if (r.progress() != Progress.WAITING || (now < r.retryAt() && !stopped) || !due(rules, s, i)) continue;
+            if (now >= rules.deadline().at() && !r.retry().refusedBefore()) continue; // never sent: sendLeft sends it
             RequestRetry.Step send = RequestRetry.send(r.retry(), now, rules.deadline().at());
             lines.addAll(send.lines());
             requests.set(i, new Request(send.state(), send.done() ? Progress.DONE : Progress.SENT, 0, r.answered()));
@@ -237,6 +239,7 @@ public final class Shutdown {
                     : "cut short by a signal after " + took) + "; " + (running.isEmpty()
                             ? s.unfinished() + " shutdown request(s) still unanswered"
                             : "still running: " + String.join(", ", running))));
+            s = StopPhases.sendLeft(rules, s, sends, lines);
             if (now >= deadline && s.watched().isPresent()) {
                 for (String sidecar : running) {
                     rules.plan().step(sidecar).ifPresent(p -> lines.add(Line.warn(StopWords.stillRunning(p),

@@ -66,6 +66,27 @@ final class StopPhases {
         }
     }
 
+    /**
+     * The shutdown ends (its timeout, a repeated signal) with requests still waiting: a later phase's, never sent, or
+     * a refused one's retry. Each goes out once now, whatever its phase, and is not waited for: a request never sent is
+     * worse than one sent late.
+     */
+    static State sendLeft(Rules rules, State s, List<Shutdown.Send> sends, List<Line> lines) {
+        List<Shutdown.Request> requests = new ArrayList<>(s.requests());
+        for (int i = 0; i < requests.size(); i++) {
+            Shutdown.Request r = requests.get(i);
+            if (r.progress() != Shutdown.Progress.WAITING) continue;
+            int phase = rules.plan().requests().get(i).phase();
+            String which = rules.plan().phases() < 2 ? "" : " (phase " + (phase + 1) + " of " + rules.plan().phases() + ")";
+            lines.add(Line.info("Shutdown request " + r.retry() + which + (r.retry().refusedBefore()
+                    ? " sent once more, as the shutdown ends before its retry" : " sent now, as the shutdown ends before"
+                            + " it went out") + "; not waiting for its answer"));
+            sends.add(new Shutdown.Send(i, r.retry(), RequestRetry.PER_REQUEST_TIMEOUT));
+            requests.set(i, new Shutdown.Request(r.retry(), Shutdown.Progress.DONE, 0, r.answered()));
+        }
+        return s.with(requests);
+    }
+
     /** Phase {@code phase}'s sidecars still running, as the Pod tells (none when it is not watched). */
     private static List<String> running(Rules rules, State s, int phase) {
         List<String> inPhase = rules.plan().inPhase(phase);

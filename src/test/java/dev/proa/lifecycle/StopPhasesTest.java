@@ -106,6 +106,31 @@ class StopPhasesTest {
     }
 
     @Test
+    void aRepeatedSignalInTheFirstPhaseSendsTheLaterPhasesRequestsBeforeItEnds() throws Exception {
+        Shutdown.Rules rules = rules(false);
+        Shutdown.Step begun = Shutdown.begin(rules, running(false), 0);
+        Shutdown.Step cut = Shutdown.step(rules, begun.state(), new Shutdown.Skip(), S);
+
+        assertEquals(List.of(MESH), sent(cut), "istio-proxy's request is sent, though its phase never began");
+        assertEquals(Optional.of(List.of("log-shipper", "istio-proxy")), cut.ended());
+        assertEquals(List.of("WARN Shutdown cut short by a signal after 1.0s; still running: log-shipper, istio-proxy",
+                "INFO Shutdown request POST http://127.0.0.1:15020/quitquitquit (phase 2 of 2) sent now, as the shutdown"
+                        + " ends before it went out; not waiting for its answer"), lines(cut));
+    }
+
+    @Test
+    void atTheDeadlineARequestNeverSentGoesOutOnce() throws Exception {
+        Shutdown.Rules rules = rules(false);
+        Shutdown.Step begun = Shutdown.begin(rules, running(false), 0);
+        Shutdown.Step late = Shutdown.step(rules, begun.state(), new Shutdown.Tick(), 30 * S); // woken late
+
+        assertEquals(List.of(MESH), sent(late));
+        assertEquals(Optional.of(List.of("log-shipper", "istio-proxy")), late.ended());
+        assertTrue(lines(late).contains("INFO Shutdown request POST http://127.0.0.1:15020/quitquitquit (phase 2 of 2) sent"
+                + " now, as the shutdown ends before it went out; not waiting for its answer"), lines(late).toString());
+    }
+
+    @Test
     void theMeshIsAskedWhenTheFirstPhasesShareHasPassedThoughItsSidecarsStillRun() throws Exception {
         Shutdown.Rules rules = rules(false);
         Shutdown.Step begun = Shutdown.begin(rules, running(false), 0);
