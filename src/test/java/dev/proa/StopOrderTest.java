@@ -117,6 +117,14 @@ class StopOrderTest {
                         List.of("log-shipper", "istio-proxy", "cache"), List.of("--shutdown-order=cache;log-shipper;istio-proxy"),
                         "3 phases: cache=Unknown@0 log-shipper=Unknown@1 istio-proxy=Called@2 logger=Native@-1 | "
                                 + istio + "@2(istio-proxy)"),
+                arguments("an empty first phase: everything unnamed first, the named ones after",
+                        List.of("istio-proxy", "log-shipper", "cache"), List.of("--shutdown-order=;istio-proxy"),
+                        "2 phases: log-shipper=Unknown@0 cache=Unknown@0 istio-proxy=Called@1 logger=Native@-1 | "
+                                + istio + "@1(istio-proxy)"),
+                arguments("an empty phase in the middle keeps the order, its number compacted",
+                        List.of("istio-proxy", "log-shipper", "cache"), List.of("--shutdown-order=cache;;istio-proxy"),
+                        "2 phases: log-shipper=Unknown@0 cache=Unknown@0 istio-proxy=Called@1 logger=Native@-1 | "
+                                + istio + "@1(istio-proxy)"),
                 arguments("an order naming no sidecar of the Pod: a stray, and its empty phase dropped",
                         List.of("log-shipper", "istio-proxy"),
                         List.of("--shutdown-order=ghost", "--shutdown-order=log-shipper,istio-proxy"),
@@ -128,6 +136,15 @@ class StopOrderTest {
     @MethodSource("plans")
     void thePlan(String why, List<String> sidecars, List<String> args, String expected) throws Exception {
         assertEquals(expected, describe(plan(pod(false, sidecars.toArray(String[]::new)), args.toArray(String[]::new))));
+    }
+
+    @Test
+    void anEmptyPhaseInTheVariableKeepsItsPlace() throws Exception {
+        Pod pod = pod(false, "istio-proxy", "log-shipper");
+        StopPlan plan = StopPlan.of(pod, Sidecars.select(pod, Sidecars.Choice.ALL),
+                StopPlan.Options.of(stop(Map.of("PROA_SHUTDOWN_ORDER", ";istio-proxy"))));
+        assertEquals("2 phases: log-shipper=Unknown@0 istio-proxy=Called@1 logger=Native@-1 | "
+                + "http://127.0.0.1:15020/quitquitquit@1(istio-proxy)", describe(plan));
     }
 
     @Test

@@ -9,7 +9,8 @@ import java.util.TreeSet;
  * Which phase each regular sidecar is stopped in: {@code --shutdown-order}'s, where given (a sidecar it does not name
  * is in the first phase: the order is there to keep the named ones for later); else the mesh proxies
  * ({@link KnownSidecars.Known#mesh}) last, as the other sidecars' last traffic goes through them, and everything else
- * first. Phases left empty are dropped, so the numbers run from 0 without gaps. Native sidecars keep
+ * first. An empty phase of the order keeps its place ({@code ;istio-proxy}: the unnamed first, istio-proxy after);
+ * phases left empty in the end are dropped, so the numbers run from 0 without gaps. Native sidecars keep
  * {@link StopPlan#NO_PHASE}.
  */
 final class Phasing {
