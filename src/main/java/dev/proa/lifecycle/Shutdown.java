@@ -81,9 +81,18 @@ public final class Shutdown {
     /**
      * Which phase is under way ({@code phase}, from 0), and when its share of the time ends ({@code shareEnd}): each
      * phase's end comes once (then the next begins, or, in the last, the wait goes on to the deadline), so no sidecar
-     * is sent SIGTERM twice.
+     * is sent SIGTERM twice. {@code escalated}: the sidecars sent SIGTERM at this phase's end; while it is not empty,
+     * {@code shareEnd} is the end of the time they have to terminate before the next phase begins.
      */
-    public record Phasing(int phase, long shareEnd) {}
+    public record Phasing(int phase, long shareEnd, List<String> escalated) {
+        public Phasing {
+            escalated = List.copyOf(escalated);
+        }
+
+        public Phasing(int phase, long shareEnd) {
+            this(phase, shareEnd, List.of());
+        }
+    }
 
     /**
      * Send SIGTERM to the processes of {@code sidecar}'s container, {@code containerId} as its status gives it
