@@ -90,16 +90,22 @@ class StopOrderTest {
                         List.of("log-shipper", "istio-proxy"), List.of("-g", "istio-proxy=http://127.0.0.1:15000/x"),
                         "2 phases: log-shipper=Unknown@0 istio-proxy=Bound@1 logger=Native@-1 | "
                                 + "http://127.0.0.1:15000/x@1(istio-proxy)"),
-                arguments("an unbound option replaces recognition for all, and is sent first",
+                arguments("an unbound option replaces recognition for all, and is sent first: so all are first",
                         List.of("log-shipper", "istio-proxy"), List.of("-p", OTHER),
-                        "2 phases: log-shipper=ByOptions@0 istio-proxy=ByOptions@1 logger=Native@-1 | " + OTHER + "@0"),
-                arguments("bound and unbound: the bound sidecar by its own, every other by the unbound",
+                        "1 phases: log-shipper=ByOptions@0 istio-proxy=ByOptions@0 logger=Native@-1 | " + OTHER + "@0"),
+                arguments("bound and unbound: the bound sidecar by its own, every other by the unbound, first",
                         List.of("log-shipper", "istio-proxy"), List.of("-p", SHIPPER, "-p", OTHER),
-                        "2 phases: log-shipper=Bound@0 istio-proxy=ByOptions@1 logger=Native@-1 | "
+                        "1 phases: log-shipper=Bound@0 istio-proxy=ByOptions@0 logger=Native@-1 | "
                                 + "http://127.0.0.1:2020/flush@0(log-shipper) " + OTHER + "@0"),
                 arguments("-k is unbound too", List.of("log-shipper", "istio-proxy"), List.of("-p", SHIPPER, "-k", "envoy"),
-                        "2 phases: log-shipper=Bound@0 istio-proxy=ByOptions@1 logger=Native@-1 | "
+                        "1 phases: log-shipper=Bound@0 istio-proxy=ByOptions@0 logger=Native@-1 | "
                                 + "http://127.0.0.1:2020/flush@0(log-shipper)"),
+                arguments("a sidecar the unbound options stop is first whatever the order; a bound one keeps its turn",
+                        List.of("log-shipper", "istio-proxy", "cache"),
+                        List.of("-p", "istio-proxy=http://127.0.0.1:15000/x", "-k", "envoy",
+                                "--shutdown-order=;istio-proxy,log-shipper"),
+                        "2 phases: log-shipper=ByOptions@0 cache=ByOptions@0 istio-proxy=Bound@1 logger=Native@-1 | "
+                                + "http://127.0.0.1:15000/x@1(istio-proxy)"),
                 arguments("a bound name that is no sidecar: said, sent first, recognition kept for the others",
                         List.of("cache", "istio-proxy"), List.of("-p", SHIPPER),
                         "2 phases: cache=Unknown@0 istio-proxy=Called@1 logger=Native@-1 | " + istio
@@ -166,6 +172,19 @@ class StopOrderTest {
         assertEquals(List.of("log-shipper", "istio-proxy"), shared.steps().stream().filter(shared::escalates)
                 .map(StopPlan.Step::sidecar).toList(), "cache has no request; logger is native");
         assertEquals(List.of(), apart.steps().stream().filter(apart::escalates).toList());
+    }
+
+    @Test
+    void theWordsOfASidecarTheUnboundOptionsStop() throws Exception {
+        StopPlan one = plan(pod(false, "log-shipper", "istio-proxy"), "-p", OTHER);
+        assertEquals("first, whatever the order: the options given (unbound) go out at once; bind a request to it"
+                + " (-p istio-proxy=URL) to stop it in its turn", StopWords.phase(one, one.step("istio-proxy").orElseThrow()));
+        assertEquals("", StopWords.phase(one, one.step("log-shipper").orElseThrow()), "not a mesh proxy, one phase");
+        StopPlan two = plan(pod(false, "log-shipper", "istio-proxy"), "-p", "log-shipper=http://127.0.0.1:2020/x",
+                "-k", "envoy", "--shutdown-order=;log-shipper");
+        assertEquals("phase 1 of 2, first, whatever the order: the options given (unbound) go out at once; bind a"
+                + " request to it (-p istio-proxy=URL) to stop it in its turn",
+                StopWords.phase(two, two.step("istio-proxy").orElseThrow()));
     }
 
     @Test

@@ -56,8 +56,16 @@ public final class StopWords {
         };
     }
 
-    /** When it is stopped: "phase 1 of 2", or nothing for a native sidecar (the kubelet's) or a plan of one phase. */
+    /**
+     * When it is stopped: "phase 1 of 2", or nothing for a native sidecar (the kubelet's) or a plan of one phase; a
+     * sidecar the unbound options stop is stopped first (said also in one phase, for a mesh proxy, which would be last).
+     */
     public static String phase(StopPlan plan, Step step) {
+        if (step.how() instanceof ByOptions && (plan.phases() > 1 || step.known().map(Known::mesh).orElse(false))) {
+            return (plan.phases() > 1 ? "phase 1 of " + plan.phases() + ", " : "") + "first, whatever the order: the"
+                    + " options given (unbound) go out at once; bind a request to it (-p " + step.sidecar()
+                    + "=URL) to stop it in its turn";
+        }
         if (step.phase() == StopPlan.NO_PHASE || plan.phases() < 2) return "";
         return "phase " + (step.phase() + 1) + " of " + plan.phases() + (step.phase() == 0 ? ", first"
                 : ", after phase " + step.phase() + "'s sidecars (" + String.join(", ", plan.inPhase(step.phase() - 1))
