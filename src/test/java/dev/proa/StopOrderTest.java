@@ -110,10 +110,10 @@ class StopOrderTest {
                         List.of("cache", "istio-proxy"), List.of("-p", SHIPPER),
                         "2 phases: cache=Unknown@0 istio-proxy=Called@1 logger=Native@-1 | " + istio
                                 + "@1(istio-proxy) http://127.0.0.1:2020/flush@0 | strays: log-shipper"),
-                arguments("a bound name of a native sidecar: it is in no phase, so the name is a stray",
+                arguments("a bound name of a native sidecar: no stray; the kubelet stops it, the request goes first",
                         List.of("istio-proxy"), List.of("-p", "logger=http://127.0.0.1:2021/quit"),
-                        "1 phases: istio-proxy=Called@0 logger=Native@-1 | " + istio
-                                + "@0(istio-proxy) http://127.0.0.1:2021/quit@0 | strays: logger"),
+                        "1 phases: istio-proxy=Called@0 logger=NativeBound@-1 | " + istio
+                                + "@0(istio-proxy) http://127.0.0.1:2021/quit@0(logger)"),
                 arguments("an explicit order; a sidecar it does not name is in the first phase",
                         List.of("log-shipper", "istio-proxy", "cache"),
                         List.of("--shutdown-order=istio-proxy", "--shutdown-order", "log-shipper"),
@@ -185,6 +185,18 @@ class StopOrderTest {
         assertEquals("phase 1 of 2, first, whatever the order: the options given (unbound) go out at once; bind a"
                 + " request to it (-p istio-proxy=URL) to stop it in its turn",
                 StopWords.phase(two, two.step("istio-proxy").orElseThrow()));
+    }
+
+    @Test
+    void theWordsOfANativeSidecarWithAnOptionBoundToIt() throws Exception {
+        StopPlan plan = plan(pod(false, "log-shipper", "istio-proxy"), "-p", "logger=http://127.0.0.1:2021/quit");
+        StopPlan.Step logger = plan.step("logger").orElseThrow();
+        assertEquals("Shutdown plan: sidecar logger: a native sidecar, which the kubelet stops once proa's container has"
+                + " exited; the option bound to it (--shutdown-http-post=logger=http://127.0.0.1:2021/quit) is sent"
+                + " anyway, in the first phase", StopWords.sentence(logger));
+        assertEquals(false, logger.warn(), "not a problem for proa check");
+        assertEquals(List.of(), plan.strays());
+        assertEquals("", StopWords.phase(plan, logger));
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.proa.sidecars.StopPlan.Bound;
 import dev.proa.sidecars.StopPlan.ByOptions;
 import dev.proa.sidecars.StopPlan.Called;
 import dev.proa.sidecars.StopPlan.Native;
+import dev.proa.sidecars.StopPlan.NativeBound;
 import dev.proa.sidecars.StopPlan.NotCallable;
 import dev.proa.sidecars.StopPlan.Off;
 import dev.proa.sidecars.StopPlan.Request;
@@ -40,6 +41,9 @@ public final class StopWords {
         return switch (step.how()) {
             case Native n -> "a native sidecar, which the kubelet stops once proa's container has exited"
                     + known.map(k -> " (" + recognized + "; no request needed)").orElse("");
+            case NativeBound b -> "a native sidecar, which the kubelet stops once proa's container has exited; the option"
+                    + " bound to it (" + b.options() + ") is sent anyway, in the first phase" + known.map(k -> " ("
+                    + recognized + ")").orElse("");
             case ByOptions b -> "stopped by the options given (" + b.options() + ")"
                     + known.map(k -> "; " + recognized + ", whose own way is not used: the options replace it").orElse("");
             case Bound b -> "stopped by the option bound to it (" + b.options() + ")"
@@ -103,6 +107,7 @@ public final class StopWords {
             case Unknown u -> "nothing asked it to stop. Fix: " + GENERAL_FIX;
             case Off o -> "nothing asked it to stop (--shutdown-auto=false). Fix: " + GENERAL_FIX;
             case Native n -> "the kubelet stops it after proa exits";
+            case NativeBound n -> "the kubelet stops it after proa exits";
         };
     }
 
