@@ -32,9 +32,8 @@ final class StopPlans {
     StopPlan plan(PodView view, Sidecars.Choice choice) {
         if (view.pod() == null || !settings.sidecars().watchesPod()) return withoutPod(settings);
         try {
-            Sidecars.Choice all = new Sidecars.Choice(choice.ownContainer(), choice.detectedContainer(), List.of(),
-                    choice.ignore(), choice.mains());
-            return StopPlan.of(view.pod(), Sidecars.select(view.pod(), all), StopPlan.Options.of(settings.stop()));
+            return StopPlan.of(view.pod(), Sidecars.select(view.pod(), choice.stopped()),
+                    StopPlan.Options.of(settings.stop()));
         } catch (Sidecars.NotInPod e) {
             return withoutPod(settings); // the startup fails for this reason, and says so
         }

@@ -90,24 +90,30 @@ class StopOrderTest {
                         List.of("log-shipper", "istio-proxy"), List.of("-g", "istio-proxy=http://127.0.0.1:15000/x"),
                         "2 phases: log-shipper=Unknown@0 istio-proxy=Bound@1 logger=Native@-1 | "
                                 + "http://127.0.0.1:15000/x@1(istio-proxy)"),
-                arguments("an unbound option replaces recognition for all, and is sent first",
+                arguments("an unbound option replaces recognition for all, and is sent first: so all are first",
                         List.of("log-shipper", "istio-proxy"), List.of("-p", OTHER),
-                        "2 phases: log-shipper=ByOptions@0 istio-proxy=ByOptions@1 logger=Native@-1 | " + OTHER + "@0"),
-                arguments("bound and unbound: the bound sidecar by its own, every other by the unbound",
+                        "1 phases: log-shipper=ByOptions@0 istio-proxy=ByOptions@0 logger=Native@-1 | " + OTHER + "@0"),
+                arguments("bound and unbound: the bound sidecar by its own, every other by the unbound, first",
                         List.of("log-shipper", "istio-proxy"), List.of("-p", SHIPPER, "-p", OTHER),
-                        "2 phases: log-shipper=Bound@0 istio-proxy=ByOptions@1 logger=Native@-1 | "
+                        "1 phases: log-shipper=Bound@0 istio-proxy=ByOptions@0 logger=Native@-1 | "
                                 + "http://127.0.0.1:2020/flush@0(log-shipper) " + OTHER + "@0"),
                 arguments("-k is unbound too", List.of("log-shipper", "istio-proxy"), List.of("-p", SHIPPER, "-k", "envoy"),
-                        "2 phases: log-shipper=Bound@0 istio-proxy=ByOptions@1 logger=Native@-1 | "
+                        "1 phases: log-shipper=Bound@0 istio-proxy=ByOptions@0 logger=Native@-1 | "
                                 + "http://127.0.0.1:2020/flush@0(log-shipper)"),
+                arguments("a sidecar the unbound options stop is first whatever the order; a bound one keeps its turn",
+                        List.of("log-shipper", "istio-proxy", "cache"),
+                        List.of("-p", "istio-proxy=http://127.0.0.1:15000/x", "-k", "envoy",
+                                "--shutdown-order=;istio-proxy,log-shipper"),
+                        "2 phases: log-shipper=ByOptions@0 cache=ByOptions@0 istio-proxy=Bound@1 logger=Native@-1 | "
+                                + "http://127.0.0.1:15000/x@1(istio-proxy)"),
                 arguments("a bound name that is no sidecar: said, sent first, recognition kept for the others",
                         List.of("cache", "istio-proxy"), List.of("-p", SHIPPER),
                         "2 phases: cache=Unknown@0 istio-proxy=Called@1 logger=Native@-1 | " + istio
                                 + "@1(istio-proxy) http://127.0.0.1:2020/flush@0 | strays: log-shipper"),
-                arguments("a bound name of a native sidecar: it is in no phase, so the name is a stray",
+                arguments("a bound name of a native sidecar: no stray; the kubelet stops it, the request goes first",
                         List.of("istio-proxy"), List.of("-p", "logger=http://127.0.0.1:2021/quit"),
-                        "1 phases: istio-proxy=Called@0 logger=Native@-1 | " + istio
-                                + "@0(istio-proxy) http://127.0.0.1:2021/quit@0 | strays: logger"),
+                        "1 phases: istio-proxy=Called@0 logger=NativeBound@-1 | " + istio
+                                + "@0(istio-proxy) http://127.0.0.1:2021/quit@0(logger)"),
                 arguments("an explicit order; a sidecar it does not name is in the first phase",
                         List.of("log-shipper", "istio-proxy", "cache"),
                         List.of("--shutdown-order=istio-proxy", "--shutdown-order", "log-shipper"),
@@ -117,6 +123,14 @@ class StopOrderTest {
                         List.of("log-shipper", "istio-proxy", "cache"), List.of("--shutdown-order=cache;log-shipper;istio-proxy"),
                         "3 phases: cache=Unknown@0 log-shipper=Unknown@1 istio-proxy=Called@2 logger=Native@-1 | "
                                 + istio + "@2(istio-proxy)"),
+                arguments("an empty first phase: everything unnamed first, the named ones after",
+                        List.of("istio-proxy", "log-shipper", "cache"), List.of("--shutdown-order=;istio-proxy"),
+                        "2 phases: log-shipper=Unknown@0 cache=Unknown@0 istio-proxy=Called@1 logger=Native@-1 | "
+                                + istio + "@1(istio-proxy)"),
+                arguments("an empty phase in the middle keeps the order, its number compacted",
+                        List.of("istio-proxy", "log-shipper", "cache"), List.of("--shutdown-order=cache;;istio-proxy"),
+                        "2 phases: log-shipper=Unknown@0 cache=Unknown@0 istio-proxy=Called@1 logger=Native@-1 | "
+                                + istio + "@1(istio-proxy)"),
                 arguments("an order naming no sidecar of the Pod: a stray, and its empty phase dropped",
                         List.of("log-shipper", "istio-proxy"),
                         List.of("--shutdown-order=ghost", "--shutdown-order=log-shipper,istio-proxy"),
@@ -128,6 +142,15 @@ class StopOrderTest {
     @MethodSource("plans")
     void thePlan(String why, List<String> sidecars, List<String> args, String expected) throws Exception {
         assertEquals(expected, describe(plan(pod(false, sidecars.toArray(String[]::new)), args.toArray(String[]::new))));
+    }
+
+    @Test
+    void anEmptyPhaseInTheVariableKeepsItsPlace() throws Exception {
+        Pod pod = pod(false, "istio-proxy", "log-shipper");
+        StopPlan plan = StopPlan.of(pod, Sidecars.select(pod, Sidecars.Choice.ALL),
+                StopPlan.Options.of(stop(Map.of("PROA_SHUTDOWN_ORDER", ";istio-proxy"))));
+        assertEquals("2 phases: log-shipper=Unknown@0 istio-proxy=Called@1 logger=Native@-1 | "
+                + "http://127.0.0.1:15020/quitquitquit@1(istio-proxy)", describe(plan));
     }
 
     @Test
@@ -149,6 +172,31 @@ class StopOrderTest {
         assertEquals(List.of("log-shipper", "istio-proxy"), shared.steps().stream().filter(shared::escalates)
                 .map(StopPlan.Step::sidecar).toList(), "cache has no request; logger is native");
         assertEquals(List.of(), apart.steps().stream().filter(apart::escalates).toList());
+    }
+
+    @Test
+    void theWordsOfASidecarTheUnboundOptionsStop() throws Exception {
+        StopPlan one = plan(pod(false, "log-shipper", "istio-proxy"), "-p", OTHER);
+        assertEquals("first, whatever the order: the options given (unbound) go out at once; bind a request to it"
+                + " (-p istio-proxy=URL) to stop it in its turn", StopWords.phase(one, one.step("istio-proxy").orElseThrow()));
+        assertEquals("", StopWords.phase(one, one.step("log-shipper").orElseThrow()), "not a mesh proxy, one phase");
+        StopPlan two = plan(pod(false, "log-shipper", "istio-proxy"), "-p", "log-shipper=http://127.0.0.1:2020/x",
+                "-k", "envoy", "--shutdown-order=;log-shipper");
+        assertEquals("phase 1 of 2, first, whatever the order: the options given (unbound) go out at once; bind a"
+                + " request to it (-p istio-proxy=URL) to stop it in its turn",
+                StopWords.phase(two, two.step("istio-proxy").orElseThrow()));
+    }
+
+    @Test
+    void theWordsOfANativeSidecarWithAnOptionBoundToIt() throws Exception {
+        StopPlan plan = plan(pod(false, "log-shipper", "istio-proxy"), "-p", "logger=http://127.0.0.1:2021/quit");
+        StopPlan.Step logger = plan.step("logger").orElseThrow();
+        assertEquals("Shutdown plan: sidecar logger: a native sidecar, which the kubelet stops once proa's container has"
+                + " exited; the option bound to it (--shutdown-http-post=logger=http://127.0.0.1:2021/quit) is sent"
+                + " anyway, in the first phase", StopWords.sentence(logger));
+        assertEquals(false, logger.warn(), "not a problem for proa check");
+        assertEquals(List.of(), plan.strays());
+        assertEquals("", StopWords.phase(plan, logger));
     }
 
     @Test

@@ -143,12 +143,10 @@ public final class Check {
     private List<SidecarPlan> plans(Pod pod, Map<String, Object> spec, String detected) {
         Sidecars.Choice choice = new Sidecars.Choice(settings.sidecars().container(), detected,
                 settings.sidecars().waitFor(), settings.sidecars().ignore(), settings.sidecars().mains());
-        Sidecars.Choice all = new Sidecars.Choice(choice.ownContainer(), detected, List.of(), choice.ignore(),
-                choice.mains());
         List<SidecarPlan> plans = new ArrayList<>();
         try {
             List<String> waited = Sidecars.select(pod, choice).stream().map(Sidecars.Sidecar::name).toList();
-            List<Sidecars.Sidecar> sidecars = Sidecars.select(pod, all);
+            List<Sidecars.Sidecar> sidecars = Sidecars.select(pod, choice.stopped());
             StopPlan plan = StopPlan.of(pod, sidecars, StopPlan.Options.of(settings.stop()));
             for (StopPlan.Step step : plan.ordered()) { // in the order they are stopped
                 String name = step.sidecar();

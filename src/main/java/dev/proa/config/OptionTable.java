@@ -89,7 +89,8 @@ final class OptionTable {
                         Split.SEMICOLONS, "PROA_SHUTDOWN_ORDER", "Stop the sidecars in phases: each occurrence is the"
                                 + " next phase, the sidecars named in it stopped together, once the phase before has"
                                 + " terminated or had its share of the shutdown timeout (';' separates phases in one"
-                                + " value). Sidecars named nowhere are in the first phase. Default: the mesh proxies"
+                                + " value). Sidecars named nowhere are in the first phase, so ';istio-proxy' stops"
+                                + " istio-proxy after all the others. Default: the mesh proxies"
                                 + " (istio-proxy, linkerd-proxy, Envoy) last, everything else first.",
                         () -> o.shutdownOrder, v -> o.shutdownOrder = Options.list(v)),
                 text(new String[] {"--pod-name"}, "NAME", "POD_NAME", () -> o.podName, v -> o.podName = (String) v,

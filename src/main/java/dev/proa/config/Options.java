@@ -165,10 +165,14 @@ public final class Options {
         return Optional.ofNullable(value).map(v -> new Settings.Given(v, sourceOf(option)));
     }
 
-    /** --shutdown-order's phases, each a list of names (Validation has checked them). */
+    /**
+     * --shutdown-order's phases, each a list of names (Validation has checked them). An empty phase keeps its place:
+     * {@code ;istio-proxy} is "everything unnamed first (the first phase holds it), the mesh last"; the phases left
+     * empty in the end are compacted by the plan.
+     */
     List<List<String>> order() {
         return shutdownOrder.stream().map(phase -> java.util.Arrays.stream(phase.split(",")).map(String::strip)
-                .filter(n -> !n.isEmpty()).toList()).filter(p -> !p.isEmpty()).toList();
+                .filter(n -> !n.isEmpty()).toList()).toList();
     }
 
     /** The shutdown options given, as an operator would write them: the plan names them. */

@@ -71,7 +71,10 @@ final class Validation {
         }
     }
 
-    /** --shutdown-order: each sidecar in one phase at most, and no phase named twice empty. */
+    /**
+     * --shutdown-order: each sidecar in one phase at most (an empty phase is allowed: {@code ;NAME} puts NAME after
+     * every sidecar it does not name; a value of nothing at all is {@link #someValue}'s error).
+     */
     private void order() {
         Set<String> seen = new HashSet<>();
         for (List<String> phase : o.order()) {

@@ -16,7 +16,8 @@ import java.util.Optional;
  * sidecars have stopped, and wait until every regular sidecar has terminated. Native sidecars are not waited for: the
  * kubelet stops them only once proa's own container has exited. Without the Pod, the {@code --wait-http}/{@code
  * --wait-tcp} targets tell: the sidecars have stopped once nothing answers there. Nothing outlasts the stop's
- * {@link Deadline}. The plan's phases go in turn ({@link StopPhases}): phase k+1's requests are sent once phase k's
+ * {@link Deadline}; when it passes, or a repeated signal cuts the wait short, every request not yet sent goes out
+ * once, whatever its phase, unawaited. The plan's phases go in turn ({@link StopPhases}): phase k+1's requests are sent once phase k's
  * sidecars have all terminated, or its share of the time passed; a sidecar that answered its request and still runs
  * then is sent SIGTERM, once, where the Pod shares its process namespace ({@link Escalate}). A pure step function
  * of (rules, state, what happened, the time); each step says what to send,
@@ -28,8 +29,14 @@ public final class Shutdown {
     /**
      * {@code deadline}: the whole stop's; {@code kills}: whether --kill or --kill-all was given; {@code plan}: how each
      * sidecar is stopped (its requests are sent), which names the fix when one does not stop, or fails the Pod.
+     * {@code choice} is the run's; the shutdown watches what the plan stops ({@link Sidecars.Choice#stopped}), so a
+     * phase's sidecars are all watched, and it is complete only once every regular sidecar has terminated.
      */
-    public record Rules(Sources sources, Sidecars.Choice choice, Deadline deadline, boolean kills, StopPlan plan) {}
+    public record Rules(Sources sources, Sidecars.Choice choice, Deadline deadline, boolean kills, StopPlan plan) {
+        public Rules {
+            choice = choice.stopped();
+        }
+    }
 
     /**
      * How the shutdown ended: the sidecars still running, and one sentence (with its fix) per regular sidecar that
@@ -74,9 +81,18 @@ public final class Shutdown {
     /**
      * Which phase is under way ({@code phase}, from 0), and when its share of the time ends ({@code shareEnd}): each
      * phase's end comes once (then the next begins, or, in the last, the wait goes on to the deadline), so no sidecar
-     * is sent SIGTERM twice.
+     * is sent SIGTERM twice. {@code escalated}: the sidecars sent SIGTERM at this phase's end; while it is not empty,
+     * {@code shareEnd} is the end of the time they have to terminate before the next phase begins.
      */
-    public record Phasing(int phase, long shareEnd) {}
+    public record Phasing(int phase, long shareEnd, List<String> escalated) {
+        public Phasing {
+            escalated = List.copyOf(escalated);
+        }
+
+        public Phasing(int phase, long shareEnd) {
+            this(phase, shareEnd, List.of());
+        }
+    }
 
     /**
      * Send SIGTERM to the processes of {@code sidecar}'s container, {@code containerId} as its status gives it
@@ -203,6 +219,7 @@ public final class Shutdown {
         for (int i = 0; i < requests.size(); i++) {
             Request r = requests.get(i);
             if (r.progress() != Progress.WAITING || (now < r.retryAt() && !stopped) || !due(rules, s, i)) continue;
+            if (now >= rules.deadline().at() && !r.retry().refusedBefore()) continue; // never sent: sendLeft sends it
             RequestRetry.Step send = RequestRetry.send(r.retry(), now, rules.deadline().at());
             lines.addAll(send.lines());
             requests.set(i, new Request(send.state(), send.done() ? Progress.DONE : Progress.SENT, 0, r.answered()));
@@ -231,6 +248,7 @@ public final class Shutdown {
                     : "cut short by a signal after " + took) + "; " + (running.isEmpty()
                             ? s.unfinished() + " shutdown request(s) still unanswered"
                             : "still running: " + String.join(", ", running))));
+            s = StopPhases.sendLeft(rules, s, sends, lines);
             if (now >= deadline && s.watched().isPresent()) {
                 for (String sidecar : running) {
                     rules.plan().step(sidecar).ifPresent(p -> lines.add(Line.warn(StopWords.stillRunning(p),

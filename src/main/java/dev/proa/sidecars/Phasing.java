@@ -9,7 +9,9 @@ import java.util.TreeSet;
  * Which phase each regular sidecar is stopped in: {@code --shutdown-order}'s, where given (a sidecar it does not name
  * is in the first phase: the order is there to keep the named ones for later); else the mesh proxies
  * ({@link KnownSidecars.Known#mesh}) last, as the other sidecars' last traffic goes through them, and everything else
- * first. Phases left empty are dropped, so the numbers run from 0 without gaps. Native sidecars keep
+ * first. An empty phase of the order keeps its place ({@code ;istio-proxy}: the unnamed first, istio-proxy after);
+ * phases left empty in the end are dropped, so the numbers run from 0 without gaps. A sidecar stopped by the unbound
+ * options ({@code -p URL}, {@code -k}) is in the first phase whatever the order: that is when they go out. Native sidecars keep
  * {@link StopPlan#NO_PHASE}.
  */
 final class Phasing {
@@ -20,7 +22,9 @@ final class Phasing {
         boolean anyOther = steps.stream().anyMatch(s -> s.phase() != StopPlan.NO_PHASE && !mesh(s));
         for (Step step : steps) {
             int phase = StopPlan.NO_PHASE;
-            if (step.phase() != StopPlan.NO_PHASE) {
+            if (step.how() instanceof StopPlan.ByOptions) {
+                phase = 0; // the unbound options' requests and signals go out in the first phase: so is it stopped
+            } else if (step.phase() != StopPlan.NO_PHASE) {
                 phase = order.isEmpty() ? (mesh(step) && anyOther ? 1 : 0) : named(order, step.sidecar());
             }
             placed.add(new Step(step.sidecar(), step.known(), step.how(), phase));

@@ -36,6 +36,14 @@ public final class Sidecars {
         public Choice(String ownContainer, String detectedContainer, List<String> waitFor, List<String> ignore) {
             this(ownContainer, detectedContainer, waitFor, ignore, List.of());
         }
+
+        /**
+         * The sidecars the shutdown stops and waits for: every one but --ignore's. --wait-for chooses what the startup
+         * waits for, not what must stop for the Pod to complete.
+         */
+        public Choice stopped() {
+            return new Choice(ownContainer, detectedContainer, List.of(), ignore, mains);
+        }
     }
 
     /** The Pod is not one proa can run in: it lacks a container the options name, or is malformed ({@link Pods#shape}). */

@@ -21,8 +21,9 @@ import java.util.stream.Stream;
  * The regular sidecars are stopped in phases ({@code phases} of them, numbered from 0): by {@code --shutdown-order},
  * else the mesh proxies last and the rest first. A phase with no sidecar in it is dropped. Unbound requests, and
  * bound ones naming no sidecar of the Pod, go with the first phase: proa cannot tell what they stop. Native sidecars
- * are in none ({@link #NO_PHASE}). {@code sharedProcesses}: the Pod has {@code shareProcessNamespace: true}, so a
- * sidecar that answers its request and keeps running can be sent SIGTERM ({@link #escalates}).
+ * are in none ({@link #NO_PHASE}); a request bound to one goes with the first phase. {@code sharedProcesses}: the Pod
+ * has {@code shareProcessNamespace: true}, so a sidecar that answers its request and keeps running can be sent SIGTERM
+ * ({@link #escalates}).
  */
 public record StopPlan(List<Step> steps, List<Request> requests, int phases, boolean sharedProcesses,
         List<Stray> strays) {
@@ -98,6 +99,12 @@ public record StopPlan(List<Step> steps, List<Request> requests, int phases, boo
     /** A native sidecar: the kubelet stops it. */
     public record Native() implements How {}
 
+    /**
+     * A native sidecar with options bound to it ({@code -p NAME=URL}): the kubelet stops it after proa exits; the
+     * request is sent anyway, in the first phase (it may flush the sidecar early, which is the user's call).
+     */
+    public record NativeBound(String options) implements How {}
+
     /** By the unbound shutdown options given, whatever proa recognized. */
     public record ByOptions(String options) implements How {}
 
@@ -147,7 +154,7 @@ public record StopPlan(List<Step> steps, List<Request> requests, int phases, boo
             List<String> bound = options.boundTo(sidecar.name());
             How how;
             if (sidecar.isNative()) {
-                how = new Native();
+                how = bound.isEmpty() ? new Native() : new NativeBound(String.join(", ", bound));
             } else if (!bound.isEmpty()) {
                 how = new Bound(String.join(", ", bound));
             } else if (options.given()) {
@@ -177,7 +184,8 @@ public record StopPlan(List<Step> steps, List<Request> requests, int phases, boo
         for (int i = 0; i < options.requests().size(); i++) {
             Request given = options.requests().get(i);
             Optional<Step> step = given.sidecar().flatMap(name -> phased.stream()
-                    .filter(s -> s.sidecar().equals(name) && s.how() instanceof Bound).findFirst());
+                    .filter(s -> s.sidecar().equals(name) && (s.how() instanceof Bound || s.how() instanceof NativeBound))
+                    .findFirst());
             if (given.sidecar().isPresent() && step.isEmpty()) {
                 strays.add(new Stray(i < options.options().size() ? options.options().get(i) : given.url(),
                         given.sidecar().get()));
@@ -186,7 +194,7 @@ public record StopPlan(List<Step> steps, List<Request> requests, int phases, boo
                     .filter(c -> port(given.url()) != -1 && port(c.url()) == port(given.url()))
                     .map(KnownSidecars.Call::known).findFirst().orElse(null);
             requests.add(new Request(given.method(), given.url(), known, step.map(Step::sidecar),
-                    step.map(Step::phase).orElse(0)));
+                    step.map(Step::phase).filter(p -> p != NO_PHASE).orElse(0))); // a native's: the first phase
         }
         for (List<String> phase : options.order()) {
             for (String name : phase) {

@@ -6,6 +6,7 @@ import dev.proa.sidecars.StopPlan.Bound;
 import dev.proa.sidecars.StopPlan.ByOptions;
 import dev.proa.sidecars.StopPlan.Called;
 import dev.proa.sidecars.StopPlan.Native;
+import dev.proa.sidecars.StopPlan.NativeBound;
 import dev.proa.sidecars.StopPlan.NotCallable;
 import dev.proa.sidecars.StopPlan.Off;
 import dev.proa.sidecars.StopPlan.Request;
@@ -40,6 +41,9 @@ public final class StopWords {
         return switch (step.how()) {
             case Native n -> "a native sidecar, which the kubelet stops once proa's container has exited"
                     + known.map(k -> " (" + recognized + "; no request needed)").orElse("");
+            case NativeBound b -> "a native sidecar, which the kubelet stops once proa's container has exited; the option"
+                    + " bound to it (" + b.options() + ") is sent anyway, in the first phase" + known.map(k -> " ("
+                    + recognized + ")").orElse("");
             case ByOptions b -> "stopped by the options given (" + b.options() + ")"
                     + known.map(k -> "; " + recognized + ", whose own way is not used: the options replace it").orElse("");
             case Bound b -> "stopped by the option bound to it (" + b.options() + ")"
@@ -56,8 +60,16 @@ public final class StopWords {
         };
     }
 
-    /** When it is stopped: "phase 1 of 2", or nothing for a native sidecar (the kubelet's) or a plan of one phase. */
+    /**
+     * When it is stopped: "phase 1 of 2", or nothing for a native sidecar (the kubelet's) or a plan of one phase; a
+     * sidecar the unbound options stop is stopped first (said also in one phase, for a mesh proxy, which would be last).
+     */
     public static String phase(StopPlan plan, Step step) {
+        if (step.how() instanceof ByOptions && (plan.phases() > 1 || step.known().map(Known::mesh).orElse(false))) {
+            return (plan.phases() > 1 ? "phase 1 of " + plan.phases() + ", " : "") + "first, whatever the order: the"
+                    + " options given (unbound) go out at once; bind a request to it (-p " + step.sidecar()
+                    + "=URL) to stop it in its turn";
+        }
         if (step.phase() == StopPlan.NO_PHASE || plan.phases() < 2) return "";
         return "phase " + (step.phase() + 1) + " of " + plan.phases() + (step.phase() == 0 ? ", first"
                 : ", after phase " + step.phase() + "'s sidecars (" + String.join(", ", plan.inPhase(step.phase() - 1))
@@ -95,6 +107,7 @@ public final class StopWords {
             case Unknown u -> "nothing asked it to stop. Fix: " + GENERAL_FIX;
             case Off o -> "nothing asked it to stop (--shutdown-auto=false). Fix: " + GENERAL_FIX;
             case Native n -> "the kubelet stops it after proa exits";
+            case NativeBound n -> "the kubelet stops it after proa exits";
         };
     }
 

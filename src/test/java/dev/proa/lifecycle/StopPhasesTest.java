@@ -86,6 +86,51 @@ class StopPhasesTest {
     }
 
     @Test
+    void withWaitForEveryPhasesSidecarIsWatchedAndTheMeshWaitsForTheFirstPhase() throws Exception {
+        Shutdown.Rules plain = rules(false);
+        // As EventLoop builds them: the run's choice, which holds --wait-for=istio-proxy.
+        Shutdown.Rules rules = new Shutdown.Rules(plain.sources(), new Sidecars.Choice(null, null,
+                List.of("istio-proxy"), List.of(), List.of()), plain.deadline(), false, plain.plan());
+        Shutdown.Step begun = Shutdown.begin(rules, running(false), 0);
+        assertEquals(List.of(SHIPPER), sent(begun), "log-shipper, not waited for at the start, still runs");
+        Shutdown.Step tick = Shutdown.step(rules, begun.state(), new Shutdown.Tick(), 5 * S);
+        assertEquals(List.of(), sent(tick), "its share has not passed");
+
+        PodView shipperDone = pod(false, TestPods.terminated("log-shipper", 0), TestPods.running("istio-proxy", true));
+        Shutdown.Step next = Shutdown.step(rules, tick.state(), new Shutdown.PodSeen(shipperDone), 6 * S);
+        assertEquals(List.of(MESH), sent(next), "the mesh only once log-shipper has terminated");
+
+        PodView meshDoneFirst = pod(false, TestPods.running("log-shipper", true), TestPods.terminated("istio-proxy", 0));
+        Shutdown.Step early = Shutdown.step(rules, begun.state(), new Shutdown.PodSeen(meshDoneFirst), 2 * S);
+        assertEquals(Optional.empty(), early.ended(), "not complete while log-shipper runs");
+    }
+
+    @Test
+    void aRepeatedSignalInTheFirstPhaseSendsTheLaterPhasesRequestsBeforeItEnds() throws Exception {
+        Shutdown.Rules rules = rules(false);
+        Shutdown.Step begun = Shutdown.begin(rules, running(false), 0);
+        Shutdown.Step cut = Shutdown.step(rules, begun.state(), new Shutdown.Skip(), S);
+
+        assertEquals(List.of(MESH), sent(cut), "istio-proxy's request is sent, though its phase never began");
+        assertEquals(Optional.of(List.of("log-shipper", "istio-proxy")), cut.ended());
+        assertEquals(List.of("WARN Shutdown cut short by a signal after 1.0s; still running: log-shipper, istio-proxy",
+                "INFO Shutdown request POST http://127.0.0.1:15020/quitquitquit (phase 2 of 2) sent now, as the shutdown"
+                        + " ends before it went out; not waiting for its answer"), lines(cut));
+    }
+
+    @Test
+    void atTheDeadlineARequestNeverSentGoesOutOnce() throws Exception {
+        Shutdown.Rules rules = rules(false);
+        Shutdown.Step begun = Shutdown.begin(rules, running(false), 0);
+        Shutdown.Step late = Shutdown.step(rules, begun.state(), new Shutdown.Tick(), 30 * S); // woken late
+
+        assertEquals(List.of(MESH), sent(late));
+        assertEquals(Optional.of(List.of("log-shipper", "istio-proxy")), late.ended());
+        assertTrue(lines(late).contains("INFO Shutdown request POST http://127.0.0.1:15020/quitquitquit (phase 2 of 2) sent"
+                + " now, as the shutdown ends before it went out; not waiting for its answer"), lines(late).toString());
+    }
+
+    @Test
     void theMeshIsAskedWhenTheFirstPhasesShareHasPassedThoughItsSidecarsStillRun() throws Exception {
         Shutdown.Rules rules = rules(false);
         Shutdown.Step begun = Shutdown.begin(rules, running(false), 0);
@@ -101,19 +146,25 @@ class StopPhasesTest {
     void aSidecarThatAnsweredAndStillRunsAtItsSharesEndIsSentSigtermOnceWithASharedNamespace() throws Exception {
         Shutdown.Rules rules = rules(true);
         Shutdown.Step begun = Shutdown.begin(rules, running(true), 0);
-        assertEquals(10 * S, begun.wakeAt(), "a third: two phases, and a share for the SIGTERM");
+        assertEquals(15 * S / 2, begun.wakeAt(), "a quarter: two phases, each with a share for a SIGTERM");
         Shutdown.Step heard = Shutdown.step(rules, begun.state(), answered(SHIPPER), S);
-        Shutdown.Step end = Shutdown.step(rules, heard.state(), new Shutdown.Tick(), 10 * S);
+        Shutdown.Step end = Shutdown.step(rules, heard.state(), new Shutdown.Tick(), 15 * S / 2);
 
         assertEquals(List.of(new Shutdown.Escalate("log-shipper", SHIPPER_ID)), end.escalations());
-        assertEquals(List.of(MESH), sent(end), "the next phase begins with it");
-        assertEquals(20 * S, end.wakeAt(), "the last phase's share: half of what is left");
+        assertEquals(List.of(), sent(end), "the mesh waits for the SIGTERM to take effect");
+        assertEquals(15 * S, end.wakeAt(), "the SIGTERM's share: a third of what is left");
         assertTrue(lines(end).contains("WARN Sidecar log-shipper answered its shutdown request but still runs at the end"
                 + " of its share of the shutdown timeout: sending SIGTERM to its processes (the Pod shares its process"
                 + " namespace)"), lines(end).toString());
 
-        Shutdown.Step meshHeard = Shutdown.step(rules, end.state(), answered(MESH), 11 * S);
-        Shutdown.Step last = Shutdown.step(rules, meshHeard.state(), new Shutdown.Tick(), 20 * S);
+        Shutdown.Step graceOver = Shutdown.step(rules, end.state(), new Shutdown.Tick(), 15 * S);
+        assertEquals(List.of(MESH), sent(graceOver));
+        assertEquals(List.of("INFO Shutdown phase 2 of 2 (istio-proxy) after 15.0s: the time phase 1's sidecars had"
+                + " after SIGTERM passed; still running: log-shipper"), lines(graceOver));
+        assertEquals(45 * S / 2, graceOver.wakeAt(), "the last phase's share: half of what is left");
+
+        Shutdown.Step meshHeard = Shutdown.step(rules, graceOver.state(), answered(MESH), 16 * S);
+        Shutdown.Step last = Shutdown.step(rules, meshHeard.state(), new Shutdown.Tick(), 45 * S / 2);
         assertEquals(List.of(new Shutdown.Escalate("istio-proxy", MESH_ID)), last.escalations(), "log-shipper not again");
         assertEquals(30 * S, last.wakeAt(), "then the wait goes on to the deadline");
         Shutdown.Step again = Shutdown.step(rules, last.state(), new Shutdown.Tick(), 25 * S);
@@ -122,6 +173,22 @@ class StopPhasesTest {
         Shutdown.Step over = Shutdown.step(rules, again.state(), new Shutdown.Tick(), 30 * S);
         assertEquals(Optional.of(List.of("log-shipper", "istio-proxy")), over.ended(), "then proa gives up");
         assertEquals(List.of(), over.escalations());
+    }
+
+    @Test
+    void theNextPhaseBeginsOnceTheSidecarSentSigtermHasTerminated() throws Exception {
+        Shutdown.Rules rules = rules(true);
+        Shutdown.Step begun = Shutdown.begin(rules, running(true), 0);
+        Shutdown.Step heard = Shutdown.step(rules, begun.state(), answered(SHIPPER), S);
+        Shutdown.Step end = Shutdown.step(rules, heard.state(), new Shutdown.Tick(), 15 * S / 2);
+        assertEquals(List.of(), sent(end));
+
+        PodView shipperDone = pod(true, TestPods.terminated("log-shipper", 143), TestPods.running("istio-proxy", true));
+        Shutdown.Step next = Shutdown.step(rules, end.state(), new Shutdown.PodSeen(shipperDone), 9 * S);
+        assertEquals(List.of(MESH), sent(next));
+        assertTrue(lines(next).contains("INFO Shutdown phase 2 of 2 (istio-proxy) after 9.0s: phase 1's sidecars sent"
+                + " SIGTERM have terminated"), lines(next).toString());
+        assertEquals(List.of(), next.escalations());
     }
 
     @Test
