@@ -199,7 +199,13 @@ public final class EventLoop {
         if (drive(new Phases.MainsWaiting(mains, latest)) == MainsWait.Decision.LEAVE_THEM) {
             return Shutdown.Stopped.NOTHING; // another main's proa stops them
         }
-        return drive(new Phases.ShuttingDown(new Shutdown.Rules(sources(), choice, deadline, kills, plan()), latest));
+        Shutdown.Stopped stopped = drive(new Phases.ShuttingDown(new Shutdown.Rules(sources(), choice, deadline, kills,
+                plan()), latest));
+        if (!stopped.sentAsItEnded().isEmpty()) {
+            long until = Durations.plus(System.nanoTime(), Shutdown.LAST_ANSWERS);
+            drive(new Phases.AskingOnce(stopped.sentAsItEnded(), until, false, RequestRetry.AS_IT_ENDS));
+        }
+        return stopped;
     }
 
     /**
@@ -215,7 +221,7 @@ public final class EventLoop {
             plan = StopPlans.withoutPod(settings);
         }
         long until = Durations.plus(System.nanoTime(), RequestRetry.PER_REQUEST_TIMEOUT.plusSeconds(1));
-        drive(new Phases.AskingOnce(Shutdown.once(plan), until));
+        drive(new Phases.AskingOnce(Shutdown.once(plan), until, true, RequestRetry.AFTER_AN_ERROR));
     }
 
     /** Drives {@code phase} from its start to its result: the one loop of every phase. */

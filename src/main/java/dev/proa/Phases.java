@@ -193,27 +193,34 @@ final class Phases {
         private Turn<Shutdown.Stopped> turn(Shutdown.Step step) {
             state = step.state();
             List<Phase.Effect> effects = new ArrayList<>();
-            step.sends().forEach(send -> effects.add(new Phase.Send(send)));
+            // The requests of the step that ends it are sent by the phase after, which awaits their answers a moment.
+            if (step.ended().isEmpty()) step.sends().forEach(send -> effects.add(new Phase.Send(send)));
             if (step.kill()) effects.add(new Phase.Kill());
             step.escalations().forEach(e -> effects.add(new Phase.Escalate(e)));
             if (step.probe()) effects.add(new Phase.Probe(rules.sources().targets(), true));
-            Shutdown.Stopped stopped = step.ended().map(running -> new Shutdown.Stopped(running, step.state().failed())).orElse(null);
+            Shutdown.Stopped stopped = step.ended()
+                    .map(running -> new Shutdown.Stopped(running, step.state().failed(), step.sends())).orElse(null);
             return new Turn<>(step.lines(), effects, step.wakeAt(), stopped);
         }
     }
 
     /**
-     * The last resort after a defect of proa's own during the shutdown: {@code sends} each once, then the signals;
-     * their answers are said as they come, until all came or {@code until} passed. Nothing is waited for beyond.
+     * {@code sends} each once (then the signals, when {@code kill}); their answers are said as they come, until all
+     * came or {@code until} passed. Nothing is waited for beyond. The last resort after a defect of proa's own during
+     * the shutdown, and the requests that went out only as the shutdown ended ({@code why} says which).
      */
     static final class AskingOnce implements Phase<Boolean> {
         private final List<Shutdown.Send> sends;
         private final long until;
+        private final boolean kill;
+        private final String why;
         private int left;
 
-        AskingOnce(List<Shutdown.Send> sends, long until) {
+        AskingOnce(List<Shutdown.Send> sends, long until, boolean kill, String why) {
             this.sends = sends;
             this.until = until;
+            this.kill = kill;
+            this.why = why;
             this.left = sends.size();
         }
 
@@ -224,15 +231,18 @@ final class Phases {
         public Turn<Boolean> begin(long now) {
             List<Phase.Effect> effects = new ArrayList<>();
             sends.forEach(send -> effects.add(new Phase.Send(send)));
-            effects.add(new Phase.Kill());
+            if (kill) effects.add(new Phase.Kill());
             return new Turn<>(List.of(), effects, until, left == 0 ? true : null);
         }
 
         public Turn<Boolean> on(Event event, long now) {
             List<Line> lines = List.of();
-            if (event instanceof RequestEnded r && r.index() < sends.size()) {
-                lines = RequestRetry.once(sends.get(r.index()).request(), r.result());
-                left--;
+            if (event instanceof RequestEnded r) {
+                for (Shutdown.Send send : sends) {
+                    if (send.index() != r.index()) continue;
+                    lines = RequestRetry.once(send.request(), r.result(), why);
+                    left--;
+                }
             }
             return Turn.of(lines, until, left == 0 || now >= until ? true : null);
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.proa.process.Libc;
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
@@ -87,6 +88,36 @@ class StopOrderIT extends EndToEnd {
         assertTrue(proa.log().contains("Shutdown phase 2 of 2 (istio-proxy) after "), proa.log());
         assertTrue(proa.log().contains(": phase 1's sidecars have terminated"), proa.log());
         assertTrue(proa.log().contains("Shutdown complete after"), proa.log());
+    }
+
+    /**
+     * A second SIGTERM while the first phase waits ends the shutdown: the mesh's request, whose phase had not begun,
+     * still goes out, and its answer is awaited (a moment) before proa exits, or it might never be written.
+     */
+    @Test
+    void aSecondSignalInTheFirstPhaseStillAsksTheMeshAndHearsItsAnswer() throws Exception {
+        int shipper = endpoint("/flush", () -> events.add("log-shipper asked"));
+        int mesh = endpoint("/quitquitquit", () -> events.add("istio-proxy asked"));
+        Pod pod = TestPods.pod("job", List.of("log-shipper", "istio-proxy"), List.of());
+        pod.getMetadata().setAnnotations(Map.of("status.sidecar.istio.io/port", Integer.toString(mesh)));
+        pod.getStatus().setContainerStatuses(List.of(TestPods.running("main", true),
+                TestPods.running("log-shipper", true), TestPods.running("istio-proxy", true)));
+        cluster.create(pod);
+
+        ProaRun proa = ProaRun.start(dir, env("job"), List.of("--shutdown-timeout=120s",
+                "-p", "log-shipper=http://127.0.0.1:" + shipper + "/flush", "--", "true"));
+        TestSupport.awaitTrue(() -> proa.log().contains("Shutdown request POST http://127.0.0.1:" + shipper
+                + "/flush answered 200"));
+        Libc.kill(proa.process.pid(), 15);
+        Libc.kill(proa.process.pid(), 15);
+
+        assertEquals(0, proa.exitStatus(), proa.log());
+        assertTrue(proa.log().contains("Shutdown cut short by a signal after "), proa.log());
+        assertTrue(proa.log().contains("Shutdown request POST http://127.0.0.1:" + mesh + "/quitquitquit (phase 2 of"
+                + " 2) sent now, as the shutdown ends before it went out"), proa.log());
+        assertTrue(proa.log().contains("Shutdown request POST http://127.0.0.1:" + mesh + "/quitquitquit answered 200"),
+                proa.log());
+        assertEquals(List.of("log-shipper asked", "istio-proxy asked"), events, proa.log());
     }
 
     @Test

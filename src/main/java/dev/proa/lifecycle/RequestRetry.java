@@ -93,15 +93,19 @@ public final class RequestRetry {
         };
     }
 
+    /** Why a request is sent only once after an error of proa's own (see {@link Shutdown#once}). */
+    public static final String AFTER_AN_ERROR = "after an error of its own proa asks each sidecar only once";
+    /** Why a request sent as the shutdown ends is sent only once. */
+    public static final String AS_IT_ENDS = "the shutdown has ended";
+
     /**
-     * The last resort's one attempt (see {@link Shutdown#once}) ended with {@code result}: said, never retried (proa
-     * is stopping the sidecars after an error of its own, and waits for nothing).
+     * A one-time attempt ended with {@code result}: said, never retried, as {@code why} says (the last resort's, see
+     * {@link Shutdown#once}, or a request that went out only as the shutdown ended).
      */
-    public static List<Line> once(State state, Result result) {
+    public static List<Line> once(State state, Result result, String why) {
         if (result instanceof Refused r) {
             return List.of(Line.warn("Shutdown request " + state + " was refused (" + r.message() + "); not retrying,"
-                    + " as after an error of its own proa asks each sidecar only once"
-                    + hint(StopWords.refusedHint(state.request()))));
+                    + " as " + why + hint(StopWords.refusedHint(state.request()))));
         }
         return after(state, result, 0, 0, false).lines();
     }

@@ -39,12 +39,19 @@ public final class Shutdown {
     }
 
     /**
-     * How the shutdown ended: the sidecars still running, and one sentence (with its fix) per regular sidecar that
-     * exited non-zero during it, which fails the Pod.
+     * How the shutdown ended: the sidecars still running, one sentence (with its fix) per regular sidecar that
+     * exited non-zero during it, which fails the Pod, and the requests that went out only as it ended (a later phase's,
+     * cut short by a signal or the timeout), whose answers are awaited a moment ({@link #LAST_ANSWERS}).
      */
-    public record Stopped(List<String> stillRunning, List<String> failed) {
-        public static final Stopped NOTHING = new Stopped(List.of(), List.of());
+    public record Stopped(List<String> stillRunning, List<String> failed, List<Send> sentAsItEnded) {
+        public static final Stopped NOTHING = new Stopped(List.of(), List.of(), List.of());
     }
+
+    /**
+     * How long the requests sent only as the shutdown ends are awaited: a request to a sidecar in the Pod is written
+     * and answered within it, and a second signal or a passed timeout is not outlasted by much.
+     */
+    public static final Duration LAST_ANSWERS = Duration.ofSeconds(1);
 
     /** What happened. */
     public sealed interface Input {}
@@ -155,9 +162,9 @@ public final class Shutdown {
                     new Phasing(0, Long.MAX_VALUE));
             return new Step(state, List.of(), false, false, lines, Optional.of(List.of()), Long.MAX_VALUE, List.of());
         }
-        Optional<List<Sidecars.Sidecar>> watched = seen.observable() ? sidecars(rules, seen) : Optional.empty();
+        Optional<List<Sidecars.Sidecar>> watched = seen.observable() ? ShutdownSeen.sidecars(rules, seen) : Optional.empty();
         if (watched.isEmpty() && rules.sources().pod()) {
-            lines.add(Line.warn("Shutdown: " + (seen.observable() ? notInPod(rules, seen)
+            lines.add(Line.warn("Shutdown: " + (seen.observable() ? ShutdownSeen.notInPod(rules, seen)
                     : "the Pod cannot be watched") + ", so proa does not wait for the sidecars to stop"));
         }
         boolean probing = !rules.sources().pod() && rules.sources().probes();
@@ -281,23 +288,5 @@ public final class Shutdown {
     static List<String> running(Rules rules, State s) {
         if (s.watched().isPresent()) return Sidecars.stillRunning(s.seen().pod(), s.watched().get());
         return s.probing() ? s.answering() : List.of();
-    }
-
-    /** Why the Pod's sidecars cannot be told (a malformed Pod, a --container it lacks): said at the startup too. */
-    private static String notInPod(Rules rules, PodView seen) {
-        try {
-            Sidecars.select(seen.pod(), rules.choice());
-            return "the Pod's sidecars cannot be told";
-        } catch (Sidecars.NotInPod e) {
-            return e.getMessage();
-        }
-    }
-
-    private static Optional<List<Sidecars.Sidecar>> sidecars(Rules rules, PodView seen) {
-        try {
-            return Optional.of(Sidecars.select(seen.pod(), rules.choice()));
-        } catch (Sidecars.NotInPod e) {
-            return Optional.empty(); // the startup failed for this reason already, and said so
-        }
     }
 }

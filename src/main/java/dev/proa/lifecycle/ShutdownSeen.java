@@ -14,7 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** What a new view of the Pod tells {@link Shutdown}: a sidecar that just failed, or a Pod that can no longer be watched. */
+/**
+ * What a view of the Pod tells {@link Shutdown}: the sidecars to watch, a sidecar that just failed, or a Pod that can no
+ * longer be watched.
+ */
 final class ShutdownSeen {
     private ShutdownSeen() {}
 
@@ -58,4 +61,22 @@ final class ShutdownSeen {
         return status == null || status.getState() == null ? null : status.getState().getTerminated();
     }
 
+    /** Why the Pod's sidecars cannot be told (a malformed Pod, a --container it lacks): said at the startup too. */
+    static String notInPod(Rules rules, PodView seen) {
+        try {
+            Sidecars.select(seen.pod(), rules.choice());
+            return "the Pod's sidecars cannot be told";
+        } catch (Sidecars.NotInPod e) {
+            return e.getMessage();
+        }
+    }
+
+    /** The sidecars the shutdown watches in {@code seen}, when the Pod tells them. */
+    static Optional<List<Sidecars.Sidecar>> sidecars(Rules rules, PodView seen) {
+        try {
+            return Optional.of(Sidecars.select(seen.pod(), rules.choice()));
+        } catch (Sidecars.NotInPod e) {
+            return Optional.empty(); // the startup failed for this reason already, and said so
+        }
+    }
 }

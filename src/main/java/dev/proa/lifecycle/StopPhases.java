@@ -97,7 +97,7 @@ final class StopPhases {
             String which = rules.plan().phases() < 2 ? "" : " (phase " + (phase + 1) + " of " + rules.plan().phases() + ")";
             lines.add(Line.info("Shutdown request " + r.retry() + which + (r.retry().refusedBefore()
                     ? " sent once more, as the shutdown ends before its retry" : " sent now, as the shutdown ends before"
-                            + " it went out") + "; not waiting for its answer"));
+                            + " it went out") + "; its answer awaited " + Durations.human(Shutdown.LAST_ANSWERS) + " at most"));
             sends.add(new Shutdown.Send(i, r.retry(), RequestRetry.PER_REQUEST_TIMEOUT));
             requests.set(i, new Shutdown.Request(r.retry(), Shutdown.Progress.DONE, 0, r.answered()));
         }

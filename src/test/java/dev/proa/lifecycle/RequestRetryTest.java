@@ -52,10 +52,10 @@ class RequestRetryTest {
                 + " refused); not retrying, as after an error of its own proa asks each sidecar only once. Likely cause:"
                 + " nothing listens there yet, or any more: the sidecar has not started, has stopped, or listens on"
                 + " another port"),
-                RequestRetry.once(POST, new RequestRetry.Refused("Connection refused")).stream().map(Line::toString)
+                RequestRetry.once(POST, new RequestRetry.Refused("Connection refused"), RequestRetry.AFTER_AN_ERROR).stream().map(Line::toString)
                         .toList());
         assertEquals(List.of("INFO Shutdown request POST http://127.0.0.1:15020/quitquitquit answered 200 in 12ms"),
-                RequestRetry.once(POST, new RequestRetry.Answered(200, "OK", Duration.ofMillis(12), "")).stream()
+                RequestRetry.once(POST, new RequestRetry.Answered(200, "OK", Duration.ofMillis(12), ""), RequestRetry.AFTER_AN_ERROR).stream()
                         .map(Line::toString).toList());
     }
 

@@ -115,7 +115,7 @@ class StopPhasesTest {
         assertEquals(Optional.of(List.of("log-shipper", "istio-proxy")), cut.ended());
         assertEquals(List.of("WARN Shutdown cut short by a signal after 1.0s; still running: log-shipper, istio-proxy",
                 "INFO Shutdown request POST http://127.0.0.1:15020/quitquitquit (phase 2 of 2) sent now, as the shutdown"
-                        + " ends before it went out; not waiting for its answer"), lines(cut));
+                        + " ends before it went out; its answer awaited 1.0s at most"), lines(cut));
     }
 
     @Test
@@ -127,7 +127,7 @@ class StopPhasesTest {
         assertEquals(List.of(MESH), sent(late));
         assertEquals(Optional.of(List.of("log-shipper", "istio-proxy")), late.ended());
         assertTrue(lines(late).contains("INFO Shutdown request POST http://127.0.0.1:15020/quitquitquit (phase 2 of 2) sent"
-                + " now, as the shutdown ends before it went out; not waiting for its answer"), lines(late).toString());
+                + " now, as the shutdown ends before it went out; its answer awaited 1.0s at most"), lines(late).toString());
     }
 
     @Test
