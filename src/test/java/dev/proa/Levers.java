@@ -99,7 +99,7 @@ public final class Levers {
             String[] times = said.lines().toList().getLast().trim().split("\\s+");
             long nanos = Long.parseLong(Files.readString(mark).strip());
             Instant exec = Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L);
-            double cpu = Benchmark.seconds(times[0]) + Benchmark.seconds(times[1]);
+            double cpu = BenchRuns.seconds(times[0]) + BenchRuns.seconds(times[1]);
             List<Long> kib = Files.readAllLines(rss).stream().map(l -> Long.parseLong(l.replaceAll("\\D", ""))).toList();
             return new Run(Duration.between(launched, exec).toNanos() / 1e6, cpu, kib.get(0) / 1024.0,
                     (kib.get(1) + kib.get(2)) / 1024.0);
