@@ -77,6 +77,7 @@ public final class Cluster {
                 Cluster::observe));
         if (verdict instanceof Setup.Unusable unusable) throw new Unreachable(unusable.why());
         ((Setup.Usable) verdict).tokenFile().ifPresent(file -> useTokenFile(config, file));
+        CaAlone.trust(config);
         Sourced name = podName(pod, env);
         Sourced namespace = pod.namespace().isPresent()
                 ? new Sourced(pod.namespace().get().value(), pod.namespace().get().source())
