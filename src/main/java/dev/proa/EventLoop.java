@@ -3,10 +3,8 @@ package dev.proa;
 import dev.proa.config.Durations;
 import dev.proa.config.OnStartupTimeout;
 import dev.proa.config.Settings;
-import dev.proa.kube.ApiErrors;
-import dev.proa.kube.PodWatch;
+import dev.proa.kube.LazyWatch;
 import dev.proa.lifecycle.Deadline;
-import dev.proa.lifecycle.Line;
 import dev.proa.lifecycle.MainsWait;
 import dev.proa.lifecycle.Outcome;
 import dev.proa.lifecycle.RequestRetry;
@@ -24,7 +22,6 @@ import dev.proa.stopping.StopRequests;
 import dev.proa.sidecars.PodView;
 import dev.proa.sidecars.StopPlan;
 import dev.proa.sidecars.Sidecars;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -53,7 +50,7 @@ public final class EventLoop {
     private Sidecars.Choice choice;
     private String pod = "";
     private String origin = "";
-    private PodWatch watch;
+    private LazyWatch watch;
     private volatile PodView latest = PodView.UNSEEN;
     private SignalStep.State signals = SignalStep.State.INITIAL;
     private Command command;
@@ -84,16 +81,20 @@ public final class EventLoop {
     }
 
     /**
-     * Starts watching Pod {@code name} in {@code namespace}; {@code origin} says where they came from, and
-     * {@code detectedContainer} which container proa runs in (null when unknown).
+     * Follows Pod {@code pod} (namespace/name; {@code origin} says where they came from; {@code detectedContainer} is
+     * proa's container, null when unknown) through {@code watch}, which hands its views to {@link #seen}.
      */
-    public void watch(KubernetesClient client, String namespace, String name, String origin, String detectedContainer) {
-        this.pod = namespace + "/" + name;
+    public void watch(LazyWatch watch, String pod, String origin, String detectedContainer) {
+        this.pod = pod;
         this.origin = origin;
         this.choice = new Sidecars.Choice(choice.ownContainer(), detectedContainer, choice.waitFor(), choice.ignore(),
                 choice.mains());
-        this.watch = new PodWatch(client, namespace, name, view -> queue.add(new Event.PodSeen(view)),
-                new ApiErrors(log, namespace)::report);
+        this.watch = watch;
+    }
+
+    /** A new view of the Pod (called from the API's threads): it waits its turn in the queue. */
+    public void seen(PodView view) {
+        queue.add(new Event.PodSeen(view));
     }
 
     /** The latest view of the Pod (for Events, from other threads too). */
@@ -106,17 +107,11 @@ public final class EventLoop {
         return choice;
     }
 
-    /**
-     * The signal that arrived before the run began and would have ended a program (when there is no Pod to watch, say),
-     * if any: a SIGWINCH or SIGCONT then is nothing to act on (see {@link SignalStep}).
-     */
+    /** The signal that arrived before the run began and would end a program, if any (SIGWINCH: no; see SignalStep). */
     public int stoppedBy() {
-        for (Event event : queue) {
-            if (event instanceof Event.SignalArrived s && SignalStep.defaultOf(s.name()) == SignalStep.Default.END) {
-                return s.number();
-            }
-        }
-        return 0;
+        return queue.stream().mapToInt(e -> e instanceof Event.SignalArrived s
+                && SignalStep.defaultOf(s.name()) == SignalStep.Default.END ? s.number() : 0).filter(n -> n != 0)
+                .findFirst().orElse(0);
     }
 
     private Sources sources() {
@@ -144,6 +139,7 @@ public final class EventLoop {
         } catch (Command.LaunchFailed e) {
             return new Outcome.NotStarted(Outcome.Reason.ofLaunch(e.failure.status()), e.failure.summary());
         }
+        if (watch != null) watch.open(); // the stop needs it; so does a sidecar's death while COMMAND runs
         prepareShutdownRequests();
         int status = untilExit(new Phases.Running(choice, latest));
         command.exited(status); // says it
@@ -192,6 +188,7 @@ public final class EventLoop {
      * both together. Returns what was still running, and what failed.
      */
     public Shutdown.Stopped stop() throws InterruptedException {
+        if (watch != null) watch.open();
         Deadline deadline = Deadline.of(settings.stop().timeout(), latest, System.nanoTime());
         Settings.Stop asked = settings.stop();
         boolean kills = !asked.kill().isEmpty() || asked.killAll();
@@ -237,6 +234,8 @@ public final class EventLoop {
             if (event instanceof Event.PodSeen p) latest = p.view();
             if (event instanceof Event.SignalArrived s) event = signalled(s);
             turn = phase.on(event, System.nanoTime());
+            // The first read of the Pod (see LazyWatch) did not end the phase: the watch must tell what comes next.
+            if (event instanceof Event.PodSeen && turn.result() == null && watch != null) watch.open();
         }
     }
 

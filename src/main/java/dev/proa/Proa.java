@@ -6,6 +6,8 @@ import dev.proa.config.Options;
 import dev.proa.config.Settings;
 import dev.proa.kube.ApiErrors;
 import dev.proa.kube.Cluster;
+import dev.proa.kube.FirstRead;
+import dev.proa.kube.LazyWatch;
 import dev.proa.kube.OwnContainer;
 import dev.proa.config.ExitStatus;
 import dev.proa.config.ExitStatuses;
@@ -196,9 +198,12 @@ public final class Proa {
             log.info("Watching Pod {} in namespace {} through {}", cluster.podName, cluster.namespace,
                     cluster.config.getMasterUrl());
             String origin = "the name from " + cluster.podName.source() + ", the namespace from " + cluster.namespace.source();
-            var client = cluster.client(log);
-            loop.watch(client, cluster.namespace.value(), cluster.podName.value(), origin, detected);
-            if (settings.report().events()) events = new Events(log, client, loop::latest);
+            String namespace = cluster.namespace.value();
+            var firstRead = FirstRead.start(cluster, namespace, cluster.podName.value(), log); // no KubernetesClient yet
+            loop.watch(LazyWatch.after(firstRead, log, () -> cluster.client(log), namespace, cluster.podName.value(),
+                    loop::seen, new ApiErrors(log, namespace)::report), namespace + "/" + cluster.podName.value(),
+                    origin, detected);
+            if (settings.report().events()) events = new Events(log, cluster.client(log), loop::latest);
             return null;
         } catch (Cluster.Unreachable e) {
             log.error("{}. Not running COMMAND; exit {}", e.getMessage(), settings.statuses().of(ExitStatus.PROA_FAILED));

@@ -1,13 +1,12 @@
 package dev.proa;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,263 +20,199 @@ import mockwebserver3.RecordedRequest;
 
 /**
  * proa's benchmark: the real proa (the dist layout when built, else the jar) as OS processes against the mock API
- * server over HTTPS, in-cluster style. Prints the median of each figure over RUNS runs, beside its floor measured in
- * the same run. Usage: {@code Benchmark RUNS [quick]} (see the README's Performance section for the command).
+ * server over HTTPS, in-cluster style, beside its floors measured in the same rounds (see {@link BenchRuns}): the start
+ * and the CPU interleaved (each round runs proa, the hello world and the one request in turn, unlimited, on one core,
+ * and under 0.5 and 0.25 core), so that a machine that slows down slows them all alike. Prints the medians as a
+ * Markdown table. Usage: {@code Benchmark RUNS [quick]} (see the README's Performance section for the command).
  */
 public final class Benchmark {
-    private static final Path DIST = Path.of("target/dist/proa");
-    private static final Path WORK = Path.of("target/benchmark").toAbsolutePath();
-
     private final int runs;
-    private final List<String> proa;
-    private final String javaCommand;
-    private final MockCluster cluster = new MockCluster(true);
-    private final Map<String, String> env;
-    private int pods;
+    private final BenchRuns bench;
+    private final List<String> table = new ArrayList<>();
 
-    private Benchmark(int runs) throws IOException {
+    private Benchmark(int runs) throws Exception {
         this.runs = runs;
-        Files.createDirectories(WORK);
-        boolean dist = Files.isExecutable(DIST.resolve("bin/proa"));
-        this.javaCommand = dist ? DIST.resolve("runtime/bin/java").toAbsolutePath().toString() : ProaRun.JAVA;
-        this.proa = dist ? List.of(DIST.resolve("bin/proa").toAbsolutePath().toString())
-                : List.of(ProaRun.JAVA, "-jar", ProaRun.JAR.toAbsolutePath().toString());
-        this.env = new HashMap<>(cluster.inClusterEnvironment(WORK));
-        env.put("PATH", System.getenv("PATH"));
-        System.out.printf("proa benchmark: %s, %d runs, %d cores, %s%n", dist ? "dist layout (" + DIST + ")" : "jar on "
-                + javaCommand, runs, Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"));
+        this.bench = new BenchRuns();
+        System.out.printf("proa benchmark: %s, %d runs, %d cores, %s%n", bench.dist ? "dist layout (" + BenchRuns.DIST
+                + ")" : "jar on " + bench.java, runs, Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"));
     }
 
-    /**
-     * Usage: {@code Benchmark [RUNS] [quick]}: every figure, the resident memory after 10 minutes of COMMAND included;
-     * with {@code quick}, all but that one (a few minutes instead of a quarter of an hour).
-     */
+    /** Usage: {@code Benchmark [RUNS] [quick]}: with {@code quick}, all but the memory 10 minutes into COMMAND. */
     public static void main(String[] args) throws Exception {
         java.util.logging.LogManager.getLogManager().reset(); // silences the mock server's line per request
         Benchmark benchmark = new Benchmark(args.length > 0 ? Integer.parseInt(args[0]) : 7);
         try {
             benchmark.run(!(args.length > 1 && args[1].equals("quick")));
         } finally {
-            benchmark.cluster.close();
+            benchmark.bench.cluster.close();
         }
     }
 
     private void run(boolean withLongRun) throws Exception {
-        List<Row> rows = new ArrayList<>();
-        Row start = row("start → exec (ms)", "≤ 250", this::startToExec, this::helloStart);
-        rows.add(start);
-        rows.add(new Row("  as a multiple of the hello-world floor", "≤ 10", start.value / start.floor, Double.NaN));
-        try (HalfCore halfCore = HalfCore.create()) {
-            rows.add(row("  with half a core (ms)", "", () -> startToExec(halfCore.wrap()),
-                    () -> helloStart(halfCore.wrap())));
-        }
-        rows.add(row("  COMMAND run directly (ms)", "", this::directStart, null));
-        rows.add(row("  without the API: --wait-http only (ms)", "", this::startWithoutApi, null));
-        rows.add(row("reaction: last ready → exec (ms)", "≤ 20", this::reaction, null));
-        // The same runs, counted from when the API server sent the watch event (the first run warmed up: not counted).
-        rows.add(new Row("  from the API server sending it (ms)", "≤ 20",
-                median(reactionFromEvent.subList(1, reactionFromEvent.size())), Double.NaN));
-        rows.add(row("idle memory, VmRSS (MiB)", "≤ 64", this::idleMemory, this::helloMemory));
-        double[] idle = idleThreads();
-        rows.add(new Row("idle: proa's threads while COMMAND runs", "", idle[0], Double.NaN));
-        rows.add(new Row("idle: their wake-ups per second", "", idle[1], Double.NaN));
-        if (withLongRun) {
-            double[] rss = longRunMemory();
-            rows.add(new Row("  VmRSS 2 s into a 10 min COMMAND (MiB)", "", rss[0], Double.NaN));
-            rows.add(new Row("  VmRSS 10 min into it (MiB)", "same ± 2", rss[1], Double.NaN));
-        }
+        header();
+        starts();
+        memory(withLongRun);
+        double[] late = new double[] {median(repeat(() -> lateSidecar(List.of()))),
+            median(repeat(() -> lateSidecar(List.of("taskset", "-c", "1"))))};
+        row("1-s-late sidecar: COMMAND's start − its ready flag written (ms), unlimited / one core",
+                fmt(late[0]) + " / " + fmt(late[1]), "", "", "", "what proa adds to the critical path");
+        row("last ready flag written → COMMAND (ms)", fmt(median(repeat(this::reaction))), "", "", "", "≤ 20");
+        row("  from the API server sending the watch event with it (ms)",
+                fmt(median(fromEvent.subList(1, fromEvent.size()))), "", "", "", "≤ 20"); // the first: not counted
         List<double[]> shutdown = new ArrayList<>();
-        List<double[]> later = new ArrayList<>();
-        for (int i = 0; i < runs; i++) {
-            shutdown.add(shutdown(0));
-            later.add(shutdown(1));
+        for (int i = 0; i < runs; i++) shutdown.add(shutdown(0));
+        row("COMMAND's exit → first shutdown request (ms)", fmt(median(shutdown, 0)), "", "", "", "≤ 10");
+        row("last sidecar terminated → proa's exit (ms)", fmt(median(shutdown, 1)), "", "", "", "≤ 100");
+        if (Files.isDirectory(BenchRuns.DIST)) {
+            row("the dist as a compressed layer, tar and gzip -6 (MiB)", fmt(BenchRuns.layerMib()), "", "", "", "≤ 40");
         }
-        rows.add(new Row("COMMAND exit → 1st shutdown request (ms)", "≤ 10", median(shutdown, 0), Double.NaN));
-        rows.add(new Row("  the same, COMMAND running 1 s first (ms)", "≤ 10", median(later, 0), Double.NaN));
-        rows.add(new Row("sidecar terminated → proa exit (ms)", "≤ 100", median(shutdown, 1), Double.NaN));
-        rows.add(new Row("CPU, user+sys, whole run (s)", "≤ 0.4", median(shutdown, 2), Double.NaN));
-        Path jar = Files.isDirectory(DIST) ? DIST.resolve("lib/proa.jar") : ProaRun.JAR; // the dist's is slimmer
-        rows.add(new Row("size: jar (MiB)", "", mib(Files.size(jar)), Double.NaN));
-        if (Files.isDirectory(DIST)) rows.add(new Row("size: dist layout (MiB)", "≤ 80", mib(treeSize(DIST)), Double.NaN));
-
-        System.out.printf("%n%-42s %10s %10s   %s%n", "figure (median of " + runs + ")", "proa", "floor", "target");
-        for (Row r : rows) {
-            System.out.printf(Locale.ROOT, "%-42s %10.1f %10s   %s%n", r.name, r.value,
-                    Double.isNaN(r.floor) ? "" : String.format(Locale.ROOT, "%.1f", r.floor), r.target);
-        }
+        System.out.println();
+        table.forEach(System.out::println);
     }
 
-    private record Row(String name, String target, double value, double floor) {}
-
-    /** Each reaction run's, from the watch event the API server sent with the ready flag. */
-    private final List<Double> reactionFromEvent = new ArrayList<>();
-
-    private interface Measure {
-        double once() throws Exception;
-    }
-
-    private Row row(String name, String target, Measure measure, Measure floor) throws Exception {
-        measure.once(); // warm the mock API server and the page cache; not counted
-        List<Double> values = new ArrayList<>();
-        List<Double> floors = new ArrayList<>();
-        for (int i = 0; i < runs; i++) {
-            values.add(measure.once());
-            if (floor != null) floors.add(floor.once());
-        }
-        return new Row(name, target, median(values), floor == null ? Double.NaN : median(floors));
-    }
-
-    /** Launch → COMMAND's first instruction, the Pod ready from the start. */
-    private double startToExec() throws Exception {
-        return startToExec(List.of());
-    }
-
-    /** The same, with proa started by {@code wrapper} (into a CPU-limited cgroup, say). */
-    private double startToExec(List<String> wrapper) throws Exception {
-        String pod = readyPod();
-        Path mark = WORK.resolve("exec");
-        Files.deleteIfExists(mark);
-        List<String> command = new ArrayList<>(wrapper);
-        command.addAll(proa);
-        command.addAll(List.of("sh", "-c", "date +%s%N > " + mark));
-        Instant launched = Instant.now();
-        finish(launch(pod, command));
-        return millisBetween(launched, readNanos(mark));
-    }
-
-    /** Launch → COMMAND's first instruction with only --wait-http, to an endpoint that is ready: no API at all. */
-    private double startWithoutApi() throws Exception {
-        Path mark = WORK.resolve("exec");
-        Files.deleteIfExists(mark);
-        try (MockWebServer sidecar = new MockWebServer()) {
-            sidecar.setDispatcher(new Dispatcher() {
-                @Override
-                public MockResponse dispatch(RecordedRequest request) {
-                    return new MockResponse.Builder().code(200).build();
+    /** Start → COMMAND and the CPU of a whole run, interleaved with both floors, in four CPU settings. */
+    private void starts() throws Exception {
+        Map<String, List<String>> settings = new LinkedHashMap<>();
+        settings.put("unlimited", List.of());
+        settings.put("one core (taskset -c 1)", List.of("taskset", "-c", "1"));
+        try (CpuLimit half = CpuLimit.of(0.5); CpuLimit quarter = CpuLimit.of(0.25)) {
+            settings.put("0.5 core (cgroup quota)", half.wrap());
+            settings.put("0.25 core (cgroup quota)", quarter.wrap());
+            Map<String, List<BenchRuns.Timed[]>> results = new LinkedHashMap<>();
+            for (var setting : settings.entrySet()) { // warm the mock server and the page cache: not counted
+                bench.proa(setting.getValue());
+                bench.oneRequest(setting.getValue());
+            }
+            for (int round = 0; round < runs; round++) {
+                for (var setting : settings.entrySet()) {
+                    List<String> wrapper = setting.getValue();
+                    results.computeIfAbsent(setting.getKey(), k -> new ArrayList<>()).add(new BenchRuns.Timed[] {
+                        bench.proa(wrapper), bench.hello(wrapper), bench.oneRequest(wrapper)});
                 }
+            }
+            results.forEach((setting, list) -> {
+                double[] ms = new double[3];
+                double[] cpu = new double[3];
+                for (int i = 0; i < 3; i++) {
+                    int program = i;
+                    ms[i] = median(list.stream().map(r -> r[program].millis()).toList());
+                    cpu[i] = median(list.stream().map(r -> r[program].cpuSeconds()).toList());
+                }
+                row("start → COMMAND (ms), " + setting, fmt(ms[0]), fmt(ms[1]), fmt(ms[2]), ratio(ms[0], ms[2]),
+                        setting.startsWith("0.") ? "" : "≤ 1.25×");
+                row("CPU of a whole run, user + sys (s), " + setting, fmt2(cpu[0]), fmt2(cpu[1]), fmt2(cpu[2]),
+                        ratio(cpu[0], cpu[2]), setting.startsWith("0.") ? "" : "≤ 1.25×");
             });
-            sidecar.start();
-            List<String> command = new ArrayList<>(proa);
-            command.addAll(List.of("--wait-http=" + sidecar.url("/ready"), "sh", "-c", "date +%s%N > " + mark));
-            Instant launched = Instant.now();
-            finish(launch(newPod(), command));
-            return millisBetween(launched, readNanos(mark));
         }
     }
 
-    private double helloStart() throws Exception {
-        return helloStart(List.of());
-    }
-
-    private double helloStart(List<String> wrapper) throws Exception {
-        Path mark = WORK.resolve("hello");
-        List<String> command = new ArrayList<>(wrapper);
-        command.addAll(List.of(javaCommand, "-cp", "target/test-classes", "dev.proa.bench.Hello", mark.toString()));
-        Instant launched = Instant.now();
-        finish(new ProcessBuilder(command).start());
-        return millisBetween(launched, readNanos(mark));
-    }
-
-    /** proa's resident memory 2 s and 10 minutes into a COMMAND that sleeps, with its watch on the Pod open. */
-    private double[] longRunMemory() throws Exception {
-        Process p = twoSecondsInto(610);
-        double early = rssMib(p.pid());
-        Thread.sleep(Duration.ofMinutes(10).minusSeconds(2).toMillis());
-        double late = rssMib(p.pid());
-        p.destroy();
-        finish(p);
-        return new double[] {early, late};
-    }
-
-    private double directStart() throws Exception {
-        Path mark = WORK.resolve("direct");
-        Instant launched = Instant.now();
-        finish(new ProcessBuilder("sh", "-c", "date +%s%N > " + mark).start());
-        return millisBetween(launched, readNanos(mark));
-    }
-
-    /** The write of the last sidecar's ready: true → COMMAND's first instruction. */
-    private double reaction() throws Exception {
-        String pod = newPod();
-        Path mark = WORK.resolve("reaction");
-        Files.deleteIfExists(mark);
-        Process p = start(pod, List.of("sh", "-c", "date +%s%N > " + mark));
-        awaitLog(p, "Waiting for the sidecars");
-        Thread.sleep(300);
-        Instant written = Instant.now();
-        List<Instant> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
-        cluster.onWatchEvent(text -> sent.add(Instant.now()));
-        cluster.setStatus(pod, "proxy", s -> TestPods.running("proxy", true));
-        finish(p);
-        cluster.onWatchEvent(text -> {});
-        Instant exec = readNanos(mark);
-        reactionFromEvent.add(millisBetween(sent.getFirst(), exec)); // the write's one event: MODIFIED, ready
-        return millisBetween(written, exec);
-    }
-
-    /** proa's resident memory 2 s into a 3 s COMMAND. */
-    private double idleMemory() throws Exception {
-        Process p = twoSecondsInto(3);
-        double rss = rssMib(p.pid());
-        finish(p);
-        return rss;
+    /** Private memory and VmRSS 2 s into COMMAND (and 10 minutes in), beside the floors 2 s after their work. */
+    private void memory(boolean withLongRun) throws Exception {
+        List<double[]> proa = new ArrayList<>();
+        List<double[]> hello = new ArrayList<>();
+        List<double[]> request = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            Process p = twoSecondsInto(3);
+            proa.add(BenchRuns.memory(p.pid()));
+            BenchRuns.finish(p);
+            p = bench.helloThenSleep(3000);
+            Thread.sleep(2000);
+            hello.add(BenchRuns.memory(p.pid()));
+            BenchRuns.finish(p);
+            p = bench.oneRequestThenSleep(3000);
+            Path mark = BenchRuns.WORK.resolve("request");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!(Files.exists(mark) && Files.size(mark) > 0) && System.nanoTime() < deadline) Thread.sleep(10);
+            Thread.sleep(2000);
+            request.add(BenchRuns.memory(p.pid()));
+            BenchRuns.finish(p);
+        }
+        row("private memory, RssAnon + RssShmem, 2 s into COMMAND (MiB)", fmt(median(proa, 1)), fmt(median(hello, 1)),
+                fmt(median(request, 1)), ratio(median(proa, 1), median(request, 1)), "≤ 32");
+        row("VmRSS 2 s into COMMAND (MiB)", fmt(median(proa, 0)), fmt(median(hello, 0)), fmt(median(request, 0)),
+                ratio(median(proa, 0), median(request, 0)), "≤ 64");
+        row("  of it RssFile (MiB: shared, the AOT cache and libjvm.so)", fmt(median(proa, 2)), fmt(median(hello, 2)),
+                fmt(median(request, 2)), "", "");
+        if (withLongRun) {
+            Process p = twoSecondsInto(610);
+            double[] early = BenchRuns.memory(p.pid());
+            Thread.sleep(Duration.ofMinutes(10).minusSeconds(2).toMillis());
+            double[] late = BenchRuns.memory(p.pid());
+            p.destroy();
+            BenchRuns.finish(p);
+            row("private memory 2 s → 10 min into a 10-min COMMAND (MiB)", fmt(early[1]) + " → " + fmt(late[1]), "", "",
+                    "", "≤ 32");
+            row("VmRSS 2 s → 10 min into it (MiB)", fmt(early[0]) + " → " + fmt(late[0]), "", "", "", "≤ 64");
+        }
     }
 
     /** proa, with a ready Pod, 2 s after it started a COMMAND that sleeps {@code seconds}. */
     private Process twoSecondsInto(int seconds) throws Exception {
-        Path mark = WORK.resolve("idle");
+        Path mark = BenchRuns.WORK.resolve("idle");
         Files.deleteIfExists(mark);
-        Process p = start(readyPod(), List.of("sh", "-c", "date +%s%N > " + mark + "; sleep " + seconds));
-        while (!Files.exists(mark)) Thread.sleep(10);
+        List<String> command = new ArrayList<>(bench.proa);
+        command.addAll(List.of("sh", "-c", "date +%s%N > " + mark + "; sleep " + seconds));
+        Process p = bench.launch(command, bench.readyPod());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(mark) && System.nanoTime() < deadline) Thread.sleep(10);
         Thread.sleep(2000);
         return p;
     }
 
     /**
-     * {threads, wake-ups per second}: proa's threads 2 s into a sleeping COMMAND, and how often they ran over the 5 s
-     * after (context switches, voluntary or not, summed over its threads: a thread that polls shows here).
+     * A sidecar that becomes ready 1 s after proa's launch (its ready flag written then): COMMAND's start minus that
+     * moment, what proa adds to the Job's critical path when the sidecars start beside it.
      */
-    private double[] idleThreads() throws Exception {
-        Process p = twoSecondsInto(8);
-        long before = switches(p.pid());
-        Thread.sleep(5000);
-        long after = switches(p.pid());
-        double threads;
-        try (var tasks = Files.list(Path.of("/proc/" + p.pid() + "/task"))) {
-            threads = tasks.count();
-        }
-        finish(p);
-        return new double[] {threads, (after - before) / 5.0};
+    private double lateSidecar(List<String> wrapper) throws Exception {
+        String pod = bench.newPod();
+        Path mark = BenchRuns.WORK.resolve("late");
+        Files.deleteIfExists(mark);
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(bench.proa);
+        command.addAll(List.of("sh", "-c", "date +%s%N > " + mark));
+        Instant launched = Instant.now();
+        Process p = bench.launch(command, pod);
+        Thread.sleep(Math.max(0, 1000 - (long) BenchRuns.millisBetween(launched, Instant.now())));
+        Instant written = Instant.now();
+        bench.cluster.setStatus(pod, "proxy", s -> TestPods.running("proxy", true));
+        BenchRuns.finish(p);
+        return BenchRuns.millisBetween(written, BenchRuns.readNanos(mark));
     }
 
-    private static long switches(long pid) throws IOException {
-        long total = 0;
-        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
-            for (Path task : tasks.toList()) {
-                for (String line : Files.readAllLines(task.resolve("status"))) {
-                    if (line.contains("ctxt_switches:")) total += Long.parseLong(line.replaceAll("\\D", ""));
-                }
-            }
-        }
-        return total;
-    }
+    /** Each reaction run's, from the watch event the API server sent with the ready flag. */
+    private final List<Double> fromEvent = new ArrayList<>();
 
-    private double helloMemory() throws Exception {
-        Process p = new ProcessBuilder(javaCommand, "-cp", "target/test-classes", "dev.proa.bench.Hello",
-                WORK.resolve("hello").toString(), "3000").start();
-        Thread.sleep(2000);
-        double rss = rssMib(p.pid());
-        finish(p);
-        return rss;
+    /** The write of the last sidecar's ready: true, once proa waits and watches → COMMAND's first instruction. */
+    private double reaction() throws Exception {
+        String pod = bench.newPod();
+        Path mark = BenchRuns.WORK.resolve("reaction");
+        Files.deleteIfExists(mark);
+        List<String> command = new ArrayList<>(bench.proa);
+        command.addAll(List.of("sh", "-c", "date +%s%N > " + mark));
+        int watches = bench.cluster.watchRequests();
+        Process p = bench.launch(command, pod);
+        awaitLog(p, "Waiting for the sidecars");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (bench.cluster.watchRequests() == watches && System.nanoTime() < deadline) Thread.sleep(5);
+        Thread.sleep(300);
+        List<Instant> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        bench.cluster.onWatchEvent(text -> sent.add(Instant.now()));
+        Instant written = Instant.now();
+        bench.cluster.setStatus(pod, "proxy", s -> TestPods.running("proxy", true));
+        BenchRuns.finish(p);
+        bench.cluster.onWatchEvent(text -> {});
+        Instant exec = BenchRuns.readNanos(mark);
+        fromEvent.add(sent.isEmpty() ? Double.NaN : BenchRuns.millisBetween(sent.getFirst(), exec));
+        return BenchRuns.millisBetween(written, exec);
     }
 
     /**
-     * {COMMAND exit → first shutdown request (ms), last sidecar terminated → proa exit (ms), CPU of the run (s)}, with a
-     * COMMAND that runs {@code seconds} first (0: it exits at once, before proa's HTTP client for the request is built).
+     * {COMMAND exit → first shutdown request (ms), last sidecar terminated → proa exit (ms)}, with a COMMAND that runs
+     * {@code seconds} first.
      */
     private double[] shutdown(int seconds) throws Exception {
-        String pod = readyPod();
-        Path mark = WORK.resolve("exit");
+        String pod = bench.readyPod();
+        Path mark = BenchRuns.WORK.resolve("exit");
         Files.deleteIfExists(mark);
         AtomicReference<Instant> requested = new AtomicReference<>();
         try (MockWebServer sidecar = new MockWebServer()) {
@@ -289,92 +224,61 @@ public final class Benchmark {
                 }
             });
             sidecar.start();
-            // sh's `times` reports the CPU of its children: proa, and the trivial COMMAND under it.
-            List<String> command = new ArrayList<>(List.of("sh", "-c", "\"$@\"; s=$?; times >&2; exit $s", "sh"));
-            command.addAll(proa);
+            List<String> command = new ArrayList<>(bench.proa);
             command.addAll(List.of("-p", sidecar.url("/quitquitquit").toString(), "sh", "-c",
                     "sleep " + seconds + "; date +%s%N > " + mark));
-            Process p = launch(pod, command);
-            while (requested.get() == null) Thread.sleep(1);
+            Process p = bench.launch(command, pod);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (requested.get() == null && System.nanoTime() < deadline) Thread.sleep(1);
             Thread.sleep(200);
             Instant terminated = Instant.now();
-            cluster.setStatus(pod, "proxy", s -> TestPods.terminated("proxy", 0));
+            bench.cluster.setStatus(pod, "proxy", s -> TestPods.terminated("proxy", 0));
             Instant exited = p.onExit().thenApply(x -> Instant.now()).get(60, TimeUnit.SECONDS);
-            String[] times = lastLine(p).trim().split("\\s+");
-            return new double[] {millisBetween(readNanos(mark), requested.get()), millisBetween(terminated, exited),
-                    seconds(times[0]) + seconds(times[1])};
+            return new double[] {BenchRuns.millisBetween(BenchRuns.readNanos(mark), requested.get()),
+                BenchRuns.millisBetween(terminated, exited)};
         }
     }
 
-    private Process start(String pod, List<String> command) throws IOException {
-        List<String> all = new ArrayList<>(proa);
-        all.addAll(command);
-        return launch(pod, all);
-    }
-
-    private Process launch(String pod, List<String> command) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(WORK.toFile())
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(WORK.resolve(pod + ".log").toFile());
-        builder.environment().clear();
-        builder.environment().putAll(env);
-        builder.environment().put("POD_NAME", pod);
-        return builder.start();
-    }
-
-    private String readyPod() {
-        String pod = newPod();
-        cluster.setStatus(pod, "proxy", s -> TestPods.running("proxy", true));
-        return pod;
-    }
-
-    private String newPod() {
-        String pod = "bench-" + (++pods);
-        cluster.create(TestPods.pod(pod, List.of("proxy"), List.of()));
-        return pod;
-    }
-
     private void awaitLog(Process p, String text) throws Exception {
-        Path log = WORK.resolve("bench-" + pods + ".log");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!Files.readString(log).contains(text)) {
-            if (System.nanoTime() > deadline || !p.isAlive()) throw new IllegalStateException(Files.readString(log));
+        while (!Files.readString(bench.log()).contains(text)) {
+            if (System.nanoTime() > deadline || !p.isAlive()) throw new IllegalStateException(Files.readString(bench.log()));
             Thread.sleep(5);
         }
     }
 
-    private String lastLine(Process p) throws IOException {
-        List<String> lines = Files.readAllLines(WORK.resolve("bench-" + pods + ".log"));
-        return lines.getLast();
+    private interface Measure {
+        double once() throws Exception;
     }
 
-    private static void finish(Process p) throws Exception {
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("a benchmark run did not end within 60 s");
-        }
+    /** {@code runs} runs of {@code measure}, after one not counted (it warms the mock server and the page cache). */
+    private List<Double> repeat(Measure measure) throws Exception {
+        measure.once();
+        List<Double> values = new ArrayList<>();
+        for (int i = 0; i < runs; i++) values.add(measure.once());
+        return values;
     }
 
-    private static double rssMib(long pid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
-        }
-        throw new IllegalStateException("no VmRSS for " + pid);
+    private void header() {
+        table.add("| figure (median of " + runs + ", " + java.time.LocalDate.now() + ") | proa | floor: hello world"
+                + " | floor: one HTTPS request | proa ÷ one request | target |");
+        table.add("| --- | --- | --- | --- | --- | --- |");
     }
 
-    private static Instant readNanos(Path file) throws IOException {
-        long nanos = Long.parseLong(Files.readString(file).strip());
-        return Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L);
+    private void row(String figure, String proa, String hello, String request, String ratio, String target) {
+        table.add("| " + String.join(" | ", figure, proa, hello, request, ratio, target) + " |");
     }
 
-    private static double millisBetween(Instant from, Instant to) {
-        return Duration.between(from, to).toNanos() / 1e6;
+    private static String fmt(double value) {
+        return String.format(Locale.ROOT, "%.1f", value);
     }
 
-    /** "0m1.234s" → 1.234 */
-    static double seconds(String time) {
-        int m = time.indexOf('m');
-        return Integer.parseInt(time.substring(0, m)) * 60 + Double.parseDouble(time.substring(m + 1, time.length() - 1));
+    private static String fmt2(double value) {
+        return String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    private static String ratio(double value, double floor) {
+        return String.format(Locale.ROOT, "%.2f×", value / floor);
     }
 
     static double median(List<Double> values) {
@@ -388,13 +292,4 @@ public final class Benchmark {
         return median(values.stream().map((Function<double[], Double>) v -> v[index]).toList());
     }
 
-    private static double mib(long bytes) {
-        return bytes / 1024.0 / 1024.0;
-    }
-
-    private static long treeSize(Path dir) throws IOException {
-        try (var files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
-        }
-    }
 }

@@ -16,11 +16,14 @@ import java.util.concurrent.TimeUnit;
  * Compares variants of proa's start, one lever at a time: each round runs every variant once, in turn (so that a
  * machine that slows down slows them all alike), each run against a ready Pod on a mock API server of its own over
  * HTTPS. Prints, per variant, the medians of launch → COMMAND's first instruction, the CPU of the whole run (user +
- * sys), and proa's resident memory 2 s into COMMAND (which COMMAND itself reads from its parent's /proc entry). How the README's table of levers was measured.
+ * sys), and proa's resident memory 2 s into COMMAND, VmRSS and private (RssAnon + RssShmem), which COMMAND itself
+ * reads from its parent's /proc entry. How the README's table of levers was measured.
  *
  * <p>Usage: {@code Levers RUNS VARIANT...}, each variant either JVM options for proa (PROA_JVM_OPTIONS; empty for
  * none) or {@code @DIR} for another build of the dist, with its options after a space:
- * {@code src/build/benchmark levers 11 '' '-Djdk.tls.namedGroups=x25519' '@/tmp/old-dist'}.
+ * {@code src/build/benchmark levers 11 '' '-Djdk.tls.namedGroups=x25519' '@/tmp/old-dist'}. Words NAME=VALUE with an
+ * upper-case NAME are proa's environment instead: {@code 'MALLOC_ARENA_MAX=2'}. With LEVERS_CPUS=1 in the environment,
+ * proa runs on that CPU alone ({@code taskset -c 1}).
  */
 public final class Levers {
     private record Variant(String label, Path launcher, String jvmOptions) {
@@ -32,7 +35,10 @@ public final class Levers {
         }
     }
 
-    private record Run(double startMillis, double cpuSeconds, double rssMib) {}
+    /** LEVERS_CPUS=1: every variant runs on those CPUs only (taskset -c), the mock API server wherever it likes. */
+    private static final String CPUS = System.getenv("LEVERS_CPUS");
+
+    private record Run(double startMillis, double cpuSeconds, double rssMib, double privateMib) {}
 
     public static void main(String[] args) throws Exception {
         java.util.logging.LogManager.getLogManager().reset(); // silences the mock server's line per request
@@ -47,10 +53,11 @@ public final class Levers {
         }
         System.out.printf("%d rounds, medians%n", rounds);
         runs.forEach((variant, list) -> System.out.printf(Locale.ROOT,
-                "%-70s start → exec %5.0f ms   CPU %.2f s   VmRSS %.1f MiB%n",
+                "%-70s start → exec %5.0f ms   CPU %.2f s   VmRSS %.1f MiB   private %.1f MiB%n",
                 variant.label(), Benchmark.median(list.stream().map(Run::startMillis).toList()),
                 Benchmark.median(list.stream().map(Run::cpuSeconds).toList()),
-                Benchmark.median(list.stream().map(Run::rssMib).toList())));
+                Benchmark.median(list.stream().map(Run::rssMib).toList()),
+                Benchmark.median(list.stream().map(Run::privateMib).toList())));
     }
 
     /** One run; sh's {@code times} reports the CPU of its children: proa, and the trivial COMMAND under it. */
@@ -61,15 +68,23 @@ public final class Levers {
             Map<String, String> env = new HashMap<>(cluster.inClusterEnvironment(work));
             env.put("POD_NAME", "job");
             env.put("PATH", System.getenv("PATH"));
-            if (!variant.jvmOptions().isEmpty()) env.put("PROA_JVM_OPTIONS", variant.jvmOptions());
+            // NAME=VALUE words with an upper-case NAME (MALLOC_ARENA_MAX=2) are proa's environment; the rest JVM options.
+            List<String> jvm = new ArrayList<>();
+            for (String word : variant.jvmOptions().split("\\s+")) {
+                if (word.matches("[A-Z_][A-Z0-9_]*=.*")) env.put(word.substring(0, word.indexOf('=')), word.substring(word.indexOf('=') + 1));
+                else if (!word.isEmpty()) jvm.add(word);
+            }
+            if (!jvm.isEmpty()) env.put("PROA_JVM_OPTIONS", String.join(" ", jvm));
             Path mark = work.resolve("exec");
             Path log = work.resolve("log");
             Path rss = work.resolve("rss");
             Files.deleteIfExists(mark);
             Files.deleteIfExists(rss);
-            ProcessBuilder builder = new ProcessBuilder("sh", "-c", "\"$@\"; s=$?; times >&2; exit $s", "sh",
+            List<String> command = new ArrayList<>(CPUS == null ? List.of() : List.of("taskset", "-c", CPUS));
+            command.addAll(List.of("sh", "-c", "\"$@\"; s=$?; times >&2; exit $s", "sh",
                     variant.launcher().toString(), "--", "sh", "-c",
-                    "date +%s%N > " + mark + "; sleep 2; grep VmRSS /proc/$PPID/status > " + rss)
+                    "date +%s%N > " + mark + "; sleep 2; grep -e VmRSS -e RssAnon -e RssShmem /proc/$PPID/status > " + rss));
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(work.toFile()).redirectError(log.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
             builder.environment().clear();
             builder.environment().putAll(env);
@@ -84,9 +99,10 @@ public final class Levers {
             String[] times = said.lines().toList().getLast().trim().split("\\s+");
             long nanos = Long.parseLong(Files.readString(mark).strip());
             Instant exec = Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L);
-            double cpu = Benchmark.seconds(times[0]) + Benchmark.seconds(times[1]);
-            double rssMib = Long.parseLong(Files.readString(rss).replaceAll("\\D", "")) / 1024.0;
-            return new Run(Duration.between(launched, exec).toNanos() / 1e6, cpu, rssMib);
+            double cpu = BenchRuns.seconds(times[0]) + BenchRuns.seconds(times[1]);
+            List<Long> kib = Files.readAllLines(rss).stream().map(l -> Long.parseLong(l.replaceAll("\\D", ""))).toList();
+            return new Run(Duration.between(launched, exec).toNanos() / 1e6, cpu, kib.get(0) / 1024.0,
+                    (kib.get(1) + kib.get(2)) / 1024.0);
         }
     }
 }

@@ -171,7 +171,7 @@ class PodWaitTest {
         cluster.create(TestPods.pod("job-9", List.of("proxy", "db"), List.of()));
         RecordingLogger log = new RecordingLogger();
         watch = lifecycle(log, options());
-        watch.watch(proaClient, MockCluster.NAMESPACE, "job-9", "", null);
+        follow(watch, proaClient, "job-9", log);
         Startup.Rules settings = new Startup.Rules(new Sources(true, List.of()), Sidecars.Choice.ALL,
                 Optional.empty(), false, Duration.ofMillis(400), MockCluster.NAMESPACE + "/job-9", "",
                 ExitStatuses.DEFAULT);
@@ -213,7 +213,7 @@ class PodWaitTest {
     private CompletableFuture<Startup.End> startWaiting(String pod, Logger log, String... args) {
         if (watch != null) watch.close();
         watch = lifecycle(log, options(args));
-        watch.watch(proaClient, MockCluster.NAMESPACE, pod, "", null);
+        follow(watch, proaClient, pod, log);
         EventLoop lifecycle = watch;
         return CompletableFuture.supplyAsync(() -> {
             try {
@@ -222,6 +222,13 @@ class PodWaitTest {
                 throw new IllegalStateException(e);
             }
         }, OWN_THREAD);
+    }
+
+    /** Follows {@code pod} through a watch opened at once, with no first read (the watch's own path, as after a failed one). */
+    static void follow(EventLoop loop, KubernetesClient client, String pod, Logger log) {
+        var watch = dev.proa.kube.LazyWatch.after(CompletableFuture.failedFuture(new IllegalStateException("none")), log,
+                () -> client, MockCluster.NAMESPACE, pod, loop::seen, new ApiErrors(log, MockCluster.NAMESPACE)::report);
+        loop.watch(watch, MockCluster.NAMESPACE + "/" + pod, "", null);
     }
 
     static EventLoop lifecycle(Logger log, Options options) {

@@ -246,7 +246,7 @@ class ShutdownTest {
         argv.add("true");
         Options.commandLine(options, Map.of()).parseArgs(argv.toArray(String[]::new));
         watch = PodWaitTest.lifecycle(log, options);
-        watch.watch(proaClient, MockCluster.NAMESPACE, pod, "", null);
+        PodWaitTest.follow(watch, proaClient, pod, log);
         EventLoop lifecycle = watch;
         assertTrue(lifecycle.awaitStartup() instanceof dev.proa.lifecycle.Startup.Proceed, log.lines::toString);
         return CompletableFuture.runAsync(() -> {

@@ -77,6 +77,7 @@ public final class Cluster {
                 Cluster::observe));
         if (verdict instanceof Setup.Unusable unusable) throw new Unreachable(unusable.why());
         ((Setup.Usable) verdict).tokenFile().ifPresent(file -> useTokenFile(config, file));
+        CaAlone.trust(config);
         Sourced name = podName(pod, env);
         Sourced namespace = pod.namespace().isPresent()
                 ? new Sourced(pod.namespace().get().value(), pod.namespace().get().source())
@@ -137,27 +138,54 @@ public final class Cluster {
     }
 
     /**
-     * The client. Its serializer does not look up every resource type fabric8 knows (some 500 classes loaded at
-     * every start): proa reads its Pod as a generic resource, which needs none of them. Its HTTP client reads each
-     * answer's status and headers first ({@link ApiAnswers}): what is not the API, and throttling.
+     * The client (one per Cluster, built on first use). Its serializer does not look up every resource type fabric8
+     * knows (some 500 classes loaded at every start): proa reads its Pod as a generic resource, which needs none of
+     * them. Its HTTP client is {@link #httpClient}'s kind.
      */
-    public KubernetesClient client(Logger log) {
-        preferCheapKeyShares();
-        ApiAnswers answers = new ApiAnswers(log);
-        return new KubernetesClientBuilder().withConfig(config)
-                .withKubernetesSerialization(new KubernetesSerialization(new ObjectMapper(), false))
-                .withHttpClientFactory(new OkHttpClientFactory() {
-                    @Override
-                    protected void additionalConfig(OkHttpClient.Builder builder) {
-                        // The API server never redirects; whatever does (a login page, a wrong address) is not it, and
-                        // a redirect followed could take the request, and its token, elsewhere. ApiAnswers names it.
-                        // fabric8 always asks OkHttp to follow them: this runs after that, and wins.
-                        builder.followRedirects(false).followSslRedirects(false).addInterceptor(answers);
-                    }
-                })
-                .withHttpClientBuilderConsumer(Cluster::maskCredentials)
-                .build();
+    public synchronized KubernetesClient client(Logger log) {
+        if (client == null) {
+            client = new KubernetesClientBuilder().withConfig(config).withKubernetesSerialization(SERIALIZATION)
+                    .withHttpClientFactory(factory(log)).withHttpClientBuilderConsumer(Cluster::maskCredentials)
+                    .build();
+        }
+        return client;
     }
+
+    private KubernetesClient client;
+
+    /** How proa reads the API server's JSON: as fabric8 does, with no lookup of resource types. */
+    static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization(new ObjectMapper(), false);
+
+    /**
+     * A bare HTTP client to the API server, configured from {@link #config} as the client's is (TLS, the token, the
+     * timeouts), without a KubernetesClient: for {@link FirstRead}.
+     */
+    HttpClient httpClient(Logger log) {
+        HttpClient.Builder builder = factory(log).newBuilder(config);
+        maskCredentials(builder);
+        return builder.build();
+    }
+
+    /**
+     * fabric8's OkHttp client, which reads each answer's status and headers first ({@link ApiAnswers}): what is not
+     * the API, and throttling. One {@link ApiAnswers} for every client of this Cluster, so throttling is said once.
+     */
+    private synchronized OkHttpClientFactory factory(Logger log) {
+        preferCheapKeyShares();
+        if (answers == null) answers = new ApiAnswers(log);
+        ApiAnswers shared = answers;
+        return new OkHttpClientFactory() {
+            @Override
+            protected void additionalConfig(OkHttpClient.Builder builder) {
+                // The API server never redirects; whatever does (a login page, a wrong address) is not it, and
+                // a redirect followed could take the request, and its token, elsewhere. ApiAnswers names it.
+                // fabric8 always asks OkHttp to follow them: this runs after that, and wins.
+                builder.followRedirects(false).followSslRedirects(false).addInterceptor(shared);
+            }
+        };
+    }
+
+    private ApiAnswers answers;
 
     /**
      * The JDK's TLS client offers a key share for its first group of each kind: x25519, and by default secp256r1, whose

@@ -1,0 +1,210 @@
+package dev.proa;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The benchmark's programs and how one run of each is timed: proa (the dist's launcher, else the jar), and its floors
+ * measured beside it: a hello world, and one OkHttp HTTPS request to the same mock API server
+ * ({@link dev.proa.bench.OneRequest}), both on the dist's runtime; the request with proa's JVM flags and an AOT cache
+ * of its own, trained here on that request. Each run is wrapped in a shell whose {@code times} reports its CPU.
+ */
+final class BenchRuns {
+    static final Path DIST = Path.of("target/dist/proa");
+    static final Path WORK = Path.of("target/benchmark").toAbsolutePath();
+    private static final String CLASSES = Path.of("target/test-classes").toAbsolutePath().toString();
+    /** The launcher's JVM flags (src/dist/proa.c), and the TLS key shares proa asks for (kube/Cluster). */
+    private static final List<String> PROA_FLAGS = List.of("-Xlog:aot=off", "-Xlog:cds=off", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xss512k", "-Xms8m", "-Xmx64m", "-XX:MaxHeapFreeRatio=20",
+            "-XX:MinHeapFreeRatio=10", "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0", "-Xrs",
+            "-Djdk.lang.Process.launchMechanism=FORK", "-Djdk.tls.namedGroups=x25519,secp384r1,secp256r1,secp521r1,x448,"
+                    + "ffdhe2048,ffdhe3072,ffdhe4096,ffdhe6144,ffdhe8192");
+
+    /** A run: launch → its mark (COMMAND's first instruction, or the floor's end), and its CPU, user + sys. */
+    record Timed(double millis, double cpuSeconds) {}
+
+    final boolean dist;
+    final String java;
+    final List<String> proa;
+    final MockCluster cluster = new MockCluster(true);
+    final Map<String, String> env;
+    private final List<String> oneRequest;
+    private int pods;
+    private int runs;
+
+    BenchRuns() throws Exception {
+        Files.createDirectories(WORK);
+        dist = Files.isExecutable(DIST.resolve("bin/proa"));
+        java = dist ? DIST.resolve("runtime/bin/java").toAbsolutePath().toString() : ProaRun.JAVA;
+        proa = dist ? List.of(DIST.resolve("bin/proa").toAbsolutePath().toString())
+                : List.of(ProaRun.JAVA, "-jar", ProaRun.JAR.toAbsolutePath().toString());
+        env = new HashMap<>(cluster.inClusterEnvironment(WORK));
+        env.put("PATH", System.getenv("PATH"));
+        oneRequest = trainOneRequest();
+    }
+
+    /**
+     * The one-request floor's command line, after training its AOT cache on one request (an AOT cache holds no class
+     * loaded from a directory: the program is put in a jar of its own).
+     */
+    private List<String> trainOneRequest() throws Exception {
+        Path jar = WORK.resolve("one-request.jar");
+        Process packed = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jar").toString(), "cf",
+                jar.toString(), "-C", "target/test-classes", "dev/proa/bench/OneRequest.class").inheritIO().start();
+        if (packed.waitFor() != 0) throw new IllegalStateException("could not pack the one-request floor");
+        List<String> classpath = new ArrayList<>(List.of(jar.toString()));
+        for (String entry : System.getProperty("java.class.path").split(":")) {
+            if (entry.matches(".*/(okhttp-jvm|okio-jvm|kotlin-stdlib)-[^/]*\\.jar")) classpath.add(entry);
+        }
+        Path cache = WORK.resolve("one-request.aot");
+        Files.deleteIfExists(cache);
+        List<String> base = new ArrayList<>(List.of(java));
+        base.addAll(PROA_FLAGS);
+        base.addAll(List.of("-cp", String.join(":", classpath)));
+        List<String> training = new ArrayList<>(base);
+        training.add(2, "-XX:AOTCacheOutput=" + cache);
+        training.addAll(List.of("dev.proa.bench.OneRequest", WORK.resolve("trained").toString()));
+        if (!timed(List.of(), training, readyPod(), WORK.resolve("trained")).isPresent()) {
+            throw new IllegalStateException("the one-request floor's training run failed: see " + WORK);
+        }
+        if (!Files.isRegularFile(cache)) throw new IllegalStateException("no AOT cache for the one-request floor");
+        base.add(1, "-XX:AOTCache=" + cache);
+        base.add("dev.proa.bench.OneRequest");
+        return base;
+    }
+
+    /** proa with a ready Pod and a COMMAND that marks its start, then {@code then} (a shell command, or empty). */
+    Timed proa(List<String> wrapper) throws Exception {
+        Path mark = WORK.resolve("exec");
+        List<String> command = new ArrayList<>(proa);
+        command.addAll(List.of("sh", "-c", "date +%s%N > " + mark));
+        return timed(wrapper, command, readyPod(), mark).orElseThrow();
+    }
+
+    Timed hello(List<String> wrapper) throws Exception {
+        Path mark = WORK.resolve("hello");
+        return timed(wrapper, List.of(java, "-cp", CLASSES, "dev.proa.bench.Hello", mark.toString()),
+                readyPod(), mark).orElseThrow();
+    }
+
+    Timed oneRequest(List<String> wrapper) throws Exception {
+        Path mark = WORK.resolve("request");
+        List<String> command = new ArrayList<>(oneRequest);
+        command.add(mark.toString());
+        return timed(wrapper, command, readyPod(), mark).orElseThrow();
+    }
+
+    /** The one-request floor, {@code sleepMillis} after its request (for its memory). */
+    Process oneRequestThenSleep(long sleepMillis) throws IOException {
+        List<String> command = new ArrayList<>(oneRequest);
+        command.addAll(List.of(WORK.resolve("request").toString(), Long.toString(sleepMillis)));
+        return launch(command, readyPod());
+    }
+
+    Process helloThenSleep(long sleepMillis) throws IOException {
+        return new ProcessBuilder(java, "-cp", CLASSES, "dev.proa.bench.Hello",
+                WORK.resolve("hello").toString(), Long.toString(sleepMillis)).start();
+    }
+
+    /**
+     * Runs {@code command} under {@code wrapper} (taskset, a CPU limit), in Pod {@code pod}'s environment, wrapped in
+     * a shell that reports its CPU; empty when it failed or never wrote {@code mark}.
+     */
+    Optional<Timed> timed(List<String> wrapper, List<String> command, String pod, Path mark) throws Exception {
+        Files.deleteIfExists(mark);
+        List<String> all = new ArrayList<>(wrapper);
+        all.addAll(List.of("sh", "-c", "\"$@\"; s=$?; times >&2; exit $s", "sh"));
+        all.addAll(command);
+        Instant launched = Instant.now();
+        Process p = launch(all, pod);
+        finish(p);
+        if (!Files.exists(mark)) return Optional.empty();
+        String[] times = lastLine().trim().split("\\s+");
+        return Optional.of(new Timed(millisBetween(launched, readNanos(mark)),
+                seconds(times[0]) + seconds(times[1])));
+    }
+
+    Process launch(List<String> command, String pod) throws IOException {
+        runs++;
+        ProcessBuilder builder = new ProcessBuilder(command).directory(WORK.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(log().toFile());
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        builder.environment().put("POD_NAME", pod);
+        return builder.start();
+    }
+
+    /** The log (stderr) of the last run launched. */
+    Path log() {
+        return WORK.resolve("run-" + runs + ".log");
+    }
+
+    String lastLine() throws IOException {
+        return Files.readAllLines(log()).getLast();
+    }
+
+    String readyPod() {
+        String pod = newPod();
+        cluster.setStatus(pod, "proxy", s -> TestPods.running("proxy", true));
+        return pod;
+    }
+
+    String newPod() {
+        String pod = "bench-" + (++pods);
+        cluster.create(TestPods.pod(pod, List.of("proxy"), List.of()));
+        return pod;
+    }
+
+    static void finish(Process p) throws Exception {
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("a benchmark run did not end within 120 s");
+        }
+    }
+
+    /** {VmRSS, private: RssAnon + RssShmem, RssFile} of {@code pid}, in MiB. */
+    static double[] memory(long pid) throws IOException {
+        Map<String, Long> kib = new HashMap<>();
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            int colon = line.indexOf(':');
+            if (line.startsWith("VmRSS") || line.startsWith("Rss")) {
+                kib.put(line.substring(0, colon), Long.parseLong(line.replaceAll("\\D", "")));
+            }
+        }
+        return new double[] {kib.get("VmRSS") / 1024.0, (kib.get("RssAnon") + kib.get("RssShmem")) / 1024.0,
+                kib.get("RssFile") / 1024.0};
+    }
+
+    /** The dist as an image layer would ship it: {@code tar -C dist -c . | gzip -6 | wc -c}. */
+    static double layerMib() throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", "tar -C \"$1\" -c . | gzip -6 | wc -c", "sh",
+                BenchRuns.DIST.toString()).start();
+        String bytes = new String(p.getInputStream().readAllBytes()).strip();
+        BenchRuns.finish(p);
+        return Long.parseLong(bytes) / 1024.0 / 1024.0;
+    }
+
+    static Instant readNanos(Path file) throws IOException {
+        long nanos = Long.parseLong(Files.readString(file).strip());
+        return Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L);
+    }
+
+    static double millisBetween(Instant from, Instant to) {
+        return Duration.between(from, to).toNanos() / 1e6;
+    }
+
+    /** "0m1.234s" → 1.234 */
+    static double seconds(String time) {
+        int m = time.indexOf('m');
+        return Integer.parseInt(time.substring(0, m)) * 60 + Double.parseDouble(time.substring(m + 1, time.length() - 1));
+    }
+}
