@@ -109,6 +109,8 @@ class StopOrderIT extends EndToEnd {
         TestSupport.awaitTrue(() -> proa.log().contains("Shutdown request POST http://127.0.0.1:" + shipper
                 + "/flush answered 200"));
         Libc.kill(proa.process.pid(), 15);
+        // The second only once the first was heard: two SIGTERMs pending at once are one (standard signals coalesce).
+        TestSupport.awaitTrue(() -> proa.log().contains("Received SIGTERM during the shutdown: it goes on"));
         Libc.kill(proa.process.pid(), 15);
 
         assertEquals(0, proa.exitStatus(), proa.log());
