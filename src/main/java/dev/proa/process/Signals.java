@@ -82,18 +82,25 @@ public final class Signals {
 
     /** Starts passing signals to {@code listener}; see the class comment for how. */
     public static void install(Logger log, Listener listener) {
-        if (held()) {
+        if (!held()) {
+            installHandlers(log, listener);
+            return;
+        }
+        Set<Integer> ignored = CommandSignals.atStart().ignored();
+        // The signalfd is made on the reader's own thread: linking the first libc call takes tens of milliseconds,
+        // which the start need not wait for, since a held signal stays pending in the kernel until it is read.
+        Thread.ofPlatform().daemon().name("proa-signals").start(() -> {
+            int fd;
             try {
-                int fd = Libc.signalfd(forwardableMask());
-                Set<Integer> ignored = CommandSignals.atStart().ignored();
-                Thread.ofPlatform().daemon().name("proa-signals").start(() -> readForever(log, fd, ignored, listener));
-                return;
+                fd = Libc.signalfd(forwardableMask());
             } catch (Libc.Failure | RuntimeException e) {
                 log.warn("Could not read signals from a signalfd ({}): using the JVM's signal handlers instead, which"
                         + " cannot catch every signal", e.getMessage());
+                installHandlers(log, listener);
+                return;
             }
-        }
-        installHandlers(log, listener);
+            readForever(log, fd, ignored, listener);
+        });
     }
 
     /** One thread, one descriptor: the signals come out in the order the kernel delivers them, each once. */
