@@ -57,6 +57,24 @@ class StopOrderIT extends EndToEnd {
                 && s.getState() != null && s.getState().getTerminated() != null);
     }
 
+    /**
+     * A Pod with a log shipper (its request bound to it, on port {@code shipper}) and istio-proxy (recognized, on port
+     * {@code mesh}), both running and ready; proa run with COMMAND {@code true}, returned once it has heard the log
+     * shipper's answer. A long timeout: the second phase may begin only by the first one's end, not by its share.
+     */
+    private ProaRun startWithShipperAndMesh(int shipper, int mesh) throws Exception {
+        Pod pod = TestPods.pod("job", List.of("log-shipper", "istio-proxy"), List.of());
+        pod.getMetadata().setAnnotations(Map.of("status.sidecar.istio.io/port", Integer.toString(mesh)));
+        pod.getStatus().setContainerStatuses(List.of(TestPods.running("main", true),
+                TestPods.running("log-shipper", true), TestPods.running("istio-proxy", true)));
+        cluster.create(pod);
+        ProaRun proa = ProaRun.start(dir, env("job"), List.of("--shutdown-timeout=120s",
+                "-p", "log-shipper=http://127.0.0.1:" + shipper + "/flush", "--", "true"));
+        TestSupport.awaitTrue(() -> proa.log().contains("Shutdown request POST http://127.0.0.1:" + shipper
+                + "/flush answered 200"));
+        return proa;
+    }
+
     @Test
     void theMeshProxyIsAskedOnlyAfterTheLogShipperHasTerminated() throws Exception {
         int shipper = endpoint("/flush", () -> events.add("log-shipper asked"));
@@ -65,18 +83,8 @@ class StopOrderIT extends EndToEnd {
             events.add("istio-proxy asked, log-shipper " + (logShipperTerminated() ? "terminated" : "running"));
             cluster.setStatus("job", "istio-proxy", s -> TestPods.terminated("istio-proxy", 0));
         });
-        Pod pod = TestPods.pod("job", List.of("log-shipper", "istio-proxy"), List.of());
-        pod.getMetadata().setAnnotations(Map.of("status.sidecar.istio.io/port", Integer.toString(mesh)));
-        pod.getStatus().setContainerStatuses(List.of(TestPods.running("main", true),
-                TestPods.running("log-shipper", true), TestPods.running("istio-proxy", true)));
-        cluster.create(pod);
-
-        // A long timeout: the second phase may begin only by the first one's end, not by its share of the time.
-        ProaRun proa = ProaRun.start(dir, env("job"), List.of("--shutdown-timeout=120s",
-                "-p", "log-shipper=http://127.0.0.1:" + shipper + "/flush", "--", "true"));
+        ProaRun proa = startWithShipperAndMesh(shipper, mesh);
         // The kubelet's part, once proa has heard the log shipper's answer: a request sent with it would be there by now.
-        TestSupport.awaitTrue(() -> proa.log().contains("Shutdown request POST http://127.0.0.1:" + shipper
-                + "/flush answered 200"));
         cluster.setStatus("job", "log-shipper", s -> TestPods.terminated("log-shipper", 0));
 
         assertEquals(0, proa.exitStatus(), proa.log());
@@ -98,16 +106,7 @@ class StopOrderIT extends EndToEnd {
     void aSecondSignalInTheFirstPhaseStillAsksTheMeshAndHearsItsAnswer() throws Exception {
         int shipper = endpoint("/flush", () -> events.add("log-shipper asked"));
         int mesh = endpoint("/quitquitquit", () -> events.add("istio-proxy asked"));
-        Pod pod = TestPods.pod("job", List.of("log-shipper", "istio-proxy"), List.of());
-        pod.getMetadata().setAnnotations(Map.of("status.sidecar.istio.io/port", Integer.toString(mesh)));
-        pod.getStatus().setContainerStatuses(List.of(TestPods.running("main", true),
-                TestPods.running("log-shipper", true), TestPods.running("istio-proxy", true)));
-        cluster.create(pod);
-
-        ProaRun proa = ProaRun.start(dir, env("job"), List.of("--shutdown-timeout=120s",
-                "-p", "log-shipper=http://127.0.0.1:" + shipper + "/flush", "--", "true"));
-        TestSupport.awaitTrue(() -> proa.log().contains("Shutdown request POST http://127.0.0.1:" + shipper
-                + "/flush answered 200"));
+        ProaRun proa = startWithShipperAndMesh(shipper, mesh);
         Libc.kill(proa.process.pid(), 15);
         // The second only once the first was heard: two SIGTERMs pending at once are one (standard signals coalesce).
         TestSupport.awaitTrue(() -> proa.log().contains("Received SIGTERM during the shutdown: it goes on"));
