@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.Deflater;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -27,6 +27,11 @@ import org.objectweb.asm.Opcodes;
  *
  * <p>It also leaves out every method's local variable tables, which only a debugger reads (stack traces keep their
  * line numbers): 3 MiB of the distribution, in the jar and again in the AOT cache, which holds them with each method.
+ *
+ * <p>Its entries are stored, not deflated: an image layer is compressed as one stream, which finds what the jar's
+ * 7,000 classes repeat among them (the API model's names, above all) and a jar deflating each class alone cannot:
+ * the layer 41.7 → 38.6 MiB, the jar on disk 11 → 27 MiB; the start unchanged (measured: the README's Performance
+ * section).
  *
  * <p>Written by hand because no tool does this step; ASM computes the stack maps (the JDK's own class-file API failed
  * on picocli's backward branches, JDK 25.0.3).
@@ -48,7 +53,6 @@ public final class CacheableClasses {
         try (URLClassLoader classes = new URLClassLoader(new URL[] {in.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
                 ZipInputStream jar = new ZipInputStream(Files.newInputStream(in));
                 ZipOutputStream copy = new ZipOutputStream(Files.newOutputStream(out))) {
-            copy.setLevel(Deflater.BEST_COMPRESSION);
             for (ZipEntry entry; (entry = jar.getNextEntry()) != null; ) {
                 byte[] bytes = jar.readAllBytes();
                 if (entry.getName().endsWith(".class") && version(bytes) < CACHEABLE) {
@@ -57,7 +61,7 @@ public final class CacheableClasses {
                 } else if (entry.getName().endsWith(".class")) {
                     bytes = withoutLocalVariables(bytes);
                 }
-                ZipEntry copied = new ZipEntry(entry.getName());
+                ZipEntry copied = stored(entry.getName(), bytes);
                 copied.setTime(entry.getTime()); // the same bytes for the same jar: the build stays reproducible
                 copy.putNextEntry(copied);
                 copy.write(bytes);
@@ -65,6 +69,18 @@ public final class CacheableClasses {
             }
         }
         return rewritten;
+    }
+
+    /** An entry for {@code bytes} as they are (a stored entry needs its size and checksum before its bytes). */
+    private static ZipEntry stored(String name, byte[] bytes) {
+        ZipEntry entry = new ZipEntry(name);
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        entry.setMethod(ZipEntry.STORED);
+        entry.setSize(bytes.length);
+        entry.setCompressedSize(bytes.length);
+        entry.setCrc(crc.getValue());
+        return entry;
     }
 
     /** The class file's major version (bytes 6 and 7, after the magic number and the minor version). */
