@@ -57,6 +57,8 @@ public final class EventLoop {
     private final StopPlans plans;
     /** How many probes were asked for; and the one whose answer the current phase awaits (0: none). */
     private long probes, probeAwaited;
+    /** Whether COMMAND's start was rehearsed while waiting (see {@link Command#rehearse}). */
+    private boolean rehearsed;
     /** Whether the sidecars were asked to stop (a request sent, or the signals). */
     private boolean sidecarsAsked;
 
@@ -234,8 +236,13 @@ public final class EventLoop {
             if (event instanceof Event.PodSeen p) latest = p.view();
             if (event instanceof Event.SignalArrived s) event = signalled(s);
             turn = phase.on(event, System.nanoTime());
-            // The first read of the Pod (see LazyWatch) did not end the phase: the watch must tell what comes next.
-            if (event instanceof Event.PodSeen && turn.result() == null && watch != null) watch.open();
+            // The first read of the Pod (see LazyWatch) did not end the phase: the watch must tell what comes next;
+            // meanwhile COMMAND's start is rehearsed, so that it waits less once the sidecars are ready.
+            if (event instanceof Event.PodSeen && turn.result() == null && watch != null) {
+                watch.open();
+                if (phase instanceof Phases.Starting && !rehearsed) Command.rehearse(log, settings.command());
+                rehearsed = true;
+            }
         }
     }
 

@@ -39,12 +39,8 @@ public final class Command {
     public static Command start(Logger log, List<String> argv, boolean group, Reaper reaper, ExitStatuses statuses,
             IntConsumer exited) throws LaunchFailed {
         Inherited.Snapshot given = Inherited.snapshot();
-        boolean terminal = given.fds().contains(0) && Inherited.isTerminal(0)
-                && Libc.foreground(0) == Libc.processGroup();
-        int closeFrom = given.fds().isEmpty() ? 0 : given.fds().getLast() + 1;
-        List<Integer> close = Inherited.open().stream().filter(fd -> !given.fds().contains(fd)).toList();
-        Spawn.Request request = new Spawn.Request(Inherited.argv(argv), given.environment(), close, closeFrom,
-                CommandSignals.ofMask(given.ignored()), terminal);
+        Spawn.Request request = request(argv);
+        boolean terminal = request.terminal();
         Spawn.Result result = reaper.spawn(request, status -> {
             if (terminal && Spawn.canGiveTheTerminal()) takeTerminalBack(log);
             exited.accept(status);
@@ -59,6 +55,32 @@ public final class Command {
         Logging.with(log.atInfo(), "command", quoted(argv), "pid", result.pid())
                 .log("Started COMMAND {} (pid {})", quoted(argv), result.pid());
         return new Command(log, result.pid(), group);
+    }
+
+    /** How COMMAND is to be started: with what proa was given (see {@link Inherited}). */
+    private static Spawn.Request request(List<String> argv) {
+        Inherited.Snapshot given = Inherited.snapshot();
+        boolean terminal = given.fds().contains(0) && Inherited.isTerminal(0)
+                && Libc.foreground(0) == Libc.processGroup();
+        int closeFrom = given.fds().isEmpty() ? 0 : given.fds().getLast() + 1;
+        List<Integer> close = Inherited.open().stream().filter(fd -> !given.fds().contains(fd)).toList();
+        return new Spawn.Request(Inherited.argv(argv), given.environment(), close, closeFrom,
+                CommandSignals.ofMask(given.ignored()), terminal);
+    }
+
+    /**
+     * While proa waits for the sidecars: goes through COMMAND's start but for the spawn itself ({@link
+     * Spawn#rehearse}), on a thread of its own, so that the start the sidecars' readiness then triggers waits less.
+     * Only an optimisation: what fails is COMMAND's start's to say.
+     */
+    public static void rehearse(Logger log, List<String> argv) {
+        Thread.ofPlatform().daemon().name("proa-spawn-rehearsal").start(() -> {
+            try {
+                Spawn.rehearse(request(argv));
+            } catch (RuntimeException e) {
+                log.debug("Rehearsing COMMAND's start failed; its start will say what fails", e);
+            }
+        });
     }
 
     /** What to check, for the errnos a wrong COMMAND gives (exec's own words say only what went wrong). */

@@ -89,6 +89,37 @@ final class Spawn {
     }
 
     static Result start(Request request) {
+        return prepared(request, (arena, attr, actions, argv, env) -> {
+            MemorySegment pid = arena.allocate(ValueLayout.JAVA_INT);
+            MemorySegment file = argv.getAtIndex(ValueLayout.ADDRESS, 0);
+            MemorySegment[] handlers = ignoreForTheSpawn(arena, request.signals());
+            int errno;
+            try {
+                errno = (int) SPAWNP.invokeExact(pid, file, actions, attr, argv, env);
+            } finally {
+                restore(handlers);
+            }
+            return new Result(errno == 0 ? pid.get(ValueLayout.JAVA_INT, 0) : 0, errno);
+        });
+    }
+
+    /**
+     * Everything {@link #start} does for {@code request} but posix_spawnp itself and the signal dispositions: it
+     * changes nothing in the process. A downcall's first invocation links its invoker, a few milliseconds cold for
+     * each of posix_spawn's attributes and file actions, which COMMAND's start, once the sidecars are ready, then
+     * does not wait for (measured: the README's Performance section).
+     */
+    static void rehearse(Request request) {
+        prepared(request, (arena, attr, actions, argv, env) -> null);
+    }
+
+    /** What {@link #start} and {@link #rehearse} do with posix_spawn's arguments made. */
+    private interface WithArguments {
+        Result with(Arena arena, MemorySegment attr, MemorySegment actions, MemorySegment argv, MemorySegment env)
+                throws Throwable;
+    }
+
+    private static Result prepared(Request request, WithArguments then) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment attr = arena.allocate(ATTR_SIZE, 16);
             MemorySegment actions = arena.allocate(ACTIONS_SIZE, 16);
@@ -97,18 +128,8 @@ final class Spawn {
             try {
                 attributes(arena, attr, request);
                 fileActions(actions, request);
-                MemorySegment pid = arena.allocate(ValueLayout.JAVA_INT);
-                MemorySegment argv = strings(arena, request.argv());
-                MemorySegment file = argv.getAtIndex(ValueLayout.ADDRESS, 0);
-                MemorySegment env = strings(arena, request.environment());
-                MemorySegment[] handlers = ignoreForTheSpawn(arena, request.signals());
-                int errno;
-                try {
-                    errno = (int) SPAWNP.invokeExact(pid, file, actions, attr, argv, env);
-                } finally {
-                    restore(handlers);
-                }
-                return new Result(errno == 0 ? pid.get(ValueLayout.JAVA_INT, 0) : 0, errno);
+                return then.with(arena, attr, actions, strings(arena, request.argv()),
+                        strings(arena, request.environment()));
             } finally {
                 int ignored = (int) ACTIONS_DESTROY.invokeExact(actions);
                 ignored = (int) ATTR_DESTROY.invokeExact(attr);
