@@ -240,8 +240,10 @@ public final class EventLoop {
             // meanwhile COMMAND's start is rehearsed, so that it waits less once the sidecars are ready.
             if (event instanceof Event.PodSeen && turn.result() == null && watch != null) {
                 watch.open();
-                if (phase instanceof Phases.Starting && !rehearsed) Command.rehearse(log, settings.command());
-                rehearsed = true;
+                if (phase instanceof Phases.Starting && !rehearsed) {
+                    rehearsed = true;
+                    Command.rehearse(log, settings.command());
+                }
             }
         }
     }

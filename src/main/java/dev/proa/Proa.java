@@ -203,7 +203,7 @@ public final class Proa {
             loop.watch(LazyWatch.after(firstRead, log, () -> cluster.client(log), namespace, cluster.podName.value(),
                     loop::seen, new ApiErrors(log, namespace)::report), namespace + "/" + cluster.podName.value(),
                     origin, detected);
-            if (settings.report().events()) events = new Events(log, cluster.client(log), loop::latest);
+            if (settings.report().events()) events = new Events(log, () -> cluster.client(log), loop::latest);
             return null;
         } catch (Cluster.Unreachable e) {
             log.error("{}. Not running COMMAND; exit {}", e.getMessage(), settings.statuses().of(ExitStatus.PROA_FAILED));

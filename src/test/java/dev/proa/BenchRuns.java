@@ -187,11 +187,7 @@ final class BenchRuns {
 
     /** The dist as an image layer would ship it: {@code tar -C dist -c . | gzip -6 | wc -c}. */
     static double layerMib() throws Exception {
-        Process p = new ProcessBuilder("sh", "-c", "tar -C \"$1\" -c . | gzip -6 | wc -c", "sh",
-                BenchRuns.DIST.toString()).start();
-        String bytes = new String(p.getInputStream().readAllBytes()).strip();
-        BenchRuns.finish(p);
-        return Long.parseLong(bytes) / 1024.0 / 1024.0;
+        return Dist.layerBytes(BenchRuns.DIST) / 1024.0 / 1024.0;
     }
 
     static Instant readNanos(Path file) throws IOException {

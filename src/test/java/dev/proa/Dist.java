@@ -45,6 +45,15 @@ final class Dist {
      * Runs {@code command} to its end; fails the test if it fails, with its output. (Its output is kept, not inherited:
      * the test JVM's own stdout is the test runner's channel, which a child's writes would corrupt.)
      */
+    /** {@code dist} as an image layer: its bytes through {@code tar | gzip -6}, as issue 26 measures it. */
+    static long layerBytes(Path dist) throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", "tar -C \"$1\" -c . | gzip -6 | wc -c", "sh", dist.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String bytes = new String(p.getInputStream().readAllBytes()).strip();
+        if (p.waitFor() != 0) throw new IllegalStateException("tar | gzip of " + dist + " failed");
+        return Long.parseLong(bytes);
+    }
+
     static void run(List<String> command, int minutes) throws Exception {
         Path output = Files.createTempFile("proa-build", ".log");
         try {

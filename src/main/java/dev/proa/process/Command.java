@@ -38,7 +38,6 @@ public final class Command {
      */
     public static Command start(Logger log, List<String> argv, boolean group, Reaper reaper, ExitStatuses statuses,
             IntConsumer exited) throws LaunchFailed {
-        Inherited.Snapshot given = Inherited.snapshot();
         Spawn.Request request = request(argv);
         boolean terminal = request.terminal();
         Spawn.Result result = reaper.spawn(request, status -> {
@@ -49,7 +48,7 @@ public final class Command {
             ExitStatus status = ExitStatus.ofExecErrno(result.errno());
             String reason = Libc.strerror(result.errno());
             log.error("Could not start COMMAND {}: {}; {}; exit {}", quoted(argv), reason,
-                    hint(result.errno(), argv.getFirst(), given.environment()), statuses.of(status));
+                    hint(result.errno(), argv.getFirst(), request.environment()), statuses.of(status));
             throw new LaunchFailed(new LaunchFailure(status, "could not start COMMAND: " + reason));
         }
         Logging.with(log.atInfo(), "command", quoted(argv), "pid", result.pid())

@@ -26,14 +26,15 @@ public final class Events {
     public static final Events NONE = new Events(null, null, null);
 
     private final Logger log;
-    private final KubernetesClient client;
+    /** Built on the first Event's own thread, not before COMMAND: see {@code kube.LazyWatch}. */
+    private final Supplier<KubernetesClient> client;
     private final Supplier<PodView> pod;
     private final List<Thread> sending = new CopyOnWriteArrayList<>();
     /** Set by the first Event that fails; atomic, as Events are sent from threads of their own at once. */
     private final java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    /** {@code pod}: the latest view of proa's Pod, which the Events are about. */
-    public Events(Logger log, KubernetesClient client, Supplier<PodView> pod) {
+    /** {@code pod}: the latest view of proa's Pod, which the Events are about; {@code client}: the API's, once asked. */
+    public Events(Logger log, Supplier<KubernetesClient> client, Supplier<PodView> pod) {
         this.log = log;
         this.client = client;
         this.pod = pod;
@@ -81,7 +82,7 @@ public final class Events {
         event.setLastTimestamp(now);
         event.setCount(1);
         try {
-            client.v1().events().inNamespace(about.getMetadata().getNamespace()).resource(event).create();
+            client.get().v1().events().inNamespace(about.getMetadata().getNamespace()).resource(event).create();
             log.debug("Recorded Event {} on Pod {}", reason, Pods.describe(about));
         } catch (RuntimeException e) {
             if (failed.compareAndSet(false, true)) {
