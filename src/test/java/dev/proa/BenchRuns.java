@@ -26,7 +26,8 @@ final class BenchRuns {
     private static final List<String> PROA_FLAGS = List.of("-Xlog:aot=off", "-Xlog:cds=off", "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xss512k", "-Xms8m", "-Xmx64m", "-XX:MaxHeapFreeRatio=20",
             "-XX:MinHeapFreeRatio=10", "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0", "-XX:-AOTRecordTraining",
-            "-XX:CompileThresholdScaling=2", "-Xrs",
+            "-XX:CompileThresholdScaling=2", "-XX:CompileCommand=quiet",
+            "-XX:CompileCommand=exclude,jdk.internal.classfile.impl.StackMapGenerator::processBlock", "-Xrs",
             "-Djdk.lang.Process.launchMechanism=FORK", "-Djdk.tls.namedGroups=x25519,secp384r1,secp256r1,secp521r1,x448,"
                     + "ffdhe2048,ffdhe3072,ffdhe4096,ffdhe6144,ffdhe8192");
 
