@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  * none) or {@code @DIR} for another build of the dist, with its options after a space:
  * {@code src/build/benchmark levers 11 '' '-Djdk.tls.namedGroups=x25519' '@/tmp/old-dist'}. Words NAME=VALUE with an
  * upper-case NAME are proa's environment instead: {@code 'MALLOC_ARENA_MAX=2'}. With LEVERS_CPUS=1 in the environment,
- * proa runs on that CPU alone ({@code taskset -c 1}).
+ * proa runs on that CPU alone ({@code taskset -c 1}). LEVERS_THEN, a shell command that COMMAND runs after its reading
+ * of the memory, with proa as {@code $PPID}: {@code jcmd $PPID VM.native_memory summary >> /tmp/nmt} with the variant
+ * {@code '-XX:NativeMemoryTracking=summary -XX:+StartAttachListener'} (proa runs with -Xrs: no attach on SIGQUIT).
  */
 public final class Levers {
     private record Variant(String label, Path launcher, String jvmOptions) {
@@ -37,6 +39,9 @@ public final class Levers {
 
     /** LEVERS_CPUS=1: every variant runs on those CPUs only (taskset -c), the mock API server wherever it likes. */
     private static final String CPUS = System.getenv("LEVERS_CPUS");
+
+    /** LEVERS_THEN='jcmd $PPID VM.native_memory summary >> /tmp/nmt': a shell command COMMAND runs after its reading. */
+    private static final String THEN = System.getenv().getOrDefault("LEVERS_THEN", ":");
 
     private record Run(double startMillis, double cpuSeconds, double rssMib, double privateMib) {}
 
@@ -83,7 +88,7 @@ public final class Levers {
             List<String> command = new ArrayList<>(CPUS == null ? List.of() : List.of("taskset", "-c", CPUS));
             command.addAll(List.of("sh", "-c", "\"$@\"; s=$?; times >&2; exit $s", "sh",
                     variant.launcher().toString(), "--", "sh", "-c",
-                    "date +%s%N > " + mark + "; sleep 2; grep -e VmRSS -e RssAnon -e RssShmem /proc/$PPID/status > " + rss));
+                    "date +%s%N > " + mark + "; sleep 2; grep -e VmRSS -e RssAnon -e RssShmem /proc/$PPID/status > " + rss + "; " + THEN));
             ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(work.toFile()).redirectError(log.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
             builder.environment().clear();
