@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The benchmark's programs and how one run of each is timed: proa (the dist's launcher, else the jar), and its floors
@@ -22,14 +24,9 @@ final class BenchRuns {
     static final Path DIST = Path.of("target/dist/proa");
     static final Path WORK = Path.of("target/benchmark").toAbsolutePath();
     private static final String CLASSES = Path.of("target/test-classes").toAbsolutePath().toString();
-    /** The launcher's JVM flags (src/dist/proa.c), and the TLS key shares proa asks for (kube/Cluster). */
-    private static final List<String> PROA_FLAGS = List.of("-Xlog:aot=off", "-Xlog:cds=off", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xss512k", "-Xms8m", "-Xmx64m", "-XX:MaxHeapFreeRatio=20",
-            "-XX:MinHeapFreeRatio=10", "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0", "-XX:-AOTRecordTraining",
-            "-XX:CompileThresholdScaling=2", "-XX:CompileCommand=quiet",
-            "-XX:CompileCommand=exclude,jdk.internal.classfile.impl.StackMapGenerator::processBlock", "-Xrs",
-            "-Djdk.lang.Process.launchMechanism=FORK", "-Djdk.tls.namedGroups=x25519,secp384r1,secp256r1,secp521r1,x448,"
-                    + "ffdhe2048,ffdhe3072,ffdhe4096,ffdhe6144,ffdhe8192");
+    /** The TLS key shares proa asks for (kube/Cluster), which the floor asks for too. */
+    private static final String KEY_SHARES = "-Djdk.tls.namedGroups=x25519,secp384r1,secp256r1,secp521r1,x448,"
+            + "ffdhe2048,ffdhe3072,ffdhe4096,ffdhe6144,ffdhe8192";
 
     /** A run: launch → its mark (COMMAND's first instruction, or the floor's end), and its CPU, user + sys. */
     record Timed(double millis, double cpuSeconds) {}
@@ -37,8 +34,9 @@ final class BenchRuns {
     final boolean dist;
     final String java;
     final List<String> proa;
-    final MockCluster cluster = new MockCluster(true);
-    final Map<String, String> env;
+    /** The mock API server of the run launched last, and its in-cluster environment: see {@link #newPod}. */
+    MockCluster cluster;
+    private Map<String, String> env;
     private final List<String> oneRequest;
     private int pods;
     private int runs;
@@ -49,8 +47,6 @@ final class BenchRuns {
         java = dist ? DIST.resolve("runtime/bin/java").toAbsolutePath().toString() : ProaRun.JAVA;
         proa = dist ? List.of(DIST.resolve("bin/proa").toAbsolutePath().toString())
                 : List.of(ProaRun.JAVA, "-jar", ProaRun.JAR.toAbsolutePath().toString());
-        env = new HashMap<>(cluster.inClusterEnvironment(WORK));
-        env.put("PATH", System.getenv("PATH"));
         oneRequest = trainOneRequest();
     }
 
@@ -70,7 +66,8 @@ final class BenchRuns {
         Path cache = WORK.resolve("one-request.aot");
         Files.deleteIfExists(cache);
         List<String> base = new ArrayList<>(List.of(java));
-        base.addAll(PROA_FLAGS);
+        base.addAll(launcherFlags());
+        base.add(KEY_SHARES);
         base.addAll(List.of("-cp", String.join(":", classpath)));
         List<String> training = new ArrayList<>(base);
         training.add(2, "-XX:AOTCacheOutput=" + cache);
@@ -154,16 +151,37 @@ final class BenchRuns {
         return Files.readAllLines(log()).getLast();
     }
 
-    String readyPod() {
+    String readyPod() throws IOException {
         String pod = newPod();
         cluster.setStatus(pod, "proxy", s -> TestPods.running("proxy", true));
         return pod;
     }
 
-    String newPod() {
+    /**
+     * A Pod for the next run, on a mock API server of its own, as each test gives each proa: the mock serves every
+     * connection on one event loop, and no run should meet what earlier ones left on it (their Pods, their watches, a
+     * connection closed under an open watch). Its first requests, the Pod's creation and status, warm it.
+     */
+    String newPod() throws IOException {
+        if (cluster != null) cluster.close();
+        System.gc(); // the last server's garbage collected now, not by GC threads beside the run
+        cluster = new MockCluster(true);
+        env = new HashMap<>(cluster.inClusterEnvironment(WORK));
+        env.put("PATH", System.getenv("PATH"));
         String pod = "bench-" + (++pods);
         cluster.create(TestPods.pod(pod, List.of("proxy"), List.of()));
         return pod;
+    }
+
+    /**
+     * The JVM flags the launcher gives proa, read from its source (src/dist/proa.c, JVM_FLAGS), so that the floor runs
+     * with the same ones whatever a lever changes there.
+     */
+    static List<String> launcherFlags() throws IOException {
+        String source = Files.readString(Path.of("src/dist/proa.c")).replaceAll("(?s)/\\*.*?\\*/", "");
+        Matcher block = Pattern.compile("(?s)JVM_FLAGS\\[\\] = \\{(.*?)\\};").matcher(source);
+        if (!block.find()) throw new IllegalStateException("no JVM_FLAGS in src/dist/proa.c");
+        return Pattern.compile("\"([^\"]*)\"").matcher(block.group(1)).results().map(m -> m.group(1)).toList();
     }
 
     static void finish(Process p) throws Exception {

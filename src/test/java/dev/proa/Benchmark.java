@@ -42,16 +42,19 @@ public final class Benchmark {
         java.util.logging.LogManager.getLogManager().reset(); // silences the mock server's line per request
         Benchmark benchmark = new Benchmark(args.length > 0 ? Integer.parseInt(args[0]) : 7);
         try {
-            benchmark.run(!(args.length > 1 && args[1].equals("quick")));
+            String mode = args.length > 1 ? args[1] : "";
+            benchmark.run(!mode.equals("quick") && !mode.equals("reactions"), !mode.equals("reactions"));
         } finally {
             benchmark.bench.cluster.close();
         }
     }
 
-    private void run(boolean withLongRun) throws Exception {
+    private void run(boolean withLongRun, boolean withStarts) throws Exception {
         header();
-        starts();
-        memory(withLongRun);
+        if (withStarts) {
+            starts();
+            memory(withLongRun);
+        }
         double[] late = new double[] {median(repeat(() -> lateSidecar(List.of()))),
             median(repeat(() -> lateSidecar(List.of("taskset", "-c", "1"))))};
         row("1-s-late sidecar: COMMAND's start − its ready flag written (ms), unlimited / one core",

@@ -40,6 +40,12 @@ public final class Levers {
     /** LEVERS_CPUS=1: every variant runs on those CPUs only (taskset -c), the mock API server wherever it likes. */
     private static final String CPUS = System.getenv("LEVERS_CPUS");
 
+    /**
+     * LEVERS_REACTION=1: the sidecar becomes ready only once proa watches its Pod, and the first figure is then the
+     * watch event with its ready flag → COMMAND's first instruction (as the benchmark's reaction row) instead of launch.
+     */
+    private static final boolean REACTION = System.getenv("LEVERS_REACTION") != null;
+
     /** LEVERS_THEN='jcmd $PPID VM.native_memory summary >> /tmp/nmt': a shell command COMMAND runs after its reading. */
     private static final String THEN = System.getenv().getOrDefault("LEVERS_THEN", ":");
 
@@ -58,18 +64,32 @@ public final class Levers {
         }
         System.out.printf("%d rounds, medians%n", rounds);
         runs.forEach((variant, list) -> System.out.printf(Locale.ROOT,
-                "%-70s start → exec %5.0f ms   CPU %.2f s   VmRSS %.1f MiB   private %.1f MiB%n",
+                "%-70s " + (REACTION ? "event" : "start") + " → exec %5.0f ms   CPU %.2f s   VmRSS %.1f MiB   private %.1f MiB%n",
                 variant.label(), Benchmark.median(list.stream().map(Run::startMillis).toList()),
                 Benchmark.median(list.stream().map(Run::cpuSeconds).toList()),
                 Benchmark.median(list.stream().map(Run::rssMib).toList()),
                 Benchmark.median(list.stream().map(Run::privateMib).toList())));
     }
 
+    /** Once proa watches (and 300 ms more), the sidecar's ready flag; when the API server sent its watch event. */
+    private static List<Instant> readyOnceWatched(MockCluster cluster, Process proa) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (cluster.watchRequests() == 0) {
+            if (System.nanoTime() > deadline || !proa.isAlive()) throw new IllegalStateException("proa never watched");
+            Thread.sleep(5);
+        }
+        Thread.sleep(300);
+        List<Instant> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        cluster.onWatchEvent(text -> sent.add(Instant.now()));
+        cluster.setStatus("job", "proxy", s -> TestPods.running("proxy", true));
+        return sent;
+    }
+
     /** One run; sh's {@code times} reports the CPU of its children: proa, and the trivial COMMAND under it. */
     private static Run once(Variant variant, Path work) throws Exception {
         try (MockCluster cluster = new MockCluster(true)) {
             cluster.create(TestPods.pod("job", List.of("proxy"), List.of()));
-            cluster.setStatus("job", "proxy", s -> TestPods.running("proxy", true));
+            if (!REACTION) cluster.setStatus("job", "proxy", s -> TestPods.running("proxy", true));
             Map<String, String> env = new HashMap<>(cluster.inClusterEnvironment(work));
             env.put("POD_NAME", "job");
             env.put("PATH", System.getenv("PATH"));
@@ -95,6 +115,7 @@ public final class Levers {
             builder.environment().putAll(env);
             Instant launched = Instant.now();
             Process proa = builder.start();
+            List<Instant> sent = REACTION ? readyOnceWatched(cluster, proa) : List.of(launched);
             if (!proa.waitFor(60, TimeUnit.SECONDS)) {
                 proa.destroyForcibly();
                 throw new IllegalStateException("proa did not end within 60 s: " + Files.readString(log));
@@ -106,7 +127,7 @@ public final class Levers {
             Instant exec = Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L);
             double cpu = BenchRuns.seconds(times[0]) + BenchRuns.seconds(times[1]);
             List<Long> kib = Files.readAllLines(rss).stream().map(l -> Long.parseLong(l.replaceAll("\\D", ""))).toList();
-            return new Run(Duration.between(launched, exec).toNanos() / 1e6, cpu, kib.get(0) / 1024.0,
+            return new Run(Duration.between(sent.getFirst(), exec).toNanos() / 1e6, cpu, kib.get(0) / 1024.0,
                     (kib.get(1) + kib.get(2)) / 1024.0);
         }
     }
