@@ -17,6 +17,7 @@ public final class Reaper {
     private final Logger log;
     private final Object lock = new Object();
     private final Map<Long, IntConsumer> owned = new HashMap<>();
+    private long started; // children spawn has started, under lock: tells the reaper which came after its last waitid
     private final java.util.concurrent.CountDownLatch subreaper = new java.util.concurrent.CountDownLatch(1);
 
     public Reaper(Logger log) {
@@ -60,6 +61,7 @@ public final class Reaper {
             Spawn.Result result = Spawn.start(request);
             if (result.errno() == 0) {
                 owned.put(result.pid(), exited);
+                started++;
                 lock.notifyAll(); // there is a child now: see reapForever
             }
             return result;
@@ -81,14 +83,21 @@ public final class Reaper {
 
     private void reapOne() throws InterruptedException {
         long pid;
+        long startedBefore;
+        synchronized (lock) {
+            startedBefore = started;
+        }
         try {
             pid = Libc.waitAny(Libc.WEXITED | Libc.WNOWAIT);
         } catch (Libc.Failure e) {
             if (e.errno == Libc.ECHILD) {
                 // No children at all, so no descendants to orphan either, until proa starts one.
                 synchronized (lock) {
-                    if (owned.isEmpty()) lock.wait();
-                    else lock.wait(100);
+                    switch (afterNoChild(started != startedBefore, !owned.isEmpty())) {
+                        case WAIT_AGAIN_NOW -> { }
+                        case SLEEP_UNTIL_SPAWN -> lock.wait();
+                        case RETRY_SOON -> lock.wait(100);
+                    }
                 }
             } else if (e.errno != Libc.EINTR) {
                 throw new IllegalStateException(e);
@@ -108,6 +117,20 @@ public final class Reaper {
         } catch (Libc.Failure e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    enum AfterNoChild { WAIT_AGAIN_NOW, SLEEP_UNTIL_SPAWN, RETRY_SOON }
+
+    /**
+     * What the reaper does when the kernel says proa has no child. A child started since that waitid (its start holds
+     * the lock the reaper then waits for, so it may well have exited already) is waited for at once: a COMMAND that
+     * exits at once was otherwise seen 100 ms late, whenever the reaper's waitid met its start. With no child owned,
+     * the reaper sleeps until spawn wakes it. A child owned and none started since cannot be: the kernel would have
+     * it; the reaper looks again every 100 ms rather than spin.
+     */
+    static AfterNoChild afterNoChild(boolean startedSince, boolean ownsAChild) {
+        if (startedSince) return AfterNoChild.WAIT_AGAIN_NOW;
+        return ownsAChild ? AfterNoChild.RETRY_SOON : AfterNoChild.SLEEP_UNTIL_SPAWN;
     }
 
     private void reap(long pid) {
