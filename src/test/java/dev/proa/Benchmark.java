@@ -23,7 +23,7 @@ import mockwebserver3.RecordedRequest;
  * server over HTTPS, in-cluster style, beside its floors measured in the same rounds (see {@link BenchRuns}): the start
  * and the CPU interleaved (each round runs proa, the hello world and the one request in turn, unlimited, on one core,
  * and under 0.5 and 0.25 core), so that a machine that slows down slows them all alike. Prints the medians as a
- * Markdown table. Usage: {@code Benchmark RUNS [quick]} (see the README's Performance section for the command).
+ * Markdown table. Usage: {@code Benchmark RUNS [quick|reactions]} (see the README's Performance section for the command).
  */
 public final class Benchmark {
     private final int runs;
@@ -37,7 +37,10 @@ public final class Benchmark {
                 + ")" : "jar on " + bench.java, runs, Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"));
     }
 
-    /** Usage: {@code Benchmark [RUNS] [quick]}: with {@code quick}, all but the memory 10 minutes into COMMAND. */
+    /**
+     * Usage: {@code Benchmark [RUNS] [quick|reactions]}: with {@code quick}, all but the memory 10 minutes into
+     * COMMAND; with {@code reactions}, only the rows from the 1-s-late sidecar down.
+     */
     public static void main(String[] args) throws Exception {
         java.util.logging.LogManager.getLogManager().reset(); // silences the mock server's line per request
         Benchmark benchmark = new Benchmark(args.length > 0 ? Integer.parseInt(args[0]) : 7);
