@@ -63,7 +63,8 @@ static const char *const JVM_FLAGS[] = {
     "-XX:CompileThresholdScaling=2",
     /* One method left to the interpreter: C1 compiling the class-file API's stack map loop, which FFM runs as it makes
      * each downcall's class, took a 6.3 MiB arena that the JVM keeps pooled for seconds and glibc keeps after that
-     * (measured: private memory 2 s into COMMAND 38.6 → 33.5 MiB, start and CPU no worse). quiet: nothing on stdout. */
+     * (measured: private memory 2 s into COMMAND 38.6 → 33.5 MiB, start and CPU no worse). quiet: the JVM prints no
+     * line about the exclusion. */
     "-XX:CompileCommand=quiet", "-XX:CompileCommand=exclude,jdk.internal.classfile.impl.StackMapGenerator::processBlock",
     /* What the compiler's arenas held at the start, the JVM frees within 5 s and glibc keeps: the JVM's trimmer gives
      * it back to the system every 5 s (measured: private memory 10 s into COMMAND 33.3 → 32.3 MiB, start no worse). */

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 
 /**
  * The benchmark's programs and how one run of each is timed: proa (the dist's launcher, else the jar), and its floors
- * measured beside it: a hello world, and one OkHttp HTTPS request to the same mock API server
+ * measured beside it: a hello world, and one OkHttp HTTPS request to a mock API server, as proa's
  * ({@link dev.proa.bench.OneRequest}), both on the dist's runtime; the request with proa's JVM flags and an AOT cache
  * of its own, trained here on that request. Each run is wrapped in a shell whose {@code times} reports its CPU.
  */

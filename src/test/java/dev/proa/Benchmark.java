@@ -43,9 +43,12 @@ public final class Benchmark {
      */
     public static void main(String[] args) throws Exception {
         java.util.logging.LogManager.getLogManager().reset(); // silences the mock server's line per request
+        String mode = args.length > 1 ? args[1] : "";
+        if (!List.of("", "quick", "reactions").contains(mode)) {
+            throw new IllegalArgumentException("mode '" + mode + "': leave it out, or give quick or reactions");
+        }
         Benchmark benchmark = new Benchmark(args.length > 0 ? Integer.parseInt(args[0]) : 7);
         try {
-            String mode = args.length > 1 ? args[1] : "";
             benchmark.run(!mode.equals("quick") && !mode.equals("reactions"), !mode.equals("reactions"));
         } finally {
             benchmark.bench.cluster.close();
@@ -85,7 +88,7 @@ public final class Benchmark {
             settings.put("0.5 core (cgroup quota)", half.wrap());
             settings.put("0.25 core (cgroup quota)", quarter.wrap());
             Map<String, List<BenchRuns.Timed[]>> results = new LinkedHashMap<>();
-            for (var setting : settings.entrySet()) { // warm the mock server and the page cache: not counted
+            for (var setting : settings.entrySet()) { // warm the page cache and the harness: not counted
                 bench.proa(setting.getValue());
                 bench.oneRequest(setting.getValue());
             }
@@ -257,7 +260,7 @@ public final class Benchmark {
         double once() throws Exception;
     }
 
-    /** {@code runs} runs of {@code measure}, after one not counted (it warms the mock server and the page cache). */
+    /** {@code runs} runs of {@code measure}, after one not counted (it warms the page cache and the harness). */
     private List<Double> repeat(Measure measure) throws Exception {
         measure.once();
         List<Double> values = new ArrayList<>();

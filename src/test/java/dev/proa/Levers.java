@@ -127,6 +127,7 @@ public final class Levers {
             Instant exec = Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L);
             double cpu = BenchRuns.seconds(times[0]) + BenchRuns.seconds(times[1]);
             List<Long> kib = Files.readAllLines(rss).stream().map(l -> Long.parseLong(l.replaceAll("\\D", ""))).toList();
+            if (sent.isEmpty()) throw new IllegalStateException("the mock sent no watch event, yet COMMAND ran: " + said);
             return new Run(Duration.between(sent.getFirst(), exec).toNanos() / 1e6, cpu, kib.get(0) / 1024.0,
                     (kib.get(1) + kib.get(2)) / 1024.0);
         }

@@ -17,7 +17,7 @@ public final class Reaper {
     private final Logger log;
     private final Object lock = new Object();
     private final Map<Long, IntConsumer> owned = new HashMap<>();
-    private long started; // children spawn has started, under lock: tells the reaper which came after its last waitid
+    private long started; // children spawn has started, under lock: tells the reaper of one started while it looked
     private final java.util.concurrent.CountDownLatch subreaper = new java.util.concurrent.CountDownLatch(1);
 
     public Reaper(Logger log) {
