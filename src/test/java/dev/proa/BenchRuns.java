@@ -173,6 +173,27 @@ final class BenchRuns {
         return pod;
     }
 
+    /** When the sidecar's ready flag was written, and when the mock sent each watch event after that. */
+    record Readied(Instant written, List<Instant> sent) {}
+
+    /**
+     * Once {@code proa} watches Pod {@code pod} (and 300 ms more, so that it waits on its watch), the sidecar's ready
+     * flag: how the reaction to it is measured, by the benchmark and by {@link Levers}.
+     */
+    static Readied readyOnceWatched(MockCluster cluster, String pod, Process proa) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (cluster.watchRequests() == 0) {
+            if (System.nanoTime() > deadline || !proa.isAlive()) throw new IllegalStateException("proa never watched");
+            Thread.sleep(5);
+        }
+        Thread.sleep(300);
+        List<Instant> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        cluster.onWatchEvent(text -> sent.add(Instant.now()));
+        Instant written = Instant.now();
+        cluster.setStatus(pod, "proxy", s -> TestPods.running("proxy", true));
+        return new Readied(written, sent);
+    }
+
     /**
      * The JVM flags the launcher gives proa, read from its source (src/dist/proa.c, JVM_FLAGS), so that the floor runs
      * with the same ones whatever a lever changes there.

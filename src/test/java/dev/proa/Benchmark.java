@@ -23,7 +23,8 @@ import mockwebserver3.RecordedRequest;
  * server over HTTPS, in-cluster style, beside its floors measured in the same rounds (see {@link BenchRuns}): the start
  * and the CPU interleaved (each round runs proa, the hello world and the one request in turn, unlimited, on one core,
  * and under 0.5 and 0.25 core), so that a machine that slows down slows them all alike. Prints the medians as a
- * Markdown table. Usage: {@code Benchmark RUNS [quick|reactions]} (see the README's Performance section for the command).
+ * Markdown table. Usage: {@code Benchmark RUNS [quick|reactions]} (see the README's Performance section for the
+ * command).
  */
 public final class Benchmark {
     private final int runs;
@@ -198,21 +199,13 @@ public final class Benchmark {
         Files.deleteIfExists(mark);
         List<String> command = new ArrayList<>(bench.proa);
         command.addAll(List.of("sh", "-c", "date +%s%N > " + mark));
-        int watches = bench.cluster.watchRequests();
         Process p = bench.launch(command, pod);
         awaitLog(p, "Waiting for the sidecars");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (bench.cluster.watchRequests() == watches && System.nanoTime() < deadline) Thread.sleep(5);
-        Thread.sleep(300);
-        List<Instant> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
-        bench.cluster.onWatchEvent(text -> sent.add(Instant.now()));
-        Instant written = Instant.now();
-        bench.cluster.setStatus(pod, "proxy", s -> TestPods.running("proxy", true));
+        BenchRuns.Readied ready = BenchRuns.readyOnceWatched(bench.cluster, pod, p);
         BenchRuns.finish(p);
-        bench.cluster.onWatchEvent(text -> {});
         Instant exec = BenchRuns.readNanos(mark);
-        fromEvent.add(sent.isEmpty() ? Double.NaN : BenchRuns.millisBetween(sent.getFirst(), exec));
-        return BenchRuns.millisBetween(written, exec);
+        fromEvent.add(ready.sent().isEmpty() ? Double.NaN : BenchRuns.millisBetween(ready.sent().getFirst(), exec));
+        return BenchRuns.millisBetween(ready.written(), exec);
     }
 
     /**

@@ -64,25 +64,12 @@ public final class Levers {
         }
         System.out.printf("%d rounds, medians%n", rounds);
         runs.forEach((variant, list) -> System.out.printf(Locale.ROOT,
-                "%-70s " + (REACTION ? "event" : "start") + " → exec %5.0f ms   CPU %.2f s   VmRSS %.1f MiB   private %.1f MiB%n",
+                "%-70s " + (REACTION ? "event" : "start")
+                        + " → exec %5.0f ms   CPU %.2f s   VmRSS %.1f MiB   private %.1f MiB%n",
                 variant.label(), Benchmark.median(list.stream().map(Run::startMillis).toList()),
                 Benchmark.median(list.stream().map(Run::cpuSeconds).toList()),
                 Benchmark.median(list.stream().map(Run::rssMib).toList()),
                 Benchmark.median(list.stream().map(Run::privateMib).toList())));
-    }
-
-    /** Once proa watches (and 300 ms more), the sidecar's ready flag; when the API server sent its watch event. */
-    private static List<Instant> readyOnceWatched(MockCluster cluster, Process proa) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (cluster.watchRequests() == 0) {
-            if (System.nanoTime() > deadline || !proa.isAlive()) throw new IllegalStateException("proa never watched");
-            Thread.sleep(5);
-        }
-        Thread.sleep(300);
-        List<Instant> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
-        cluster.onWatchEvent(text -> sent.add(Instant.now()));
-        cluster.setStatus("job", "proxy", s -> TestPods.running("proxy", true));
-        return sent;
     }
 
     /** One run; sh's {@code times} reports the CPU of its children: proa, and the trivial COMMAND under it. */
@@ -108,14 +95,15 @@ public final class Levers {
             List<String> command = new ArrayList<>(CPUS == null ? List.of() : List.of("taskset", "-c", CPUS));
             command.addAll(List.of("sh", "-c", "\"$@\"; s=$?; times >&2; exit $s", "sh",
                     variant.launcher().toString(), "--", "sh", "-c",
-                    "date +%s%N > " + mark + "; sleep 2; grep -e VmRSS -e RssAnon -e RssShmem /proc/$PPID/status > " + rss + "; " + THEN));
+                    "date +%s%N > " + mark + "; sleep 2; grep -e VmRSS -e RssAnon -e RssShmem /proc/$PPID/status > "
+                            + rss + "; " + THEN));
             ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(work.toFile()).redirectError(log.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
             builder.environment().clear();
             builder.environment().putAll(env);
             Instant launched = Instant.now();
             Process proa = builder.start();
-            List<Instant> sent = REACTION ? readyOnceWatched(cluster, proa) : List.of(launched);
+            List<Instant> sent = REACTION ? BenchRuns.readyOnceWatched(cluster, "job", proa).sent() : List.of(launched);
             if (!proa.waitFor(60, TimeUnit.SECONDS)) {
                 proa.destroyForcibly();
                 throw new IllegalStateException("proa did not end within 60 s: " + Files.readString(log));
