@@ -108,6 +108,19 @@ class DurationsTest {
         assertEquals("1ms", Durations.human(Duration.ofNanos(1_999_999)));
     }
 
+    /** The same as Duration's multipliedBy(2) and dividedBy(2), which go through BigDecimal, for any duration. */
+    @ParameterizedTest(name = "{0}s {1}ns")
+    @CsvSource({
+        "0, 0", "0, 1", "1, 0", "1, 999999999", "3, 1", "3, 3", "-1, 0", "-1, 1", "-2, 500000000", "-3, 999999999",
+        "9223372036, 854775807", "1000000000000, 7", "-1000000000000, 7", "4611686018427387903, 999999999",
+        "-4611686018427387904, 0",
+    })
+    void twiceAndHalfAreDurationsOwn(long seconds, long nanos) {
+        Duration duration = Duration.ofSeconds(seconds, nanos);
+        assertEquals(duration.multipliedBy(2), Durations.twice(duration));
+        assertEquals(duration.dividedBy(2), Durations.half(duration));
+    }
+
     private static final long MAX = Long.MAX_VALUE;
     private static final long MIN = Long.MIN_VALUE;
 

@@ -47,7 +47,7 @@ public record Deadline(long start, long at, Duration timeout) {
      * before the deadline.
      */
     public long forMains() {
-        Duration reserve = timeout.dividedBy(2);
+        Duration reserve = Durations.half(timeout);
         if (reserve.compareTo(RequestRetry.PER_REQUEST_TIMEOUT) > 0) reserve = RequestRetry.PER_REQUEST_TIMEOUT;
         return at == Long.MAX_VALUE ? at : at - reserve.toNanos();
     }

@@ -83,7 +83,7 @@ public final class RequestRetry {
                 List<Line> lines = state.refusedBefore() ? List.of() : List.of(Line.warn("Shutdown request " + state
                         + " was refused (" + r.message() + "); retrying until the sidecars stop or the shutdown timeout"
                         + " passes" + hint(StopWords.refusedHint(state.request()))));
-                Duration doubled = state.nextDelay().multipliedBy(2);
+                Duration doubled = Durations.twice(state.nextDelay());
                 State next = new State(state.method(), state.url(),
                         doubled.compareTo(LAST_RETRY) > 0 ? LAST_RETRY : doubled, true, state.known());
                 long at = Durations.plus(now, Duration.ofNanos(Math.min(state.nextDelay().toNanos(),
