@@ -38,22 +38,36 @@ public final class Libc {
     static final Linker LINKER = Linker.nativeLinker();
     static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
     static final VarHandle ERRNO = CALL_STATE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
-    private static final MethodHandle KILL = function("kill", 0, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
-    private static final MethodHandle EXIT = LINKER.downcallHandle(LINKER.defaultLookup().find("_exit").orElseThrow(),
-            FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
-    private static final MethodHandle WAITID = function("waitid", 0,
-            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
-    // int prctl(int option, ...): the four longs after the option are variadic.
-    private static final MethodHandle PRCTL = function("prctl", 1,
-            ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
+    /**
+     * What the reaper, the signals forwarded and proa's end need, linked when the reaper first looks for a child: off
+     * the way from proa's launch to COMMAND's start (see {@link Rare} for why that matters).
+     */
+    private static final class Reaping {
+        static final MethodHandle WAITID = function("waitid", 0,
+                ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
+        static final MethodHandle KILL = function("kill", 0, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
+        static final MethodHandle EXIT = LINKER.downcallHandle(LINKER.defaultLookup().find("_exit").orElseThrow(),
+                FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
+    }
 
-    // int signalfd(int fd, const sigset_t *mask, int flags); ssize_t read(int, void *, size_t): every held run reads
-    // its signals so.
-    private static final MethodHandle SIGNALFD = function("signalfd", 0,
-            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
-    private static final MethodHandle READ = LINKER.downcallHandle(LINKER.defaultLookup().find("read").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG),
-            Linker.Option.captureCallState("errno"));
+    /** The reaper's first call, before COMMAND may start: linked alone, as COMMAND's start waits for it. */
+    private static final class Subreaper {
+        // int prctl(int option, ...): the four longs after the option are variadic.
+        static final MethodHandle PRCTL = function("prctl", 1, ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
+    }
+
+    /** The signal reader's calls, linked on its own thread. */
+    private static final class SignalReading {
+        // int signalfd(int fd, const sigset_t *mask, int flags); ssize_t read(int, void *, size_t): every held run
+        // reads its signals so.
+        static final MethodHandle SIGNALFD = function("signalfd", 0,
+                ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
+        static final MethodHandle READ = LINKER.downcallHandle(LINKER.defaultLookup().find("read").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                        ValueLayout.JAVA_LONG), Linker.Option.captureCallState("errno"));
+    }
+
     private static final int SFD_CLOEXEC = 0x80000;
     /** struct signalfd_siginfo: 128 bytes, the signal's number first. */
     private static final long SIGNALFD_SIGINFO_SIZE = 128;
@@ -102,7 +116,7 @@ public final class Libc {
     public static void kill(long pid, int signal) throws Failure {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int result = (int) KILL.invokeExact(state, (int) pid, signal);
+            int result = (int) Reaping.KILL.invokeExact(state, (int) pid, signal);
             check("kill", result, state);
         } catch (Failure e) {
             throw e;
@@ -140,7 +154,7 @@ public final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment info = arena.allocate(SIGINFO_SIZE, 8); // zeroed: si_pid stays 0 when nothing is reported
-            int result = (int) WAITID.invokeExact(state, idType, (int) id, info, options);
+            int result = (int) Reaping.WAITID.invokeExact(state, idType, (int) id, info, options);
             check("waitid", result, state);
             int status = info.get(ValueLayout.JAVA_INT, SIGINFO_STATUS_OFFSET);
             boolean exited = info.get(ValueLayout.JAVA_INT, SIGINFO_CODE_OFFSET) == CLD_EXITED;
@@ -158,7 +172,7 @@ public final class Libc {
      */
     public static void exitNow(int status) {
         try {
-            EXIT.invokeExact(status);
+            Reaping.EXIT.invokeExact(status);
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         }
@@ -168,7 +182,7 @@ public final class Libc {
     public static void becomeSubreaper() throws Failure {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int result = (int) PRCTL.invokeExact(state, PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L);
+            int result = (int) Subreaper.PRCTL.invokeExact(state, PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L);
             check("prctl", result, state);
         } catch (Failure e) {
             throw e;
@@ -188,7 +202,7 @@ public final class Libc {
     public static int signalfd(long mask) throws Failure {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int result = (int) SIGNALFD.invokeExact(state, -1, sigset(arena, mask), SFD_CLOEXEC);
+            int result = (int) SignalReading.SIGNALFD.invokeExact(state, -1, sigset(arena, mask), SFD_CLOEXEC);
             check("signalfd", result, state);
             return result;
         } catch (Failure e) {
@@ -203,7 +217,7 @@ public final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment info = arena.allocate(SIGNALFD_SIGINFO_SIZE, 8);
-            long read = (long) READ.invokeExact(state, fd, info, SIGNALFD_SIGINFO_SIZE);
+            long read = (long) SignalReading.READ.invokeExact(state, fd, info, SIGNALFD_SIGINFO_SIZE);
             check("read", (int) Math.max(read, -1), state);
             return info.get(ValueLayout.JAVA_INT, 0);
         } catch (Failure e) {
