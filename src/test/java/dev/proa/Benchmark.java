@@ -54,6 +54,7 @@ public final class Benchmark {
         } finally {
             benchmark.bench.cluster.close();
         }
+        System.exit(0); // see Levers.main
     }
 
     private void run(boolean withLongRun, boolean withStarts) throws Exception {
