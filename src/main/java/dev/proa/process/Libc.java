@@ -14,7 +14,7 @@ import java.lang.invoke.VarHandle;
  * The few libc calls a PID 1 needs and the JDK does not offer: send any signal, reap a process and read how it ended,
  * become a child subreaper, read signals from a signalfd, hand the terminal to COMMAND and back ({@link Spawn} starts
  * COMMAND itself), and re-exec the JVM ({@link Relaunch}). Linux on 64-bit only (the layout of {@code siginfo_t} below
- * is Linux's).
+ * is Linux's). The plain system calls go through {@link Syscall}; the C library's functions are linked one by one.
  */
 public final class Libc {
     public static final int P_ALL = 0;
@@ -38,36 +38,6 @@ public final class Libc {
     static final Linker LINKER = Linker.nativeLinker();
     static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
     static final VarHandle ERRNO = CALL_STATE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
-    /**
-     * What the reaper, the signals forwarded and proa's end need, linked when the reaper first looks for a child: off
-     * the way from proa's launch to COMMAND's start (see {@link Rare} for why that matters).
-     */
-    private static final class Reaping {
-        static final MethodHandle WAITID = function("waitid", 0,
-                ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
-        static final MethodHandle KILL = function("kill", 0, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
-        static final MethodHandle EXIT = LINKER.downcallHandle(LINKER.defaultLookup().find("_exit").orElseThrow(),
-                FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
-    }
-
-    /** The reaper's first call, before COMMAND may start: linked alone, as COMMAND's start waits for it. */
-    private static final class Subreaper {
-        // int prctl(int option, ...): the four longs after the option are variadic.
-        static final MethodHandle PRCTL = function("prctl", 1, ValueLayout.JAVA_INT,
-                ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
-    }
-
-    /** The signal reader's calls, linked on its own thread. */
-    private static final class SignalReading {
-        // int signalfd(int fd, const sigset_t *mask, int flags); ssize_t read(int, void *, size_t): every held run
-        // reads its signals so.
-        static final MethodHandle SIGNALFD = function("signalfd", 0,
-                ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
-        static final MethodHandle READ = LINKER.downcallHandle(LINKER.defaultLookup().find("read").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
-                        ValueLayout.JAVA_LONG), Linker.Option.captureCallState("errno"));
-    }
-
     private static final int SFD_CLOEXEC = 0x80000;
     /** struct signalfd_siginfo: 128 bytes, the signal's number first. */
     private static final long SIGNALFD_SIGINFO_SIZE = 128;
@@ -114,15 +84,7 @@ public final class Libc {
 
     /** kill(2): sends {@code signal} to {@code pid}. */
     public static void kill(long pid, int signal) throws Failure {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            int result = (int) Reaping.KILL.invokeExact(state, (int) pid, signal);
-            check("kill", result, state);
-        } catch (Failure e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
+        Syscall.KILL.call(pid, signal);
     }
 
     /**
@@ -152,17 +114,11 @@ public final class Libc {
 
     private static Ended waitid(int idType, long id, int options, boolean withStatus) throws Failure {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment info = arena.allocate(SIGINFO_SIZE, 8); // zeroed: si_pid stays 0 when nothing is reported
-            int result = (int) Reaping.WAITID.invokeExact(state, idType, (int) id, info, options);
-            check("waitid", result, state);
+            Syscall.WAITID.call(idType, id, info.address(), options, 0); // no rusage
             int status = info.get(ValueLayout.JAVA_INT, SIGINFO_STATUS_OFFSET);
             boolean exited = info.get(ValueLayout.JAVA_INT, SIGINFO_CODE_OFFSET) == CLD_EXITED;
             return new Ended(info.get(ValueLayout.JAVA_INT, SIGINFO_PID_OFFSET), exited ? status : 128 + status);
-        } catch (Failure e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
         }
     }
 
@@ -172,23 +128,15 @@ public final class Libc {
      */
     public static void exitNow(int status) {
         try {
-            Reaping.EXIT.invokeExact(status);
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
+            Syscall.EXIT_GROUP.call(status); // what glibc's _exit does
+        } catch (Failure e) {
+            throw new IllegalStateException(e); // exit_group(2) does not return
         }
     }
 
     /** prctl(PR_SET_CHILD_SUBREAPER): orphans below this process are re-parented to it instead of to PID 1. */
     public static void becomeSubreaper() throws Failure {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            int result = (int) Subreaper.PRCTL.invokeExact(state, PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L);
-            check("prctl", result, state);
-        } catch (Failure e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
+        Syscall.PRCTL.call(PR_SET_CHILD_SUBREAPER, 1);
     }
 
     /** A signal set as the kernel has it: bit N-1 for signal N. */
@@ -201,29 +149,17 @@ public final class Libc {
     /** signalfd(2): a new descriptor (close-on-exec) that reads the signals in {@code mask}, as they are pending. */
     public static int signalfd(long mask) throws Failure {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            int result = (int) SignalReading.SIGNALFD.invokeExact(state, -1, sigset(arena, mask), SFD_CLOEXEC);
-            check("signalfd", result, state);
-            return result;
-        } catch (Failure e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
+            // the kernel's sigset is 64 bits, where glibc's is 1024
+            return (int) Syscall.SIGNALFD4.call(-1, sigset(arena, mask).address(), Long.BYTES, SFD_CLOEXEC);
         }
     }
 
     /** Reads the next signal from signalfd {@code fd}, waiting for one: its number. */
     public static int readSignal(int fd) throws Failure {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment info = arena.allocate(SIGNALFD_SIGINFO_SIZE, 8);
-            long read = (long) SignalReading.READ.invokeExact(state, fd, info, SIGNALFD_SIGINFO_SIZE);
-            check("read", (int) Math.max(read, -1), state);
+            Syscall.READ.call(fd, info.address(), SIGNALFD_SIGINFO_SIZE);
             return info.get(ValueLayout.JAVA_INT, 0);
-        } catch (Failure e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
         }
     }
 
