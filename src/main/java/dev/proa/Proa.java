@@ -82,6 +82,8 @@ public final class Proa {
             if (subcommand.isPresent()) return subcommand.get().run(env);
             options.validate(); // a ParameterException here is a usage error too
             Logging.configure(options.logLevel, options.logFormat);
+            String unknownMachine = Libc.unknownMachine();
+            if (unknownMachine != null) return exit(refused(unknownMachine, options));
             Proa proa = new Proa(LoggerFactory.getLogger("proa"), options.settings(), env);
             return exit(options.disabled ? proa.commandOnly() : proa.lifecycle());
         });
@@ -103,6 +105,16 @@ public final class Proa {
         return status;
     }
 
+    /**
+     * A machine whose system calls proa cannot make: refused before anything starts, as PID 1 without them could
+     * neither reap COMMAND nor pass a signal on (a run that could hang is worse than one that does not start).
+     */
+    private static int refused(String why, Options options) {
+        int status = ExitStatuses.of(options.exitStatus).of(ExitStatus.PROA_FAILED);
+        LoggerFactory.getLogger("proa").error("{}; COMMAND was not started and nothing was sent; exit {}", why, status);
+        return status;
+    }
+
     static final String CHECK_HEADER = "Print the plan of a run with these options, and whether it will work; start"
             + " and stop nothing.";
 
@@ -117,7 +129,8 @@ public final class Proa {
             Logging.configure(options.logLevel, options.logFormat);
             // A check changes nothing: a signal that would end a program ends it at once.
             endOnSignal(LoggerFactory.getLogger("proa"), Proa::exit);
-            return Check.run(options.settings(), env, options.probe, options.logFormat == LogFormat.JSON, System.out);
+            return Check.run(options.settings(), env, options.probe, options.logFormat == LogFormat.JSON, System.out,
+                    Libc.unknownMachine());
         });
         return cli.execute(args.toArray(String[]::new));
     }

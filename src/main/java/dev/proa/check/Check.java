@@ -52,9 +52,15 @@ public final class Check {
         this.env = env;
     }
 
-    /** Runs the check and prints its report on {@code out}: 0 when the plan is complete and permitted, else 1. */
-    public static int run(Settings settings, Map<String, String> env, boolean probe, boolean json, PrintStream out) {
-        Report report = new Check(settings, env).report(probe);
+    /**
+     * Runs the check and prints its report on {@code out}: 0 when the plan is complete and permitted, else 1.
+     * {@code unknownMachine}: why proa cannot run on this machine at all (its system calls), or null.
+     */
+    public static int run(Settings settings, Map<String, String> env, boolean probe, boolean json, PrintStream out,
+            String unknownMachine) {
+        Check check = new Check(settings, env);
+        if (unknownMachine != null) check.problems.add(unknownMachine);
+        Report report = check.report(probe);
         try {
             out.print(json ? new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report) + "\n"
                     : report.text());

@@ -20,8 +20,9 @@ public enum ExitStatus {
             + " or a sidecar terminated for good before it was ready; COMMAND was not started"),
     PROA_FAILED("proa-failed", 125, "proa itself failed: its set-up is wrong (a variable, file or token), the Pod was"
             + " not found, was deleted or is malformed, there is no cluster to ask, the API server never gave the Pod"
-            + " before the startup timeout, proa failed on a defect of its own or was interrupted, or the system could"
-            + " not start a process; COMMAND was not started"),
+            + " before the startup timeout, proa failed on a defect of its own or was interrupted, the system could"
+            + " not start a process, or proa runs on a machine whose system calls it does not know; COMMAND was not"
+            + " started"),
     NOT_EXECUTABLE("not-executable", 126, "COMMAND was found but could not be executed"),
     NOT_FOUND("not-found", 127, "COMMAND was not found");
 

@@ -13,8 +13,9 @@ import java.lang.invoke.VarHandle;
 /**
  * The few libc calls a PID 1 needs and the JDK does not offer: send any signal, reap a process and read how it ended,
  * become a child subreaper, read signals from a signalfd, hand the terminal to COMMAND and back ({@link Spawn} starts
- * COMMAND itself), and re-exec the JVM ({@link Relaunch}). Linux on 64-bit only (the layout of {@code siginfo_t} below
- * is Linux's). The plain system calls go through {@link Syscall}; the C library's functions are linked one by one.
+ * COMMAND itself), and re-exec the JVM ({@link Relaunch}). Linux on x86-64, arm64 and riscv64 (the layout of
+ * {@code siginfo_t} below is Linux's; the numbers of the plain system calls, which go through {@link Syscall}, are
+ * those machines'); the C library's functions are linked one by one.
  */
 public final class Libc {
     public static final int P_ALL = 0;
@@ -123,15 +124,22 @@ public final class Libc {
     }
 
     /**
-     * _exit(2): ends the process at once. The JVM's own exit waits up to 300 ms for every thread blocked in a native
-     * call (the watch's socket reader, the reaper's waitid) to return; proa has nothing left to do by then.
+     * exit_group(2), as glibc's _exit: ends the process at once. The JVM's own exit waits up to 300 ms for every thread
+     * blocked in a native call (the watch's socket reader, the reaper's waitid) to return; proa has nothing left to do
+     * by then. On a machine whose numbers proa does not know, the JVM's halt instead.
      */
     public static void exitNow(int status) {
         try {
-            Syscall.EXIT_GROUP.call(status); // what glibc's _exit does
-        } catch (Failure e) {
-            throw new IllegalStateException(e); // exit_group(2) does not return
+            Syscall.EXIT_GROUP.call(status);
+        } catch (Failure | RuntimeException e) {
+            // exit_group(2) does not return; only a machine whose numbers proa does not know gets here
         }
+        Runtime.getRuntime().halt(status);
+    }
+
+    /** Why proa cannot make its system calls on this machine (one sentence), or null when it can. */
+    public static String unknownMachine() {
+        return Syscall.unknownMachine();
     }
 
     /** prctl(PR_SET_CHILD_SUBREAPER): orphans below this process are re-parented to it instead of to PID 1. */

@@ -40,7 +40,7 @@ public final class Reaper {
     private void becomeSubreaper() {
         try {
             if (ProcessHandle.current().pid() != 1) Libc.becomeSubreaper();
-        } catch (Libc.Failure | RuntimeException e) { // RuntimeException: a machine whose system calls proa does not know
+        } catch (Libc.Failure e) {
             log.warn("Could not become a child subreaper ({}): orphans of COMMAND will be reaped by PID 1 instead", e.getMessage());
         } finally {
             subreaper.countDown();

@@ -35,10 +35,11 @@ enum Syscall {
 
     /** Makes this call with up to five arguments; its result. @throws Libc.Failure with errno when it returns -1 */
     long call(long... arguments) throws Libc.Failure {
+        long number = number();
         long[] a = Arrays.copyOf(arguments, 5);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(Libc.CALL_STATE);
-            long result = (long) Linked.SYSCALL.invokeExact(state, number(), a[0], a[1], a[2], a[3], a[4]);
+            long result = (long) Linked.SYSCALL.invokeExact(state, number, a[0], a[1], a[2], a[3], a[4]);
             if (result == -1) throw new Libc.Failure(name().toLowerCase(Locale.ROOT), (int) Libc.ERRNO.get(state, 0L));
             return result;
         } catch (Libc.Failure e) {
@@ -48,13 +49,34 @@ enum Syscall {
         }
     }
 
-    /** This call's number on this machine's architecture. */
+    /** This call's number on this machine's architecture. @throws IllegalStateException on any other */
     long number() {
-        return switch (ARCHITECTURE) {
+        return number(ARCHITECTURE);
+    }
+
+    /** This call's number on a JVM whose os.arch is {@code architecture}. @throws IllegalStateException */
+    long number(String architecture) {
+        return switch (architecture) {
             case "amd64", "x86_64" -> x8664;
             case "aarch64", "riscv64" -> generic;
-            default -> throw new IllegalStateException("proa knows Linux's system call numbers for x86-64, arm64 and"
-                    + " riscv64, not for this JVM's architecture (os.arch " + ARCHITECTURE + "): run it on one of those");
+            default -> throw new IllegalStateException(unknownMachine(architecture));
+        };
+    }
+
+    /** Why proa cannot make its system calls on this machine, or null when it can. */
+    static String unknownMachine() {
+        return unknownMachine(ARCHITECTURE);
+    }
+
+    /**
+     * The same for a JVM whose os.arch is {@code architecture}. Only numbers checked on a machine of their own are in
+     * the table: a wrong one would make another call.
+     */
+    static String unknownMachine(String architecture) {
+        return switch (architecture) {
+            case "amd64", "x86_64", "aarch64", "riscv64" -> null;
+            default -> "proa knows Linux's system call numbers for x86-64, arm64 and riscv64, not for this JVM's"
+                    + " architecture (os.arch " + architecture + "): run proa on one of those";
         };
     }
 
