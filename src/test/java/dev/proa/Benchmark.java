@@ -42,7 +42,18 @@ public final class Benchmark {
      * Usage: {@code Benchmark [RUNS] [quick|reactions]}: with {@code quick}, all but the memory 10 minutes into
      * COMMAND; with {@code reactions}, only the rows from the 1-s-late sidecar down.
      */
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        int status = 0;
+        try {
+            measure(args);
+        } catch (Exception e) {
+            e.printStackTrace();
+            status = 1;
+        }
+        System.exit(status); // see Levers.main
+    }
+
+    private static void measure(String[] args) throws Exception {
         java.util.logging.LogManager.getLogManager().reset(); // silences the mock server's line per request
         String mode = args.length > 1 ? args[1] : "";
         if (!List.of("", "quick", "reactions").contains(mode)) {
@@ -54,7 +65,6 @@ public final class Benchmark {
         } finally {
             benchmark.bench.cluster.close();
         }
-        System.exit(0); // see Levers.main
     }
 
     private void run(boolean withLongRun, boolean withStarts) throws Exception {

@@ -51,7 +51,20 @@ public final class Levers {
 
     private record Run(double startMillis, double cpuSeconds, double rssMib, double privateMib) {}
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        int status = 0;
+        try {
+            measure(args);
+        } catch (Exception e) {
+            e.printStackTrace();
+            status = 1;
+        }
+        // The mock server's watch sessions each start a scheduled executor of non-daemon threads; one left behind by a
+        // watch that a proa's exit cut kept this JVM alive after its table (seen: "pool-16-thread-1", ten minutes).
+        System.exit(status);
+    }
+
+    private static void measure(String[] args) throws Exception {
         java.util.logging.LogManager.getLogManager().reset(); // silences the mock server's line per request
         int rounds = Integer.parseInt(args[0]);
         Path dist = Path.of("target/dist/proa").toAbsolutePath();
@@ -70,9 +83,6 @@ public final class Levers {
                 Benchmark.median(list.stream().map(Run::cpuSeconds).toList()),
                 Benchmark.median(list.stream().map(Run::rssMib).toList()),
                 Benchmark.median(list.stream().map(Run::privateMib).toList())));
-        // The mock server's watch sessions each start a scheduled executor of non-daemon threads; one left behind by a
-        // watch that a proa's exit cut kept this JVM alive after its table (seen: "pool-16-thread-1", ten minutes).
-        System.exit(0);
     }
 
     /** One run; sh's {@code times} reports the CPU of its children: proa, and the trivial COMMAND under it. */
