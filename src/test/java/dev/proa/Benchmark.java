@@ -43,14 +43,7 @@ public final class Benchmark {
      * COMMAND; with {@code reactions}, only the rows from the 1-s-late sidecar down.
      */
     public static void main(String[] args) {
-        int status = 0;
-        try {
-            measure(args);
-        } catch (Exception e) {
-            e.printStackTrace();
-            status = 1;
-        }
-        System.exit(status); // see Levers.main
+        BenchRuns.runThenExit(() -> measure(args));
     }
 
     private static void measure(String[] args) throws Exception {

@@ -52,16 +52,7 @@ public final class Levers {
     private record Run(double startMillis, double cpuSeconds, double rssMib, double privateMib) {}
 
     public static void main(String[] args) {
-        int status = 0;
-        try {
-            measure(args);
-        } catch (Exception e) {
-            e.printStackTrace();
-            status = 1;
-        }
-        // The mock server's watch sessions each start a scheduled executor of non-daemon threads; one left behind by a
-        // watch that a proa's exit cut kept this JVM alive after its table (seen: "pool-16-thread-1", ten minutes).
-        System.exit(status);
+        BenchRuns.runThenExit(() -> measure(args));
     }
 
     private static void measure(String[] args) throws Exception {

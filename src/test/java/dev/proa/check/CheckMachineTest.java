@@ -15,32 +15,32 @@ import org.junit.jupiter.api.Test;
  * to claim another architecture, so the reason is given as the run's wiring gives it; no Pod: only a TCP target.)
  */
 class CheckMachineTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
     @Test
     void aMachineProaCannotRunOnIsAProblem() {
-        Options options = new Options();
-        Options.checkCommandLine(options, Map.of(), "check").parseArgs("--wait-tcp=127.0.0.1:1");
-        options.validate();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
         String why = "proa knows Linux's system call numbers for x86-64, arm64 and riscv64, not for this JVM's"
                 + " architecture (os.arch s390x): run proa on one of those";
 
-        int status = Check.run(options.settings(), Map.of(), false, false, new PrintStream(out, true,
-                StandardCharsets.UTF_8), why);
-
-        assertEquals(1, status);
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("  - " + why), out.toString(StandardCharsets.UTF_8));
+        assertEquals(1, check(why), report());
+        assertTrue(report().contains("  - " + why), report());
     }
 
     @Test
     void aKnownMachineAddsNoProblem() {
+        assertEquals(0, check(null), report());
+    }
+
+    /** proa check --wait-tcp=127.0.0.1:1, on a machine as {@code unknownMachine} says: its exit status. */
+    private int check(String unknownMachine) {
         Options options = new Options();
         Options.checkCommandLine(options, Map.of(), "check").parseArgs("--wait-tcp=127.0.0.1:1");
         options.validate();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        return Check.run(options.settings(), Map.of(), false, false, new PrintStream(out, true, StandardCharsets.UTF_8),
+                unknownMachine);
+    }
 
-        int status = Check.run(options.settings(), Map.of(), false, false, new PrintStream(out, true,
-                StandardCharsets.UTF_8), null);
-
-        assertEquals(0, status, out.toString(StandardCharsets.UTF_8));
+    private String report() {
+        return out.toString(StandardCharsets.UTF_8);
     }
 }
