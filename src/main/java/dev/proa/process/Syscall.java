@@ -56,11 +56,9 @@ enum Syscall {
 
     /** This call's number on a JVM whose os.arch is {@code architecture}. @throws IllegalStateException */
     long number(String architecture) {
-        return switch (architecture) {
-            case "amd64", "x86_64" -> x8664;
-            case "aarch64", "riscv64" -> generic;
-            default -> throw new IllegalStateException(unknownMachine(architecture));
-        };
+        Table table = table(architecture);
+        if (table == null) throw new IllegalStateException(unknownMachine(architecture));
+        return table == Table.X86_64 ? x8664 : generic;
     }
 
     /** Why proa cannot make its system calls on this machine, or null when it can. */
@@ -68,15 +66,24 @@ enum Syscall {
         return unknownMachine(ARCHITECTURE);
     }
 
-    /**
-     * The same for a JVM whose os.arch is {@code architecture}. Only numbers checked on a machine of their own are in
-     * the table: a wrong one would make another call.
-     */
+    /** The same for a JVM whose os.arch is {@code architecture}. */
     static String unknownMachine(String architecture) {
+        return table(architecture) != null ? null : "proa knows Linux's system call numbers for x86-64, arm64 and"
+                + " riscv64, not for this JVM's architecture (os.arch " + architecture + "): run proa on one of those";
+    }
+
+    /** The two tables of numbers above. */
+    private enum Table { X86_64, GENERIC }
+
+    /**
+     * Which table a JVM's os.arch uses, or null. Other architectures (ppc64le, s390x) have tables of their own, not
+     * guessed here: a wrong number would make another call.
+     */
+    private static Table table(String architecture) {
         return switch (architecture) {
-            case "amd64", "x86_64", "aarch64", "riscv64" -> null;
-            default -> "proa knows Linux's system call numbers for x86-64, arm64 and riscv64, not for this JVM's"
-                    + " architecture (os.arch " + architecture + "): run proa on one of those";
+            case "amd64", "x86_64" -> Table.X86_64;
+            case "aarch64", "riscv64" -> Table.GENERIC;
+            default -> null;
         };
     }
 
